@@ -1,0 +1,307 @@
+// Engine zone. The embedder's API: compile a module once (Engine), then instantiate and
+// call it inside a Store, which owns every runtime object and carries the limits (fuel,
+// memory, stack depth, interrupt flag). Nothing here throws or longjmps; failures are
+// Result errors and traps are TrapKind values. Not thread-safe: one Store per thread.
+#pragma once
+
+#include <csignal>
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "wasm/result.h"
+#include "wasm/types.h"
+
+namespace wasm {
+
+struct ModuleInfo;
+struct VMContext;
+struct FuncRef;
+class Engine;
+class Module;
+class Store;
+class Instance;
+class CodeMemory;
+
+// How linear-memory accesses are checked. Explicit: a compare and branch before every
+// access. Guard: an 8 GiB reservation per memory makes every 32-bit address plus offset
+// land in reserved pages, and a fault there becomes the out-of-bounds trap.
+enum class BoundsChecks : uint8_t { Explicit = 0, Guard = 1 };
+
+// Options that change the generated code (and are therefore part of any code-cache key).
+struct CompileOptions {
+  bool fuel = false;  // meter instructions; Store::setFuel sets the budget
+  BoundsChecks boundsChecks = BoundsChecks::Explicit;
+};
+
+struct EngineConfig {
+  uint64_t maxModuleBytes = 256u << 20;
+};
+
+// --- runtime objects (owned by a Store; handles stay valid until the Store dies) ---------
+
+class Memory {
+ public:
+  uint8_t* data() const { return base_; }
+  uint64_t size() const { return size_; }  // bytes
+  uint64_t pages() const { return size_ / kPageSize; }
+  const MemoryType& type() const { return type_; }
+  // Grows by delta pages. Returns the old size in pages, or -1 if the result would exceed
+  // the type's maximum, the embedder's limit or the host's memory.
+  int64_t grow(uint64_t deltaPages);
+  uint64_t limitBytes() const { return limitBytes_; }
+
+  ~Memory();
+
+ private:
+  friend class Store;
+  friend class Instance;
+  Memory() = default;
+  uint8_t* base_ = nullptr;
+  uint64_t size_ = 0;
+  uint64_t reserved_ = 0;  // bytes of address space reserved at base_
+  uint64_t limitBytes_ = 0;
+  MemoryType type_;
+  std::vector<VMContext*> users_;  // instances whose vmctx caches base and size
+};
+
+class Table {
+ public:
+  ValType elemType() const { return type_.elem; }
+  const TableType& type() const { return type_; }
+  uint32_t size() const { return size_; }
+  // False if index is out of bounds.
+  bool get(uint32_t index, Value* out) const;
+  bool set(uint32_t index, const Value& v);
+  // Returns the old size, or -1.
+  int64_t grow(uint32_t delta, const Value& init);
+
+ private:
+  friend class Store;
+  friend class Instance;
+  friend struct TableAccess;
+  Table() = default;
+  // Layout known to JIT code (see runtime/vmcontext.h): elems_ then size_.
+  uint64_t* elems_ = nullptr;  // FuncRef* or externref bits; 0 is null
+  uint32_t size_ = 0;
+  uint32_t pad_ = 0;
+  std::vector<uint64_t> storage_;
+  TableType type_;
+  uint32_t limitElems_ = 0;
+};
+
+class Global {
+ public:
+  const GlobalType& type() const { return type_; }
+  Value get() const { return Value{type_.type, *cell_}; }
+  // Sets the value; false if the global is immutable or the type differs.
+  bool set(const Value& v);
+
+ private:
+  friend class Store;
+  friend class Instance;
+  Global() = default;
+  GlobalType type_;
+  uint64_t* cell_ = nullptr;  // in its instance's vmctx, or in own_ for host globals
+  uint64_t own_ = 0;
+};
+
+// An exported or importable entity.
+struct Extern {
+  ExternKind kind = ExternKind::Func;
+  union {
+    FuncRef* func;
+    Table* table;
+    Memory* memory;
+    Global* global;
+    void* ptr = nullptr;
+  };
+  static Extern ofFunc(FuncRef* f) { Extern e; e.kind = ExternKind::Func; e.func = f; return e; }
+  static Extern ofTable(Table* t) { Extern e; e.kind = ExternKind::Table; e.table = t; return e; }
+  static Extern ofMemory(Memory* m) { Extern e; e.kind = ExternKind::Memory; e.memory = m; return e; }
+  static Extern ofGlobal(Global* g) { Extern e; e.kind = ExternKind::Global; e.global = g; return e; }
+};
+
+// What a host function sees of its call.
+struct HostCall {
+  Store* store;
+  Instance* caller;  // the calling instance, or nullptr when called by the embedder
+  void* env;         // the env given to Store::newHostFunc
+};
+// A host function reads args and writes results (types as in its FuncType). Returning a
+// trap kind other than None makes the calling Wasm code trap; for HostError, set the
+// message with Store::setHostError first.
+using HostFn = TrapKind (*)(HostCall& call, const Value* args, Value* results);
+
+// --- Engine and Module ---------------------------------------------------------------------
+
+class Engine {
+ public:
+  // Null only if the host cannot give executable memory for the engine's trampolines.
+  static Result<std::unique_ptr<Engine>> create(const EngineConfig& config = {});
+  ~Engine();
+
+  // Decodes, validates and compiles. The Module is immutable and may be instantiated
+  // in any number of Stores of this Engine.
+  Result<std::shared_ptr<const Module>> compile(const uint8_t* bytes, size_t size,
+                                                const CompileOptions& options = {});
+  // Decodes and validates only.
+  Status validate(const uint8_t* bytes, size_t size);
+
+  const EngineConfig& config() const { return config_; }
+  // Canonical id of a function signature, equal for equal signatures.
+  uint32_t internType(const FuncType& type);
+  const FuncType& typeOfId(uint32_t id) const;
+
+  struct Stubs;
+  const Stubs& stubs() const { return *stubs_; }
+
+ private:
+  Engine() = default;
+  EngineConfig config_;
+  std::unique_ptr<Stubs> stubs_;
+  std::vector<FuncType> typesById_;
+  struct TypeIndex;
+  std::unique_ptr<TypeIndex> typeIndex_;
+};
+
+class Module {
+ public:
+  ~Module();
+  const ModuleInfo& info() const { return *info_; }
+  const CompileOptions& options() const { return options_; }
+  Engine& engine() const { return *engine_; }
+  // Exports and imports with their types, for embedders checking signatures.
+  const FuncType& funcType(uint32_t funcIndex) const;
+  // Index of the export called name, or -1.
+  int64_t findExport(std::string_view name, ExternKind kind) const;
+  double compileSeconds() const { return compileSeconds_; }
+  size_t codeBytes() const { return codeSize_; }
+
+  // Internal: set by the compiler.
+  struct Compiled;
+  const Compiled& compiled() const { return *compiled_; }
+
+ private:
+  friend class Engine;
+  Module() = default;
+  Engine* engine_ = nullptr;
+  std::unique_ptr<ModuleInfo> info_;
+  std::unique_ptr<Compiled> compiled_;
+  CompileOptions options_;
+  double compileSeconds_ = 0;
+  size_t codeSize_ = 0;
+};
+
+// --- Store and Instance ---------------------------------------------------------------------
+
+struct CallResult {
+  TrapKind trap = TrapKind::None;
+  bool ok() const { return trap == TrapKind::None; }
+};
+
+class Store {
+ public:
+  explicit Store(Engine& engine);
+  ~Store();
+  Store(const Store&) = delete;
+  Store& operator=(const Store&) = delete;
+
+  Engine& engine() const { return *engine_; }
+
+  // Limits. Memory: bytes per linear memory, applied to memories created afterwards
+  // (instantiation fails if a memory's minimum exceeds it; memory.grow past it gives -1).
+  void setMaxMemoryBytes(uint64_t bytes) { maxMemoryBytes_ = bytes; }
+  uint64_t maxMemoryBytes() const { return maxMemoryBytes_; }
+  void setMaxTableElements(uint32_t n) { maxTableElems_ = n; }
+  // Fuel: the remaining budget for code compiled with CompileOptions::fuel. Calls that
+  // run out trap with FuelExhausted; fuel() then reads 0.
+  void setFuel(uint64_t fuel);
+  uint64_t fuel() const;
+  // Fuel consumed by the most recent call() (including nested calls), exact.
+  uint64_t lastCallFuel() const { return lastCallFuel_; }
+  // Interrupt: Wasm code polls *flag at function entry and loop headers, and host-side
+  // bulk operations poll it between chunks; a non-zero value traps with Interrupted.
+  // The engine never clears the flag. nullptr disables polling.
+  void setInterruptFlag(volatile sig_atomic_t* flag);
+  // Stack: Wasm code traps with StackExhausted rather than let the stack pointer go
+  // below this address. Leave room for host functions and signal handlers below it.
+  void setStackLimit(uintptr_t lowestAddress);
+  // Convenience: limit = the caller's current stack pointer minus maxBytes.
+  void setStackBudgetFromHere(size_t maxBytes);
+
+  // Creates host-side objects.
+  FuncRef* newHostFunc(const FuncType& type, HostFn fn, void* env);
+  Result<Memory*> newMemory(const MemoryType& type);
+  Result<Table*> newTable(const TableType& type, const Value& init);
+  Global* newGlobal(const GlobalType& type, const Value& init);
+
+  // Links imports (in the module's import order), creates memories, tables and globals,
+  // applies active segments and runs the start function. A trap there is an Error of kind
+  // Trap; objects already changed stay changed, as the spec requires.
+  Result<Instance*> instantiate(const std::shared_ptr<const Module>& module,
+                                const std::vector<Extern>& imports);
+
+  // Calls f. args and results follow f's type. A trap returns its kind; the store and its
+  // instances stay usable.
+  CallResult call(FuncRef* f, const Value* args, Value* results);
+  static const FuncType& funcType(const FuncRef* f);
+  static Instance* funcInstance(const FuncRef* f);  // nullptr for host functions
+
+  // Host error text, for a host function that returns TrapKind::HostError.
+  void setHostError(std::string message) { hostError_ = std::move(message); }
+  const std::string& hostError() const { return hostError_; }
+
+  // Internal (used by JIT stubs and the runtime).
+  struct Hot;
+  Hot* hot() { return hot_.get(); }
+
+ private:
+  friend class Instance;
+  Engine* engine_;
+  std::unique_ptr<Hot> hot_;
+  uint64_t maxMemoryBytes_ = uint64_t(kMaxPages) * kPageSize;
+  uint32_t maxTableElems_ = 10'000'000;
+  uint64_t lastCallFuel_ = 0;
+  std::string hostError_;
+  std::vector<std::unique_ptr<Instance>> instances_;
+  std::vector<std::unique_ptr<Memory>> memories_;
+  std::vector<std::unique_ptr<Table>> tables_;
+  std::vector<std::unique_ptr<Global>> globals_;
+  struct HostFuncs;
+  std::unique_ptr<HostFuncs> hostFuncs_;
+};
+
+class Instance {
+ public:
+  ~Instance();
+  const Module& module() const { return *module_; }
+  Store& store() const { return *store_; }
+  bool getExport(std::string_view name, Extern* out) const;
+  Memory* memory(uint32_t index = 0) const;
+  Table* table(uint32_t index) const;
+  Global* global(uint32_t index) const;
+  FuncRef* func(uint32_t index) const;
+
+  // Internal.
+  VMContext* vmctx() const { return vmctx_; }
+
+ private:
+  friend class Store;
+  explicit Instance(Store& s) : store_(&s) {}
+  Store* store_;
+  std::shared_ptr<const Module> module_;
+  VMContext* vmctx_ = nullptr;  // malloc'd, variable size
+  std::vector<Memory*> memories_;
+  std::vector<Table*> tables_;
+  std::vector<Global*> globals_;
+  std::vector<FuncRef*> funcs_;             // every function index
+  std::unique_ptr<FuncRef[]> ownFuncRefs_;  // defined functions
+  std::vector<bool> droppedElems_;
+  std::vector<bool> droppedDatas_;
+};
+
+}  // namespace wasm

@@ -1,0 +1,77 @@
+#!/usr/bin/env bash
+# Installs everything pg-wasm needs on a Debian 12 (bookworm) machine, as root.
+#
+#   ./setup.sh            # packages + asmjit; idempotent, a few seconds when all is there
+#
+# 1. Debian packages: compilers, cmake, PostgreSQL 15 and its server headers, GoogleTest,
+#    RapidJSON, wabt, binaryen, clang/lld 14 with wasi-libc for guest code, and the clang
+#    runtimes for sanitizers and libFuzzer.
+# 2. asmjit, built from Debian's *source* package with -fPIC (Debian's libasmjit.a is not
+#    position independent and cannot be linked into the extension's shared object). It is
+#    installed under $ASMJIT_PREFIX (default /opt/pgwasm/asmjit), with a stamp naming the
+#    source version, so a second run does nothing.
+#
+# docker/Dockerfile repeats these steps; keep the two in step.
+set -euo pipefail
+
+ASMJIT_PREFIX=${ASMJIT_PREFIX:-/opt/pgwasm/asmjit}
+PACKAGES=(
+  build-essential cmake git ca-certificates xz-utils dpkg-dev
+  postgresql-15 postgresql-server-dev-15 libgtest-dev rapidjson-dev
+  wabt binaryen clang-14 lld-14 wasi-libc libclang-rt-14-dev libclang-rt-14-dev-wasm32
+)
+
+log() { printf 'setup: %s\n' "$*" >&2; }
+
+if [[ $(id -u) -ne 0 ]]; then
+  log "run me as root (I install Debian packages)"; exit 1
+fi
+
+# --- 1. Debian packages -------------------------------------------------------------------
+missing=()
+for p in "${PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+if ((${#missing[@]})); then
+  log "installing: ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+# clang-14 does not install the unversioned names that guest builds and peers.sh use
+for t in clang clang++ wasm-ld; do
+  src=/usr/bin/$t-14; [[ $t == wasm-ld ]] && src=/usr/bin/wasm-ld-14
+  [[ -e /usr/bin/$t || ! -e $src ]] || ln -s "$src" "/usr/bin/$t"
+done
+
+# --- 2. asmjit from the Debian source package, with -fPIC ---------------------------------
+# apt-get source needs a deb-src line. It goes into a private apt configuration so that
+# the machine's own sources (one-line or deb822, signed-by or not) are left untouched.
+asmjit_installed() { [[ -f $ASMJIT_PREFIX/lib/libasmjit.a && -f $ASMJIT_PREFIX/.pgwasm-stamp ]]; }
+if ! asmjit_installed; then
+  work=$(mktemp -d /tmp/pgwasm-asmjit.XXXXXX)
+  trap 'rm -rf "$work"' EXIT
+  mirror=$(grep -rhoE 'https?://[^ ]*debian[^ ]*' /etc/apt/sources.list /etc/apt/sources.list.d/ 2>/dev/null |
+    grep -v security | head -n1 || true)
+  mirror=${mirror:-http://deb.debian.org/debian}
+  mkdir -p "$work/apt/lists/partial" "$work/apt/archives/partial"
+  echo "deb-src [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] $mirror bookworm main" \
+    >"$work/apt/sources.list"
+  aptopts=(-o "Dir::Etc::SourceList=$work/apt/sources.list" -o "Dir::Etc::SourceParts=$work/apt/none"
+    -o "Dir::State::Lists=$work/apt/lists" -o "Dir::Cache::Archives=$work/apt/archives"
+    -o "APT::Sandbox::User=root")
+  log "fetching asmjit source package from $mirror"
+  apt-get "${aptopts[@]}" update -qq
+  (cd "$work" && apt-get "${aptopts[@]}" source -qq asmjit >/dev/null)
+  srcdir=$(find "$work" -maxdepth 1 -type d -name 'asmjit-*' | head -n1)
+  version=$(cd "$srcdir" && dpkg-parsechangelog -S Version)
+  log "building asmjit $version with -fPIC into $ASMJIT_PREFIX"
+  {
+    cmake -S "$srcdir" -B "$work/build" -DCMAKE_BUILD_TYPE=Release -DASMJIT_STATIC=ON \
+      -DCMAKE_POSITION_INDEPENDENT_CODE=ON -DCMAKE_INSTALL_PREFIX="$ASMJIT_PREFIX" &&
+      cmake --build "$work/build" -j"$(nproc)" &&
+      rm -rf "$ASMJIT_PREFIX" && cmake --install "$work/build"
+  } >"$work/build.log" 2>&1 || { cat "$work/build.log" >&2; log "asmjit build failed"; exit 1; }
+  echo "asmjit $version static PIC" >"$ASMJIT_PREFIX/.pgwasm-stamp"
+fi
+log "ready (asmjit: $(cat "$ASMJIT_PREFIX/.pgwasm-stamp"))"
