@@ -28,17 +28,20 @@ struct Import {
   TableType table;
   MemoryType memory;
   GlobalType global;
+  uint32_t byteOffset = 0;  // of the entry, for error messages
 };
 
 struct Export {
   std::string name;
   ExternKind kind = ExternKind::Func;
   uint32_t index = 0;
+  uint32_t byteOffset = 0;  // of the entry, for error messages
 };
 
 struct GlobalDef {
   GlobalType type;
   ConstExpr init;
+  uint32_t byteOffset = 0;  // of the declaration (or import), for error messages
 };
 
 enum class SegmentMode : uint8_t { Active, Passive, Declarative };
@@ -115,6 +118,13 @@ struct ModuleInfo {
   std::vector<bool> declaredFuncRefs;
 
   uint32_t codeSectionSize = 0;  // bytes of the code section payload
+
+  // Byte offsets of declarations, for validation errors: per function, table and memory
+  // (an import's entry, or the function/table/memory section entry), and the start index.
+  std::vector<uint32_t> funcOffsets;
+  std::vector<uint32_t> tableOffsets;
+  std::vector<uint32_t> memoryOffsets;
+  uint32_t startOffset = 0;
 
   const FuncType& funcType(uint32_t funcIndex) const { return types[funcs[funcIndex]]; }
   uint32_t numDefinedFuncs() const { return uint32_t(funcs.size()) - numImportedFuncs; }

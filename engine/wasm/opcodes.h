@@ -1,6 +1,7 @@
 // Engine zone. Opcode enumeration and per-opcode facts, generated from opcodes.def.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 
 namespace wasm {

@@ -59,6 +59,7 @@ class Memory {
  private:
   friend class Store;
   friend class Instance;
+  friend Result<std::unique_ptr<Memory>> createMemory(const MemoryType& type, uint64_t limitBytes);
   Memory() = default;
   uint8_t* base_ = nullptr;
   uint64_t size_ = 0;
@@ -291,7 +292,8 @@ class Instance {
 
  private:
   friend class Store;
-  explicit Instance(Store& s) : store_(&s) {}
+  friend struct InstanceAccess;
+  explicit Instance(Store& s);
   Store* store_;
   std::shared_ptr<const Module> module_;
   VMContext* vmctx_ = nullptr;  // malloc'd, variable size

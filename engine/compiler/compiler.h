@@ -1,0 +1,28 @@
+// Engine zone. Module compilation: validates and compiles every defined function into one
+// block of position-independent machine code (calls are relative, constants RIP-relative,
+// runtime entry points reached through the VMContext), so the same bytes can be copied
+// into any process's executable memory.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "wasm/engine.h"
+#include "wasm/module.h"
+#include "wasm/result.h"
+
+namespace wasm {
+
+struct CompiledCode {
+  std::vector<uint8_t> code;
+  std::vector<uint32_t> funcOffsets;  // per defined function
+};
+
+// Requires validateModule(m) to have passed; validates each body as it goes.
+Result<CompiledCode> compileModuleCode(const ModuleInfo& m, const CompileOptions& opts);
+
+// The CPU features the JIT requires (x86-64-v2: SSE4.1 and POPCNT), or an error naming
+// what is missing.
+Status checkHostCpu();
+
+}  // namespace wasm

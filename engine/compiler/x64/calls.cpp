@@ -1,0 +1,181 @@
+// Engine zone. Calls: direct, through imports and tables (call_indirect), and into
+// runtime helpers (SysV). Argument setup is a parallel move that breaks cycles through
+// the scratch registers.
+#include "compiler/x64/func_compiler.h"
+
+namespace wasm::x64 {
+
+namespace {
+inline bool wideType(ValType t) { return t != ValType::I32 && t != ValType::F32; }
+}  // namespace
+
+void FuncCompiler::parallelMove(std::vector<ArgMove>& moves) {
+  struct RegMove {
+    uint8_t dst, src;
+    ValType type;
+    bool done;
+  };
+  std::vector<RegMove> rm;
+  for (const ArgMove& m : moves) {
+    uint8_t src = kNoReg;
+    if (m.src.loc == Loc::Reg) src = m.src.reg;
+    else if (m.src.loc == Loc::Local && locals_[m.src.idx].reg != kNoReg) src = locals_[m.src.idx].reg;
+    if (src != kNoReg && src != m.dst) rm.push_back({m.dst, src, m.src.type, false});
+  }
+  size_t pending = rm.size();
+  while (pending) {
+    bool progress = false;
+    for (RegMove& m : rm) {
+      if (m.done) continue;
+      bool blocked = false;
+      for (const RegMove& o : rm)
+        if (!o.done && &o != &m && o.src == m.dst) blocked = true;
+      if (blocked) continue;
+      moveReg(m.dst, m.src, m.type);
+      m.done = true;
+      pending--;
+      progress = true;
+    }
+    if (!progress) {
+      // A cycle: park one destination's current value in scratch and redirect its readers.
+      for (RegMove& m : rm) {
+        if (m.done) continue;
+        uint8_t scratch = isXmm(m.dst) ? kScratchXmm : kScratch;
+        moveReg(scratch, m.dst, isXmm(m.dst) ? ValType::F64 : ValType::I64);
+        for (RegMove& o : rm)
+          if (!o.done && o.src == m.dst) o.src = scratch;
+        break;
+      }
+    }
+  }
+  // Sources that are not registers cannot be clobbered by the moves above.
+  for (const ArgMove& m : moves) {
+    bool inReg = m.src.loc == Loc::Reg || (m.src.loc == Loc::Local && locals_[m.src.idx].reg != kNoReg);
+    if (!inReg) loadInto(m.dst, m.src);
+  }
+}
+
+void FuncCompiler::setupCallArgs(const FuncType& type, const CallLayout& cl, bool withIndex) {
+  (void)withIndex;
+  uint32_t n = uint32_t(type.params.size());
+  uint32_t base = uint32_t(stack_.size()) - n;
+  for (uint32_t i = 0; i < n; i++) {
+    const ArgLoc& loc = cl.params[i];
+    if (loc.reg != kNoReg) continue;
+    const Val& v = stack_[base + i];
+    storeTo(ax::ptr(ax::rsp, int32_t(loc.slot) * 8, wideType(v.type) ? 8 : 4), v);
+  }
+}
+
+void FuncCompiler::finishCall(const FuncType& type, const CallLayout& cl, bool viaFuncRef) {
+  uint32_t h = uint32_t(stack_.size());
+  for (size_t i = 1; i < type.results.size(); i++) {
+    bool wide = wideType(type.results[i]);
+    a_.mov(wide ? ax::Gp(ax::r11) : ax::Gp(ax::r11d),
+           ax::ptr(ax::rsp, int32_t(cl.results[i].slot) * 8, wide ? 8 : 4));
+    a_.mov(slotMem(h + uint32_t(i), wide ? 8 : 4), wide ? ax::Gp(ax::r11) : ax::Gp(ax::r11d));
+  }
+  if (rspAdjust_) {
+    a_.add(ax::rsp, rspAdjust_);
+    rspAdjust_ = 0;
+  }
+  if (viaFuncRef) {
+    a_.mov(ax::r15, ax::qword_ptr(ax::rsp, vmctxSaveOff_));
+    if (mc_.hasMemory) a_.mov(ax::r14, ax::qword_ptr(ax::r15, vmoff::kMemBase));
+  }
+  for (size_t i = 0; i < type.results.size(); i++) {
+    if (i == 0) push(Val::inReg(type.results[0], cl.results[0].reg));
+    else push(Val::slot(type.results[i]));
+  }
+}
+
+void FuncCompiler::callDirect(uint32_t f) {
+  const FuncType& ft = m_.funcType(f);
+  CallLayout cl = CallLayout::of(ft);
+  flushFuel();
+  uint32_t n = uint32_t(ft.params.size());
+  spillRegs(n);
+  int32_t adj = int32_t((cl.stackSlots * 8 + 15) & ~15u);
+  if (adj) {
+    a_.sub(ax::rsp, adj);
+    rspAdjust_ = adj;
+  }
+  setupCallArgs(ft, cl, false);
+  std::vector<ArgMove> moves;
+  uint32_t base = uint32_t(stack_.size()) - n;
+  for (uint32_t i = 0; i < n; i++)
+    if (cl.params[i].reg != kNoReg) moves.push_back({cl.params[i].reg, stack_[base + i]});
+  parallelMove(moves);
+  dropTo(base);
+  bool imported = f < m_.numImportedFuncs;
+  if (imported) {
+    a_.mov(ax::r11, ax::qword_ptr(ax::r15, vmoff::kFuncRefs));
+    a_.mov(ax::r11, ax::qword_ptr(ax::r11, int32_t(f) * 8));
+    a_.mov(ax::rax, ax::r15);
+    a_.mov(ax::r15, ax::qword_ptr(ax::r11, vmoff::kFuncRefVmctx));
+    a_.call(ax::qword_ptr(ax::r11, vmoff::kFuncRefCode));
+  } else {
+    a_.call(mc_.funcLabels[f - m_.numImportedFuncs]);
+  }
+  finishCall(ft, cl, imported);
+}
+
+void FuncCompiler::callIndirect(uint32_t typeIndex, uint32_t table) {
+  const FuncType& ft = m_.types[typeIndex];
+  CallLayout cl = CallLayout::of(ft);
+  flushFuel();
+  Val idx = pop();
+  uint32_t n = uint32_t(ft.params.size());
+  spillRegs(n);
+  int32_t adj = int32_t((cl.stackSlots * 8 + 15) & ~15u);
+  if (adj) {
+    a_.sub(ax::rsp, adj);
+    rspAdjust_ = adj;
+  }
+  setupCallArgs(ft, cl, true);
+  std::vector<ArgMove> moves;
+  uint32_t base = uint32_t(stack_.size()) - n;
+  for (uint32_t i = 0; i < n; i++)
+    if (cl.params[i].reg != kNoReg) moves.push_back({cl.params[i].reg, stack_[base + i]});
+  moves.push_back({R10, idx});
+  parallelMove(moves);
+  dropTo(base);
+  a_.mov(ax::r11, ax::qword_ptr(ax::r15, vmoff::kTables));
+  a_.mov(ax::r11, ax::qword_ptr(ax::r11, int32_t(table) * 8));
+  a_.cmp(ax::r10d, ax::dword_ptr(ax::r11, vmoff::kTableSize));
+  a_.jae(trapLabel(TrapKind::UndefinedElement));
+  a_.mov(ax::r11, ax::qword_ptr(ax::r11, vmoff::kTableElems));
+  a_.mov(ax::r11, ax::qword_ptr(ax::r11, ax::r10, 3));
+  a_.test(ax::r11, ax::r11);
+  a_.jz(trapLabel(TrapKind::UninitializedElement));
+  a_.mov(ax::r10, ax::qword_ptr(ax::r15, vmoff::kTypeIds));
+  a_.mov(ax::r10d, ax::dword_ptr(ax::r10, int32_t(typeIndex) * 4));
+  a_.cmp(ax::r10d, ax::dword_ptr(ax::r11, vmoff::kFuncRefTypeId));
+  a_.jne(trapLabel(TrapKind::IndirectCallTypeMismatch));
+  a_.mov(ax::rax, ax::r15);
+  a_.mov(ax::r15, ax::qword_ptr(ax::r11, vmoff::kFuncRefVmctx));
+  a_.call(ax::qword_ptr(ax::r11, vmoff::kFuncRefCode));
+  finishCall(ft, cl, true);
+}
+
+void FuncCompiler::callHelper(Helper h, std::vector<Val> args) {
+  static constexpr uint8_t kSysvArgs[] = {RSI, RDX, RCX, R8, R9};
+  // Everything in a temporary dies in a C call; xmm homes do too (SysV saves no xmm).
+  spillRegs(0);
+  std::vector<ArgMove> moves;
+  for (size_t i = 0; i < args.size(); i++) moves.push_back({kSysvArgs[i], args[i]});
+  parallelMove(moves);
+  a_.mov(ax::rdi, ax::r15);
+  for (const LocalInfo& l : locals_)
+    if (l.reg != kNoReg && isXmm(l.reg)) a_.movsd(frameMem(l.frameOff, 8), ax::xmm(l.reg - XMM0));
+  a_.call(ax::qword_ptr(ax::r15, vmoff::helper(h)));
+  for (const LocalInfo& l : locals_)
+    if (l.reg != kNoReg && isXmm(l.reg)) a_.movsd(ax::xmm(l.reg - XMM0), frameMem(l.frameOff, 8));
+}
+
+void FuncCompiler::checkHelperTrap() {
+  a_.test(ax::eax, ax::eax);
+  a_.jnz(mc_.trapExit);
+}
+
+}  // namespace wasm::x64

@@ -1,0 +1,439 @@
+// Engine zone. Function compilation driver: local homes and frame layout, prologue and
+// epilogue, the decode loop and opcode dispatch, trap stubs.
+#include "compiler/x64/func_compiler.h"
+
+#include <algorithm>
+
+namespace wasm::x64 {
+
+namespace {
+inline bool wideType(ValType t) { return t != ValType::I32 && t != ValType::F32; }
+
+constexpr uint8_t kLeafGpHomes[] = {RSI, RDI, R8, RBX, RBP, R12, R13};
+constexpr uint8_t kGpHomes[] = {RBX, RBP, R12, R13};
+constexpr uint8_t kLeafXmmHomes[] = {XMM7, XMM6, XMM5, XMM4, XMM8, XMM9, XMM10, XMM11, XMM12, XMM13, XMM14};
+constexpr uint8_t kXmmHomes[] = {XMM8, XMM9, XMM10, XMM11, XMM12, XMM13, XMM14};
+}  // namespace
+
+CpuFlags CpuFlags::host() {
+  const asmjit::CpuInfo& ci = asmjit::CpuInfo::host();
+  CpuFlags f;
+  f.sse41 = ci.hasFeature(asmjit::CpuFeatures::X86::kSSE4_1);
+  f.popcnt = ci.hasFeature(asmjit::CpuFeatures::X86::kPOPCNT);
+  f.lzcnt = ci.hasFeature(asmjit::CpuFeatures::X86::kLZCNT);
+  f.bmi1 = ci.hasFeature(asmjit::CpuFeatures::X86::kBMI);
+  f.bmi2 = ci.hasFeature(asmjit::CpuFeatures::X86::kBMI2);
+  return f;
+}
+
+FuncCompiler::FuncCompiler(ModuleCodegen& mc, uint32_t definedIndex, const FuncAnalysis& analysis)
+    : mc_(mc),
+      a_(mc.a),
+      m_(mc.m),
+      funcIndex_(mc.m.numImportedFuncs + definedIndex),
+      type_(mc.m.funcType(funcIndex_)),
+      body_(mc.m.bodies[definedIndex]),
+      an_(analysis),
+      r_(mc.m.bytes.data(), mc.m.bodies[definedIndex].codeOffset,
+         mc.m.bodies[definedIndex].offset + mc.m.bodies[definedIndex].size),
+      fuel_(mc.opts.fuel),
+      leaf_(!analysis.hasCalls && !analysis.hasRuntimeCalls) {}
+
+void FuncCompiler::setupLocals() {
+  uint32_t nParams = uint32_t(type_.params.size());
+  locals_.resize(nParams + body_.numLocals);
+  for (uint32_t i = 0; i < nParams; i++) locals_[i].type = type_.params[i];
+  uint32_t k = nParams;
+  for (const LocalRun& run : body_.locals)
+    for (uint32_t j = 0; j < run.count; j++) locals_[k++].type = run.type;
+
+  // Rank used locals by weight; the heaviest get registers.
+  std::vector<uint32_t> order;
+  for (uint32_t i = 0; i < locals_.size(); i++)
+    if (i < an_.localWeights.size() && an_.localWeights[i] > 0) order.push_back(i);
+  std::stable_sort(order.begin(), order.end(), [&](uint32_t x, uint32_t y) {
+    return an_.localWeights[x] > an_.localWeights[y];
+  });
+
+  CallLayout pl = CallLayout::of(type_);
+  const uint8_t* gpCand = leaf_ ? kLeafGpHomes : kGpHomes;
+  size_t nGp = leaf_ ? sizeof kLeafGpHomes : sizeof kGpHomes;
+  const uint8_t* xmmCand = leaf_ ? kLeafXmmHomes : kXmmHomes;
+  size_t nXmm = leaf_ ? sizeof kLeafXmmHomes : sizeof kXmmHomes;
+  RegSet candidates = 0;
+  for (size_t i = 0; i < nGp; i++)
+    if (!(fuel_ && gpCand[i] == kFuel)) candidates |= bit(gpCand[i]);
+  for (size_t i = 0; i < nXmm; i++) candidates |= bit(xmmCand[i]);
+
+  RegSet used = 0;
+  for (uint32_t i : order) {
+    bool fl = isFloat(locals_[i].type);
+    uint8_t pick = kNoReg;
+    if (i < nParams && pl.params[i].reg != kNoReg) {
+      uint8_t own = pl.params[i].reg;
+      if ((candidates & bit(own)) && !(used & bit(own))) pick = own;
+    }
+    if (pick == kNoReg) {
+      const uint8_t* cand = fl ? xmmCand : gpCand;
+      size_t n = fl ? nXmm : nGp;
+      for (size_t c = 0; c < n; c++) {
+        if ((candidates & bit(cand[c])) && !(used & bit(cand[c]))) {
+          pick = cand[c];
+          break;
+        }
+      }
+    }
+    if (pick != kNoReg) {
+      locals_[i].reg = pick;
+      used |= bit(pick);
+    }
+  }
+  homeRegs_ = used;
+  tempRegs_ = (kCallerSavedGp | kCallerSavedXmm) & ~homeRegs_;
+  freeRegs_ = tempRegs_;
+
+  // Frame: [operand slots][locals][saved callee-saved homes][saved vmctx][pad]
+  int32_t off = 0;
+  spillOff_ = 0;
+  off += int32_t(an_.maxStackHeight + 1) * 8;
+  for (LocalInfo& l : locals_) {
+    l.frameOff = off;
+    off += 8;
+  }
+  RegSet calleeSaved = kCalleeSavedGp | kCalleeSavedXmm;
+  for (uint32_t r = 0; r < 32; r++) {
+    if ((homeRegs_ & calleeSaved) & bit(uint8_t(r))) {
+      savedRegs_.push_back({uint8_t(r), off});
+      off += 8;
+    }
+  }
+  if (!leaf_) {
+    vmctxSaveOff_ = off;
+    off += 8;
+  }
+  if (off % 16 != 8) off += 8;
+  frameSize_ = off;
+  stack_.reserve(an_.maxStackHeight + 8);
+  controls_.reserve(an_.maxControlDepth + 2);
+}
+
+void FuncCompiler::emitPrologue() {
+  // Guard the stack before the frame is touched, whatever its size.
+  a_.lea(ax::r11, ax::ptr(ax::rsp, -frameSize_));
+  a_.cmp(ax::r11, ax::qword_ptr(ax::r15, vmoff::kStackLimit));
+  a_.jb(trapLabel(TrapKind::StackExhausted));
+  a_.mov(ax::r11, ax::qword_ptr(ax::r15, vmoff::kInterrupt));
+  a_.cmp(ax::dword_ptr(ax::r11), 0);
+  a_.jne(trapLabel(TrapKind::Interrupted));
+  a_.sub(ax::rsp, frameSize_);
+
+  uint32_t nParams = uint32_t(type_.params.size());
+  uint32_t nLocals = uint32_t(locals_.size()) - nParams;
+  if (nLocals > 0) {
+    // Zero the declared locals' frame slots. Rounding the range outwards to 16 bytes
+    // only touches operand slots and not-yet-written save slots, both dead here.
+    int32_t begin = locals_[nParams].frameOff & ~15;
+    int32_t end = (locals_.back().frameOff + 8 + 15) & ~15;
+    if (end > frameSize_) end = frameSize_;  // never past the return address
+    int32_t bytes = end - begin;
+    a_.xorps(ax::xmm15, ax::xmm15);
+    if (bytes <= 16 * 8) {
+      for (int32_t o = begin; o + 16 <= end; o += 16) a_.movups(ax::ptr(ax::rsp, o), ax::xmm15);
+      if (bytes % 16) a_.movsd(ax::ptr(ax::rsp, end - 8), ax::xmm15);
+    } else {
+      int32_t whole = bytes & ~15;
+      a_.mov(ax::r11, -int64_t(whole));
+      asmjit::Label loop = a_.newLabel();
+      a_.bind(loop);
+      a_.movups(ax::ptr(ax::rsp, ax::r11, 0, begin + whole), ax::xmm15);
+      a_.add(ax::r11, 16);
+      a_.jnz(loop);
+      if (bytes % 16) a_.movsd(ax::ptr(ax::rsp, end - 8), ax::xmm15);
+    }
+  }
+  for (auto& [reg, off] : savedRegs_) {
+    if (isXmm(reg)) a_.movsd(ax::qword_ptr(ax::rsp, off), ax::xmm(reg - XMM0));
+    else a_.mov(ax::qword_ptr(ax::rsp, off), ax::gpq(reg));
+  }
+  if (vmctxSaveOff_ >= 0) a_.mov(ax::qword_ptr(ax::rsp, vmctxSaveOff_), ax::r15);
+
+  // Parameters into their homes.
+  CallLayout pl = CallLayout::of(type_);
+  std::vector<ArgMove> moves;
+  for (uint32_t i = 0; i < nParams; i++) {
+    const LocalInfo& l = locals_[i];
+    const ArgLoc& src = pl.params[i];
+    bool wide = wideType(l.type);
+    if (src.reg != kNoReg) {
+      if (l.reg != kNoReg) {
+        if (l.reg != src.reg) moves.push_back({l.reg, Val::inReg(l.type, src.reg)});
+      } else {
+        storeTo(localMem(i, wide ? 8 : 4), Val::inReg(l.type, src.reg));
+      }
+    } else if (l.reg == kNoReg) {
+      a_.mov(ax::r11, ax::qword_ptr(ax::rsp, frameSize_ + 8 + int32_t(src.slot) * 8));
+      a_.mov(localMem(i, 8), ax::r11);
+    }
+  }
+  parallelMove(moves);
+  for (uint32_t i = 0; i < nParams; i++) {
+    const LocalInfo& l = locals_[i];
+    const ArgLoc& src = pl.params[i];
+    if (src.reg == kNoReg && l.reg != kNoReg) {
+      ax::Mem m = ax::ptr(ax::rsp, frameSize_ + 8 + int32_t(src.slot) * 8, wideType(l.type) ? 8 : 4);
+      if (l.type == ValType::F32) a_.movss(ax::xmm(l.reg - XMM0), m);
+      else if (l.type == ValType::F64) a_.movsd(ax::xmm(l.reg - XMM0), m);
+      else if (wideType(l.type)) a_.mov(ax::gpq(l.reg), m);
+      else a_.mov(ax::gpd(l.reg), m);
+    }
+  }
+  for (uint32_t i = nParams; i < locals_.size(); i++) {
+    uint8_t r = locals_[i].reg;
+    if (r == kNoReg) continue;
+    if (isXmm(r)) a_.xorps(ax::xmm(r - XMM0), ax::xmm(r - XMM0));
+    else a_.xor_(ax::gpd(r), ax::gpd(r));
+  }
+}
+
+void FuncCompiler::emitEpilogue() {
+  a_.bind(epilogue_);
+  for (auto& [reg, off] : savedRegs_) {
+    if (isXmm(reg)) a_.movsd(ax::xmm(reg - XMM0), ax::qword_ptr(ax::rsp, off));
+    else a_.mov(ax::gpq(reg), ax::qword_ptr(ax::rsp, off));
+  }
+  a_.add(ax::rsp, frameSize_);
+  a_.ret();
+}
+
+asmjit::Label FuncCompiler::trapLabel(TrapKind k) {
+  size_t i = size_t(k);
+  if (!trapUsed_[i]) {
+    trapUsed_[i] = true;
+    trapLabels_[i] = a_.newLabel();
+  }
+  return trapLabels_[i];
+}
+
+void FuncCompiler::defer(asmjit::Label entry, std::function<void()> body) {
+  deferred_.emplace_back(entry, std::move(body));
+}
+
+void FuncCompiler::emitTrapStubs() {
+  for (auto& [label, body] : deferred_) {
+    a_.bind(label);
+    body();
+  }
+  for (size_t i = 0; i < 16; i++) {
+    if (!trapUsed_[i]) continue;
+    a_.bind(trapLabels_[i]);
+    a_.mov(ax::eax, uint32_t(i));
+    a_.jmp(mc_.trapExit);
+  }
+}
+
+Status FuncCompiler::compile() {
+  setupLocals();
+  epilogue_ = a_.newLabel();
+  a_.align(asmjit::AlignMode::kCode, 16);
+  a_.bind(mc_.funcLabels[funcIndex_ - m_.numImportedFuncs]);
+  emitPrologue();
+
+  Control fn;
+  fn.kind = Op::End;
+  fn.height = 0;
+  fn.numResults = uint32_t(type_.results.size());
+  fn.resultTypes = type_.results.data();
+  fn.label = epilogue_;
+  controls_.push_back(fn);
+
+  while (!controls_.empty()) {
+    opOffset_ = r_.offset();
+    uint8_t b = r_.u8();
+    Op op = b == 0xFC ? kFcOps[r_.u32()] : kOneByteOps[b];
+    if (!r_.ok()) return r_.takeError();
+    if (controls_.back().unreachable) {
+      skipDead(op);
+      continue;
+    }
+    if (fuel_) pendingFuel_ += opInfo(op).fuel;
+    WASM_TRY(dispatch(op));
+  }
+  emitTrapStubs();
+  if (!r_.ok()) return r_.takeError();
+  return okStatus();
+}
+
+void FuncCompiler::skipDead(Op op) {
+  switch (op) {
+    case Op::Block:
+    case Op::Loop:
+    case Op::If:
+      (void)r_.s33();
+      deadDepth_++;
+      return;
+    case Op::Else:
+      if (deadDepth_ == 0) elseArm();
+      return;
+    case Op::End:
+      if (deadDepth_ == 0) endBlock();
+      else deadDepth_--;
+      return;
+    default:
+      break;
+  }
+  switch (opInfo(op).imm) {
+    case Imm::None: break;
+    case Imm::BlockType: (void)r_.s33(); break;
+    case Imm::Label: case Imm::Func: case Imm::Local: case Imm::Global: case Imm::Table:
+    case Imm::Data: case Imm::Elem:
+      (void)r_.u32();
+      break;
+    case Imm::LabelTable: {
+      uint32_t n = r_.u32();
+      for (uint32_t i = 0; i <= n && r_.ok(); i++) (void)r_.u32();
+      break;
+    }
+    case Imm::CallIndirect: case Imm::TableInit: case Imm::TableCopy:
+      (void)r_.u32();
+      (void)r_.u32();
+      break;
+    case Imm::SelectT: {
+      uint32_t n = r_.u32();
+      for (uint32_t i = 0; i < n && r_.ok(); i++) (void)r_.u8();
+      break;
+    }
+    case Imm::MemArg:
+      (void)r_.u32();
+      (void)r_.u32();
+      break;
+    case Imm::MemIndex: case Imm::HeapType: (void)r_.u8(); break;
+    case Imm::I32: (void)r_.s32(); break;
+    case Imm::I64: (void)r_.s64(); break;
+    case Imm::F32: (void)r_.fixed32(); break;
+    case Imm::F64: (void)r_.fixed64(); break;
+    case Imm::MemoryInit: (void)r_.u32(); (void)r_.u8(); break;
+    case Imm::MemoryCopy: (void)r_.u8(); (void)r_.u8(); break;
+  }
+}
+
+Status FuncCompiler::dispatch(Op op) {
+  switch (op) {
+    case Op::Unreachable:
+      a_.jmp(trapLabel(TrapKind::Unreachable));
+      markUnreachable();
+      break;
+    case Op::Nop: break;
+    case Op::Block:
+    case Op::Loop: beginBlock(op, r_.s33(), nullptr); break;
+    case Op::If: {
+      int64_t bt = r_.s33();
+      PreparedCmp c = prepareTruthTest();
+      beginBlock(op, bt, &c);
+      break;
+    }
+    case Op::Else: elseArm(); break;
+    case Op::End: endBlock(); break;
+    case Op::Br: branchTo(r_.u32()); break;
+    case Op::BrIf: brIf(r_.u32(), nullptr); break;
+    case Op::BrTable: brTable(); break;
+    case Op::Return: doReturn(); break;
+    case Op::Call: callDirect(r_.u32()); break;
+    case Op::CallIndirect: {
+      uint32_t t = r_.u32();
+      uint32_t table = r_.u32();
+      callIndirect(t, table);
+      break;
+    }
+    case Op::Drop: (void)pop(); break;
+    case Op::Select: select(false); break;
+    case Op::SelectT: {
+      uint32_t n = r_.u32();
+      for (uint32_t i = 0; i < n; i++) (void)r_.u8();
+      select(true);
+      break;
+    }
+    case Op::LocalGet: localGet(r_.u32()); break;
+    case Op::LocalSet: localSet(r_.u32(), false); break;
+    case Op::LocalTee: localSet(r_.u32(), true); break;
+    case Op::GlobalGet: globalGet(r_.u32()); break;
+    case Op::GlobalSet: globalSet(r_.u32()); break;
+    case Op::TableGet: case Op::TableSet: case Op::TableGrow: case Op::TableSize:
+    case Op::TableFill: case Op::TableCopy: case Op::TableInit: case Op::ElemDrop:
+      tableOp(op);
+      break;
+    case Op::I32Load: case Op::I64Load: case Op::F32Load: case Op::F64Load:
+    case Op::I32Load8S: case Op::I32Load8U: case Op::I32Load16S: case Op::I32Load16U:
+    case Op::I64Load8S: case Op::I64Load8U: case Op::I64Load16S: case Op::I64Load16U:
+    case Op::I64Load32S: case Op::I64Load32U:
+      load(op);
+      break;
+    case Op::I32Store: case Op::I64Store: case Op::F32Store: case Op::F64Store:
+    case Op::I32Store8: case Op::I32Store16: case Op::I64Store8: case Op::I64Store16:
+    case Op::I64Store32:
+      store(op);
+      break;
+    case Op::MemorySize: (void)r_.u8(); memorySize(); break;
+    case Op::MemoryGrow: (void)r_.u8(); memoryGrow(); break;
+    case Op::MemoryInit: case Op::DataDrop: case Op::MemoryCopy: case Op::MemoryFill:
+      bulkMemory(op);
+      break;
+    case Op::I32Const: push(Val::konst(ValType::I32, uint32_t(r_.s32()))); break;
+    case Op::I64Const: push(Val::konst(ValType::I64, uint64_t(r_.s64()))); break;
+    case Op::F32Const: push(Val::konst(ValType::F32, r_.fixed32())); break;
+    case Op::F64Const: push(Val::konst(ValType::F64, r_.fixed64())); break;
+    case Op::I32Eqz: case Op::I64Eqz: eqz(op); break;
+    case Op::I32Eq: case Op::I32Ne: case Op::I32LtS: case Op::I32LtU: case Op::I32GtS:
+    case Op::I32GtU: case Op::I32LeS: case Op::I32LeU: case Op::I32GeS: case Op::I32GeU:
+    case Op::I64Eq: case Op::I64Ne: case Op::I64LtS: case Op::I64LtU: case Op::I64GtS:
+    case Op::I64GtU: case Op::I64LeS: case Op::I64LeU: case Op::I64GeS: case Op::I64GeU:
+    case Op::F32Eq: case Op::F32Ne: case Op::F32Lt: case Op::F32Gt: case Op::F32Le:
+    case Op::F32Ge: case Op::F64Eq: case Op::F64Ne: case Op::F64Lt: case Op::F64Gt:
+    case Op::F64Le: case Op::F64Ge:
+      compare(op);
+      break;
+    case Op::I32Add: case Op::I32Sub: case Op::I32Mul: case Op::I32And: case Op::I32Or:
+    case Op::I32Xor: case Op::I64Add: case Op::I64Sub: case Op::I64Mul: case Op::I64And:
+    case Op::I64Or: case Op::I64Xor:
+      intBinary(op);
+      break;
+    case Op::I32Shl: case Op::I32ShrS: case Op::I32ShrU: case Op::I32Rotl: case Op::I32Rotr:
+    case Op::I64Shl: case Op::I64ShrS: case Op::I64ShrU: case Op::I64Rotl: case Op::I64Rotr:
+      intShift(op);
+      break;
+    case Op::I32DivS: case Op::I32DivU: case Op::I32RemS: case Op::I32RemU:
+    case Op::I64DivS: case Op::I64DivU: case Op::I64RemS: case Op::I64RemU:
+      intDivRem(op);
+      break;
+    case Op::I32Clz: case Op::I32Ctz: case Op::I32Popcnt: case Op::I64Clz: case Op::I64Ctz:
+    case Op::I64Popcnt: case Op::I32Extend8S: case Op::I32Extend16S: case Op::I64Extend8S:
+    case Op::I64Extend16S: case Op::I64Extend32S:
+      intUnary(op);
+      break;
+    case Op::F32Add: case Op::F32Sub: case Op::F32Mul: case Op::F32Div: case Op::F32Copysign:
+    case Op::F64Add: case Op::F64Sub: case Op::F64Mul: case Op::F64Div: case Op::F64Copysign:
+      floatBinary(op);
+      break;
+    case Op::F32Min: case Op::F32Max: case Op::F64Min: case Op::F64Max: floatMinMax(op); break;
+    case Op::F32Abs: case Op::F32Neg: case Op::F32Ceil: case Op::F32Floor: case Op::F32Trunc:
+    case Op::F32Nearest: case Op::F32Sqrt: case Op::F64Abs: case Op::F64Neg: case Op::F64Ceil:
+    case Op::F64Floor: case Op::F64Trunc: case Op::F64Nearest: case Op::F64Sqrt:
+      floatUnary(op);
+      break;
+    case Op::RefNull: refNull(ValType(r_.u8())); break;
+    case Op::RefIsNull: refIsNull(); break;
+    case Op::RefFunc: refFunc(r_.u32()); break;
+    default:
+      conversion(op);
+      break;
+  }
+  return okStatus();
+}
+
+Status compileFunction(ModuleCodegen& mc, uint32_t definedIndex) {
+  FuncAnalysis analysis;
+  WASM_TRY(validateFunction(mc.m, definedIndex, &analysis));
+  FuncCompiler fc(mc, definedIndex, analysis);
+  return fc.compile();
+}
+
+}  // namespace wasm::x64

@@ -1,0 +1,289 @@
+// Engine zone. The single-pass x86-64 function compiler (Liftoff-like).
+//
+// Model: the Wasm operand stack is mirrored at compile time by a vector of Val, each
+// saying where the value is now: in a register, in its canonical spill slot (one 8-byte
+// frame slot per stack height), a constant not yet materialized, or a lazy reference to
+// a local. Locals have fixed homes for the whole function: the most used ones (weighted
+// by loop depth, measured by the validator) live in registers, the rest in frame slots.
+//
+// Invariants:
+//  - An i32 in a 64-bit register is always zero-extended.
+//  - At every label (block end, loop header, else arm) all operand values are in their
+//    canonical slots or are constants, and every temporary register is free. Branches
+//    establish that state; block entry spills the operand stack to get it.
+//  - Nothing between a flag-setting compare and its consumer changes the flags (no xor
+//    zeroing, no fuel subtraction): see emitCondBranch and friends.
+//  - Trusts its input: the validator has already accepted the body.
+#pragma once
+
+#include <asmjit/x86.h>
+
+#include <cstdint>
+#include <functional>
+#include <vector>
+
+#include "compiler/x64/abi.h"
+#include "compiler/x64/call_layout.h"
+#include "decoder/reader.h"
+#include "runtime/vmcontext.h"
+#include "validator/validator.h"
+#include "wasm/module.h"
+#include "wasm/opcodes.h"
+
+namespace wasm::x64 {
+
+namespace ax = asmjit::x86;
+
+struct CpuFlags {
+  bool sse41 = false, popcnt = false, lzcnt = false, bmi1 = false, bmi2 = false;
+  static CpuFlags host();
+};
+
+// 16-byte constants emitted once per module, after the code.
+enum class ConstId : uint8_t {
+  F32Sign, F32Abs, F64Sign, F64Abs,
+  Count
+};
+
+// Module-wide code generation state, shared by every FuncCompiler of one module.
+struct ModuleCodegen {
+  const ModuleInfo& m;
+  CompileOptions opts;
+  CpuFlags cpu;
+  ax::Assembler& a;
+  VMContextLayout layout;
+  std::vector<asmjit::Label> funcLabels;  // per defined function
+  asmjit::Label trapExit;                 // eax = TrapKind
+  asmjit::Label consts[size_t(ConstId::Count)];
+  bool constUsed[size_t(ConstId::Count)] = {};
+  bool hasMemory = false;
+
+  ModuleCodegen(const ModuleInfo& mod, const CompileOptions& o, ax::Assembler& as)
+      : m(mod), opts(o), a(as) {}
+  ax::Mem constMem(ConstId id) {
+    constUsed[size_t(id)] = true;
+    return ax::ptr(consts[size_t(id)]);
+  }
+};
+
+enum class Loc : uint8_t { Reg, Slot, Const, Local };
+
+struct Val {
+  ValType type = ValType::I32;
+  Loc loc = Loc::Const;
+  uint8_t reg = kNoReg;  // Loc::Reg
+  uint32_t idx = 0;      // Loc::Local: the local's index; Loc::Slot: the stack height
+  uint64_t imm = 0;      // Loc::Const: the bits
+
+  static Val inReg(ValType t, uint8_t r) { Val v; v.type = t; v.loc = Loc::Reg; v.reg = r; return v; }
+  static Val slot(ValType t) { Val v; v.type = t; v.loc = Loc::Slot; return v; }
+  static Val konst(ValType t, uint64_t bits) { Val v; v.type = t; v.loc = Loc::Const; v.imm = bits; return v; }
+  static Val local(ValType t, uint32_t i) { Val v; v.type = t; v.loc = Loc::Local; v.idx = i; return v; }
+};
+
+struct LocalInfo {
+  ValType type = ValType::I32;
+  uint8_t reg = kNoReg;  // home register, or kNoReg for a frame home
+  int32_t frameOff = 0;  // frame slot: the home when reg == kNoReg; otherwise a save slot
+  uint32_t refs = 0;     // Loc::Local entries naming it on the operand stack
+};
+
+// A condition produced by a comparison and consumed by br_if / if / select, or
+// materialized into 0/1.
+struct Cond {
+  enum Kind : uint8_t { Int, FloatEq, FloatNe, FloatCC };
+  Kind kind = Int;
+  ax::CondCode cc = ax::CondCode::kNE;  // Int and FloatCC
+  Cond negated() const;
+};
+
+// A compare prepared (operands in place) but not yet emitted, so that the caller can
+// emit flag-clobbering work (fuel, spills) first.
+struct PreparedCmp {
+  enum Kind : uint8_t { IntCmp, IntTest, FloatCmp } kind = IntCmp;
+  bool wide = false;       // 64-bit integer / f64
+  asmjit::Operand lhs;     // IntCmp: register or memory; IntTest, FloatCmp: register
+  asmjit::Operand rhs;     // register, memory or immediate (not memory with memory lhs)
+  RegSet regs = 0;         // registers the compare reads (to keep them alive)
+  Cond cond;
+};
+
+struct Control {
+  Op kind = Op::Block;  // Block, Loop, If, or End for the function body
+  uint32_t height = 0;  // operand stack height below the block's params
+  uint32_t numParams = 0, numResults = 0;
+  const ValType* paramTypes = nullptr;
+  const ValType* resultTypes = nullptr;
+  ValType single = ValType::I32;  // storage for a single-value block type
+  bool singleResult = false;
+  asmjit::Label label;      // branch target: block end, or loop header
+  asmjit::Label elseLabel;  // If: the false arm
+  bool hasElse = false;
+  bool unreachable = false;  // the rest of this block's code cannot run
+  bool labelUsed = false;    // a branch targets `label` (for non-loops)
+
+  const ValType* results() const { return singleResult ? &single : resultTypes; }
+  const ValType* params() const { return paramTypes; }
+  uint32_t arity() const { return kind == Op::Loop ? numParams : numResults; }
+  const ValType* branchTypes() const { return kind == Op::Loop ? params() : results(); }
+};
+
+class FuncCompiler {
+ public:
+  FuncCompiler(ModuleCodegen& mc, uint32_t definedIndex, const FuncAnalysis& analysis);
+  Status compile();
+
+ private:
+  // ---- setup (func_compiler.cpp)
+  void setupLocals();
+  void emitPrologue();
+  void emitEpilogue();
+  void emitTrapStubs();
+  Status dispatch(Op op);
+
+  // ---- operand stack and registers (value_stack.cpp)
+  void push(const Val& v);
+  Val pop();
+  Val& top(uint32_t depth = 0) { return stack_[stack_.size() - 1 - depth]; }
+  void dropTo(uint32_t height);
+  uint8_t allocReg(bool xmm, RegSet avoid = 0);
+  void spillReg(uint8_t r);
+  void spillEntry(uint32_t height);
+  void spillAll(uint32_t keepTop = 0, bool constsToo = false, uint32_t constsFrom = 0);
+  void spillRegs(uint32_t keepTop);  // only values in (caller-saved) temporaries
+  void evict(uint8_t r, RegSet avoid);
+  void materializeLocalRefs(uint32_t local);
+  // Register holding v's value (may be a local's home: read only).
+  uint8_t regOf(Val& v, RegSet avoid);
+  // A temporary register that holds v's value and may be clobbered.
+  uint8_t ownedRegOf(Val& v, RegSet avoid);
+  void loadInto(uint8_t dst, const Val& v);
+  void storeTo(const ax::Mem& dst, const Val& v);
+  void moveReg(uint8_t dst, uint8_t src, ValType t);
+  asmjit::Operand gpOperand(Val& v, RegSet avoid, bool allowImm = true);
+  asmjit::Operand xmmOperand(Val& v, RegSet avoid);
+  RegSet regsOf(const Val& v) const;
+  bool isTemp(uint8_t r) const { return (tempRegs_ & bit(r)) != 0; }
+  // Destination register for a result, fusing a following local.set/tee when possible.
+  uint8_t resultReg(ValType t, const Val* lhs, RegSet avoid);
+  void pushResult(ValType t, uint8_t reg);
+  int32_t peekFusableSet(ValType t);
+
+  ax::Mem slotMem(uint32_t height, uint32_t size = 8) const;
+  ax::Mem localMem(uint32_t local, uint32_t size = 8) const;
+  ax::Mem frameMem(int32_t off, uint32_t size = 8) const;
+
+  // ---- control (control.cpp)
+  void beginBlock(Op kind, int64_t blockType, const PreparedCmp* ifCond);
+  void elseArm();
+  void endBlock();
+  void branchTo(uint32_t depth);
+  void brIf(uint32_t depth, PreparedCmp* fused);
+  void brTable();
+  void doReturn();
+  void moveBranchValues(const Control& target);
+  void moveToSlots(uint32_t base, uint32_t count);
+  bool branchValuesInPlace(const Control& target) const;
+  void emitReturnMoves();
+  void markUnreachable();
+  void skipDead(Op op);
+  void flushFuel();
+  void loopHeaderChecks();
+  void decodeBlockType(int64_t bt, Control& c);
+  void emitCmp(const PreparedCmp& c);
+  void jumpIf(const Cond& c, asmjit::Label target);
+  void jumpIfNot(const Cond& c, asmjit::Label target) { jumpIf(c.negated(), target); }
+  PreparedCmp prepareTruthTest();
+
+  // ---- calls (calls.cpp)
+  void callDirect(uint32_t funcIndex);
+  void callIndirect(uint32_t typeIndex, uint32_t table);
+  struct ArgMove {
+    uint8_t dst;  // register
+    Val src;
+  };
+  void parallelMove(std::vector<ArgMove>& moves);
+  void setupCallArgs(const FuncType& type, const CallLayout& layout, bool withIndex);
+  void finishCall(const FuncType& type, const CallLayout& layout, bool viaFuncRef);
+  // Runtime helper call (SysV). Args: values in order after the implicit vmctx.
+  void callHelper(Helper h, std::vector<Val> args);
+  void checkHelperTrap();
+
+  // ---- memory (memory.cpp)
+  void load(Op op);
+  void store(Op op);
+  ax::Mem memOperand(Val& addr, uint64_t offset, uint32_t size, RegSet avoid);
+  void memorySize();
+  void memoryGrow();
+  void bulkMemory(Op op);
+
+  // ---- numeric (numeric_int.cpp, numeric_float.cpp, conversions.cpp, compare.cpp)
+  void intBinary(Op op);
+  void intShift(Op op);
+  void intDivRem(Op op);
+  void intUnary(Op op);
+  void floatBinary(Op op);
+  void floatMinMax(Op op);
+  void floatUnary(Op op);
+  void conversion(Op op);
+  void truncToInt(Op op, bool saturating);
+  void convertToFloat(Op op);
+  void compare(Op op);
+  void eqz(Op op);
+  PreparedCmp prepareCompare(Op op);
+  void consumeCompare(PreparedCmp& pc);
+  void select(bool typed);
+  void selectValues(PreparedCmp& pc);
+
+  // ---- variables, tables, references (variables.cpp)
+  void localGet(uint32_t i);
+  void localSet(uint32_t i, bool tee);
+  void globalGet(uint32_t i);
+  void globalSet(uint32_t i);
+  void tableOp(Op op);
+  void refNull(ValType t);
+  void refIsNull();
+  void refFunc(uint32_t f);
+
+  asmjit::Label trapLabel(TrapKind k);
+  // Code emitted after the function body (slow paths); it must end in a jump.
+  void defer(asmjit::Label entry, std::function<void()> body);
+
+  ModuleCodegen& mc_;
+  ax::Assembler& a_;
+  const ModuleInfo& m_;
+  uint32_t funcIndex_;
+  const FuncType& type_;
+  const FuncBody& body_;
+  const FuncAnalysis& an_;
+  Reader r_;
+  bool fuel_;
+  bool leaf_;
+
+  std::vector<Val> stack_;
+  std::vector<LocalInfo> locals_;
+  std::vector<Control> controls_;
+  uint32_t deadDepth_ = 0;
+
+  RegSet tempRegs_ = 0;   // registers usable as temporaries in this function
+  RegSet freeRegs_ = 0;   // temporaries not holding a stack value
+  RegSet homeRegs_ = 0;   // registers that are local homes
+
+  int32_t frameSize_ = 0;    // bytes subtracted from rsp in the prologue
+  int32_t spillOff_ = 0;     // operand slot i at spillOff_ + 8i
+  int32_t vmctxSaveOff_ = -1;
+  int32_t rspAdjust_ = 0;    // extra bytes below the frame during call sequences
+  std::vector<std::pair<uint8_t, int32_t>> savedRegs_;  // callee-saved homes, save slots
+  uint32_t pendingFuel_ = 0;
+  int32_t fusedSet_ = -1;  // local whose local.set/tee the current result absorbs
+  size_t opOffset_ = 0;
+  asmjit::Label epilogue_;
+  asmjit::Label trapLabels_[16];
+  std::vector<std::pair<asmjit::Label, std::function<void()>>> deferred_;
+  bool trapUsed_[16] = {};
+};
+
+// Compiles one defined function into the module's assembler (validating it first).
+Status compileFunction(ModuleCodegen& mc, uint32_t definedIndex);
+
+}  // namespace wasm::x64

@@ -1,0 +1,93 @@
+// Engine zone. Drives asmjit for a whole module: the shared trap exit, every function,
+// the constant pool; then flattens to position-independent bytes.
+#include <asmjit/x86.h>
+
+#include "compiler/compiler.h"
+#include "compiler/x64/func_compiler.h"
+
+namespace wasm {
+
+namespace {
+class RecordingErrorHandler : public asmjit::ErrorHandler {
+ public:
+  asmjit::Error error = asmjit::kErrorOk;
+  std::string message;
+  void handleError(asmjit::Error err, const char* msg, asmjit::BaseEmitter*) override {
+    if (error == asmjit::kErrorOk) {
+      error = err;
+      message = msg;
+    }
+  }
+};
+}  // namespace
+
+Status checkHostCpu() {
+  x64::CpuFlags f = x64::CpuFlags::host();
+  if (!f.sse41 || !f.popcnt)
+    return makeError(ErrorKind::Unsupported, kNoOffset,
+                     "this CPU lacks SSE4.1 or POPCNT (x86-64-v2), which the JIT requires");
+  return okStatus();
+}
+
+Result<CompiledCode> compileModuleCode(const ModuleInfo& m, const CompileOptions& opts) {
+  namespace ax = asmjit::x86;
+  asmjit::CodeHolder code;
+  asmjit::Environment env = asmjit::Environment::host();
+  code.init(env);
+  RecordingErrorHandler eh;
+  code.setErrorHandler(&eh);
+  ax::Assembler a(&code);
+
+  x64::ModuleCodegen mc(m, opts, a);
+  mc.cpu = x64::CpuFlags::host();
+  mc.layout = VMContextLayout::of(m);
+  mc.hasMemory = !m.memories.empty();
+  mc.trapExit = a.newLabel();
+  for (auto& l : mc.consts) l = a.newLabel();
+  uint32_t nDefined = m.numDefinedFuncs();
+  mc.funcLabels.resize(nDefined);
+  for (auto& l : mc.funcLabels) l = a.newLabel();
+
+  // Trap exit: eax holds the TrapKind. Unwind to the innermost entry trampoline, whose
+  // landing code restores the embedder's registers. r15 is a VMContext or HostFuncCtx;
+  // both start with the Store::Hot pointer.
+  a.bind(mc.trapExit);
+  a.mov(ax::r11, ax::qword_ptr(ax::r15, vmoff::kHot));
+  a.mov(ax::rsp, ax::qword_ptr(ax::r11, vmoff::kHotTrapSp));
+  a.jmp(ax::qword_ptr(ax::r11, vmoff::kHotTrapLanding));
+
+  for (uint32_t i = 0; i < nDefined; i++) {
+    WASM_TRY(x64::compileFunction(mc, i));
+    if (eh.error != asmjit::kErrorOk) break;
+  }
+
+  a.align(asmjit::AlignMode::kData, 16);
+  static const uint32_t kConstWords[size_t(x64::ConstId::Count)][4] = {
+      {0x80000000u, 0x80000000u, 0x80000000u, 0x80000000u},
+      {0x7FFFFFFFu, 0x7FFFFFFFu, 0x7FFFFFFFu, 0x7FFFFFFFu},
+      {0x00000000u, 0x80000000u, 0x00000000u, 0x80000000u},
+      {0xFFFFFFFFu, 0x7FFFFFFFu, 0xFFFFFFFFu, 0x7FFFFFFFu},
+  };
+  for (size_t i = 0; i < size_t(x64::ConstId::Count); i++) {
+    a.bind(mc.consts[i]);
+    a.embed(kConstWords[i], 16);
+  }
+
+  if (eh.error != asmjit::kErrorOk)
+    return makeError(ErrorKind::Resource, kNoOffset, "code generation failed: %s", eh.message.c_str());
+  code.flatten();
+  code.resolveUnresolvedLinks();
+  if (code.hasUnresolvedLinks() || !code.relocEntries().empty())
+    return makeError(ErrorKind::Resource, kNoOffset, "code generation left unresolved references");
+
+  CompiledCode out;
+  size_t size = code.codeSize();
+  out.code.resize(size);
+  code.copyFlattenedData(out.code.data(), size, asmjit::CopySectionFlags::kPadSectionBuffer);
+  out.funcOffsets.resize(nDefined);
+  for (uint32_t i = 0; i < nDefined; i++)
+    out.funcOffsets[i] = uint32_t(code.labelOffsetFromBase(mc.funcLabels[i]));
+  return out;
+}
+
+}  // namespace wasm

@@ -1,0 +1,309 @@
+// Engine zone. The compile-time operand stack: where each value lives, register
+// allocation of temporaries with spilling, and the moves between locations.
+#include <cstdlib>
+
+#include "compiler/x64/func_compiler.h"
+
+namespace wasm::x64 {
+
+namespace {
+inline RegSet classMask(bool xmm) { return xmm ? 0xFFFF0000u : 0x0000FFFFu; }
+inline ax::Gp gp(uint8_t r, bool wide) { return wide ? ax::Gp(ax::gpq(r)) : ax::Gp(ax::gpd(r)); }
+inline bool wideType(ValType t) { return t != ValType::I32 && t != ValType::F32; }
+inline uint32_t sizeOf(ValType t) { return wideType(t) ? 8 : 4; }
+inline bool fitsS32(uint64_t v) { return int64_t(v) == int64_t(int32_t(v)); }
+}  // namespace
+
+ax::Mem FuncCompiler::frameMem(int32_t off, uint32_t size) const {
+  return ax::ptr(ax::rsp, off + rspAdjust_, size);
+}
+ax::Mem FuncCompiler::slotMem(uint32_t height, uint32_t size) const {
+  return frameMem(spillOff_ + int32_t(height) * 8, size);
+}
+ax::Mem FuncCompiler::localMem(uint32_t local, uint32_t size) const {
+  return frameMem(locals_[local].frameOff, size);
+}
+
+RegSet FuncCompiler::regsOf(const Val& v) const {
+  if (v.loc == Loc::Reg) return bit(v.reg);
+  if (v.loc == Loc::Local && locals_[v.idx].reg != kNoReg) return bit(locals_[v.idx].reg);
+  return 0;
+}
+
+void FuncCompiler::push(const Val& v) {
+  if (v.loc == Loc::Reg) freeRegs_ &= ~bit(v.reg);
+  else if (v.loc == Loc::Local) locals_[v.idx].refs++;
+  stack_.push_back(v);
+  if (v.loc == Loc::Slot) stack_.back().idx = uint32_t(stack_.size() - 1);
+}
+
+Val FuncCompiler::pop() {
+  Val v = stack_.back();
+  stack_.pop_back();
+  if (v.loc == Loc::Reg) freeRegs_ |= bit(v.reg);
+  else if (v.loc == Loc::Local) locals_[v.idx].refs--;
+  return v;
+}
+
+void FuncCompiler::dropTo(uint32_t height) {
+  while (stack_.size() > height) (void)pop();
+}
+
+void FuncCompiler::spillEntry(uint32_t height) {
+  Val& v = stack_[height];
+  if (v.loc == Loc::Slot) return;
+  storeTo(slotMem(height, sizeOf(v.type)), v);
+  if (v.loc == Loc::Reg) freeRegs_ |= bit(v.reg);
+  else if (v.loc == Loc::Local) locals_[v.idx].refs--;
+  v.loc = Loc::Slot;
+  v.idx = height;
+}
+
+void FuncCompiler::spillReg(uint8_t r) {
+  for (uint32_t i = 0; i < stack_.size(); i++) {
+    if (stack_[i].loc == Loc::Reg && stack_[i].reg == r) {
+      spillEntry(i);
+      return;
+    }
+  }
+}
+
+void FuncCompiler::spillAll(uint32_t keepTop, bool constsToo, uint32_t constsFrom) {
+  uint32_t n = uint32_t(stack_.size()) - keepTop;
+  for (uint32_t i = 0; i < n; i++) {
+    Loc l = stack_[i].loc;
+    if (l == Loc::Reg || l == Loc::Local || (constsToo && l == Loc::Const && i >= constsFrom)) spillEntry(i);
+  }
+}
+
+void FuncCompiler::spillRegs(uint32_t keepTop) {
+  uint32_t n = uint32_t(stack_.size()) - keepTop;
+  for (uint32_t i = 0; i < n; i++)
+    if (stack_[i].loc == Loc::Reg) spillEntry(i);
+}
+
+uint8_t FuncCompiler::allocReg(bool xmm, RegSet avoid) {
+  RegSet cand = freeRegs_ & classMask(xmm) & ~avoid;
+  if (cand) return uint8_t(__builtin_ctz(cand));
+  // Spill the oldest value held in a register of this class.
+  for (uint32_t i = 0; i < stack_.size(); i++) {
+    const Val& v = stack_[i];
+    if (v.loc == Loc::Reg && isXmm(v.reg) == xmm && !(avoid & bit(v.reg))) {
+      uint8_t r = v.reg;
+      spillEntry(i);
+      return r;
+    }
+  }
+  // Unreachable for valid input: at most three operands are ever pinned.
+  abort();
+}
+
+void FuncCompiler::evict(uint8_t r, RegSet avoid) {
+  for (uint32_t i = 0; i < stack_.size(); i++) {
+    Val& v = stack_[i];
+    if (v.loc == Loc::Reg && v.reg == r) {
+      RegSet cand = freeRegs_ & classMask(isXmm(r)) & ~avoid & ~bit(r);
+      if (cand) {
+        uint8_t r2 = uint8_t(__builtin_ctz(cand));
+        moveReg(r2, r, v.type);
+        v.reg = r2;
+        freeRegs_ &= ~bit(r2);
+        freeRegs_ |= bit(r);
+      } else {
+        spillEntry(i);
+      }
+      return;
+    }
+  }
+}
+
+void FuncCompiler::materializeLocalRefs(uint32_t local) {
+  if (locals_[local].refs == 0) return;
+  for (uint32_t i = 0; i < stack_.size() && locals_[local].refs; i++) {
+    Val& v = stack_[i];
+    if (v.loc != Loc::Local || v.idx != local) continue;
+    RegSet cand = freeRegs_ & classMask(isFloat(v.type));
+    if (cand) {
+      uint8_t r = uint8_t(__builtin_ctz(cand));
+      loadInto(r, v);
+      locals_[local].refs--;
+      v.loc = Loc::Reg;
+      v.reg = r;
+      freeRegs_ &= ~bit(r);
+    } else {
+      spillEntry(i);
+    }
+  }
+}
+
+void FuncCompiler::moveReg(uint8_t dst, uint8_t src, ValType t) {
+  if (dst == src) return;
+  if (isFloat(t)) a_.movaps(ax::xmm(dst - XMM0), ax::xmm(src - XMM0));
+  else a_.mov(ax::gpq(dst), ax::gpq(src));
+}
+
+void FuncCompiler::loadInto(uint8_t dst, const Val& v) {
+  bool wide = wideType(v.type);
+  if (isFloat(v.type)) {
+    ax::Xmm x = ax::xmm(dst - XMM0);
+    switch (v.loc) {
+      case Loc::Reg: moveReg(dst, v.reg, v.type); return;
+      case Loc::Local:
+        if (locals_[v.idx].reg != kNoReg) {
+          moveReg(dst, locals_[v.idx].reg, v.type);
+          return;
+        }
+        if (wide) a_.movsd(x, localMem(v.idx, 8));
+        else a_.movss(x, localMem(v.idx, 4));
+        return;
+      case Loc::Slot:
+        if (wide) a_.movsd(x, slotMem(v.idx, 8));
+        else a_.movss(x, slotMem(v.idx, 4));
+        return;
+      case Loc::Const:
+        if (v.imm == 0) {
+          a_.xorps(x, x);  // SSE logic does not touch EFLAGS
+        } else if (wide) {
+          a_.mov(ax::r11, v.imm);
+          a_.movq(x, ax::r11);
+        } else {
+          a_.mov(ax::r11d, uint32_t(v.imm));
+          a_.movd(x, ax::r11d);
+        }
+        return;
+    }
+    return;
+  }
+  ax::Gp g = gp(dst, wide);
+  switch (v.loc) {
+    case Loc::Reg: moveReg(dst, v.reg, v.type); return;
+    case Loc::Local:
+      if (locals_[v.idx].reg != kNoReg) {
+        moveReg(dst, locals_[v.idx].reg, v.type);
+        return;
+      }
+      a_.mov(g, localMem(v.idx, wide ? 8 : 4));
+      return;
+    case Loc::Slot: a_.mov(g, slotMem(v.idx, wide ? 8 : 4)); return;
+    case Loc::Const:
+      // Never xor-zero: this may run between a compare and its branch.
+      if (!wide || v.imm <= 0xFFFFFFFFu) a_.mov(ax::gpd(dst), uint32_t(v.imm));
+      else if (fitsS32(v.imm)) a_.mov(ax::gpq(dst), int64_t(v.imm));
+      else a_.movabs(ax::gpq(dst), v.imm);
+      return;
+  }
+}
+
+void FuncCompiler::storeTo(const ax::Mem& dstIn, const Val& v) {
+  bool wide = wideType(v.type);
+  ax::Mem dst = dstIn;
+  dst.setSize(wide ? 8 : 4);
+  uint8_t srcReg = kNoReg;
+  if (v.loc == Loc::Reg) srcReg = v.reg;
+  else if (v.loc == Loc::Local && locals_[v.idx].reg != kNoReg) srcReg = locals_[v.idx].reg;
+  if (srcReg != kNoReg) {
+    if (isXmm(srcReg)) {
+      if (wide) a_.movsd(dst, ax::xmm(srcReg - XMM0));
+      else a_.movss(dst, ax::xmm(srcReg - XMM0));
+    } else {
+      a_.mov(dst, gp(srcReg, wide));
+    }
+    return;
+  }
+  if (v.loc == Loc::Const) {
+    if (!wide || fitsS32(v.imm)) {
+      a_.mov(dst, wide ? int64_t(v.imm) : int64_t(uint32_t(v.imm)));
+    } else {
+      a_.movabs(ax::r11, v.imm);
+      a_.mov(dst, ax::r11);
+    }
+    return;
+  }
+  // Memory to memory, through the scratch register.
+  ax::Mem src = v.loc == Loc::Local ? localMem(v.idx, wide ? 8 : 4) : slotMem(v.idx, wide ? 8 : 4);
+  if (src == dst) return;
+  a_.mov(gp(kScratch, wide), src);
+  a_.mov(dst, gp(kScratch, wide));
+}
+
+uint8_t FuncCompiler::regOf(Val& v, RegSet avoid) {
+  if (v.loc == Loc::Reg) return v.reg;
+  if (v.loc == Loc::Local && locals_[v.idx].reg != kNoReg) return locals_[v.idx].reg;
+  return ownedRegOf(v, avoid);
+}
+
+uint8_t FuncCompiler::ownedRegOf(Val& v, RegSet avoid) {
+  if (v.loc == Loc::Reg) return v.reg;
+  uint8_t r = allocReg(isFloat(v.type), avoid);
+  loadInto(r, v);
+  v = Val::inReg(v.type, r);
+  return r;
+}
+
+asmjit::Operand FuncCompiler::gpOperand(Val& v, RegSet avoid, bool allowImm) {
+  bool wide = wideType(v.type);
+  switch (v.loc) {
+    case Loc::Reg: return gp(v.reg, wide);
+    case Loc::Local:
+      if (locals_[v.idx].reg != kNoReg) return gp(locals_[v.idx].reg, wide);
+      return localMem(v.idx, wide ? 8 : 4);
+    case Loc::Slot: return slotMem(v.idx, wide ? 8 : 4);
+    case Loc::Const:
+      if (allowImm && (!wide || fitsS32(v.imm))) return asmjit::Imm(wide ? int64_t(v.imm) : int64_t(int32_t(uint32_t(v.imm))));
+      return gp(ownedRegOf(v, avoid), wide);
+  }
+  abort();
+}
+
+asmjit::Operand FuncCompiler::xmmOperand(Val& v, RegSet avoid) {
+  bool wide = wideType(v.type);
+  switch (v.loc) {
+    case Loc::Reg: return ax::xmm(v.reg - XMM0);
+    case Loc::Local:
+      if (locals_[v.idx].reg != kNoReg) return ax::xmm(locals_[v.idx].reg - XMM0);
+      return localMem(v.idx, wide ? 8 : 4);
+    case Loc::Slot: return slotMem(v.idx, wide ? 8 : 4);
+    case Loc::Const: return ax::xmm(ownedRegOf(v, avoid) - XMM0);
+  }
+  abort();
+}
+
+int32_t FuncCompiler::peekFusableSet(ValType t) {
+  if (r_.remaining() < 2) return -1;
+  const uint8_t* p = r_.cursor();
+  if (p[0] != 0x21 && p[0] != 0x22) return -1;
+  Reader peek = r_;
+  peek.u8();
+  uint32_t x = peek.u32();
+  if (!peek.ok() || x >= locals_.size()) return -1;
+  const LocalInfo& L = locals_[x];
+  if (L.reg == kNoReg || L.refs != 0 || L.type != t) return -1;
+  return int32_t(x);
+}
+
+uint8_t FuncCompiler::resultReg(ValType t, const Val* lhs, RegSet avoid) {
+  fusedSet_ = -1;
+  int32_t x = peekFusableSet(t);
+  if (x >= 0 && !(avoid & bit(locals_[x].reg))) {
+    fusedSet_ = x;
+    return locals_[x].reg;
+  }
+  if (lhs && lhs->loc == Loc::Reg && isXmm(lhs->reg) == isFloat(t) && !(avoid & bit(lhs->reg)))
+    return lhs->reg;
+  return allocReg(isFloat(t), avoid);
+}
+
+void FuncCompiler::pushResult(ValType t, uint8_t reg) {
+  if (fusedSet_ >= 0) {
+    uint32_t x = uint32_t(fusedSet_);
+    fusedSet_ = -1;
+    uint8_t b = r_.u8();
+    (void)r_.u32();
+    if (fuel_) pendingFuel_ += 1;
+    if (b == 0x22) push(Val::local(t, x));
+    return;
+  }
+  push(Val::inReg(t, reg));
+}
+
+}  // namespace wasm::x64

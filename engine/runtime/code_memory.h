@@ -1,0 +1,37 @@
+// Engine zone. Executable memory with W^X: pages are mapped writable, filled, then made
+// read+execute before any code in them runs; they are never writable and executable at
+// the same time.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+
+#include "wasm/result.h"
+
+namespace wasm {
+
+class CodeMemory {
+ public:
+  CodeMemory() = default;
+  ~CodeMemory();
+  CodeMemory(const CodeMemory&) = delete;
+  CodeMemory& operator=(const CodeMemory&) = delete;
+  CodeMemory(CodeMemory&& o) noexcept { *this = static_cast<CodeMemory&&>(o); }
+  CodeMemory& operator=(CodeMemory&& o) noexcept;
+
+  // Maps size bytes, copies code into them and seals them read+execute.
+  static Result<CodeMemory> create(const uint8_t* code, size_t size);
+
+  const uint8_t* base() const { return base_; }
+  size_t size() const { return size_; }
+  bool contains(uintptr_t pc) const {
+    return pc >= uintptr_t(base_) && pc < uintptr_t(base_) + size_;
+  }
+
+ private:
+  uint8_t* base_ = nullptr;
+  size_t size_ = 0;     // bytes of code
+  size_t mapped_ = 0;   // bytes mapped (page multiple)
+};
+
+}  // namespace wasm

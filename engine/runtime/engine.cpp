@@ -1,0 +1,103 @@
+// Engine zone. Engine (stubs, signature interning, the compile pipeline) and Module.
+#include <chrono>
+
+#include "compiler/compiler.h"
+#include "decoder/decoder.h"
+#include "runtime/internal.h"
+#include "validator/validator.h"
+
+namespace wasm {
+
+namespace {
+std::string typeKey(const FuncType& t) {
+  std::string k;
+  k.reserve(t.params.size() + t.results.size() + 1);
+  for (ValType v : t.params) k.push_back(char(v));
+  k.push_back('|');
+  for (ValType v : t.results) k.push_back(char(v));
+  return k;
+}
+}  // namespace
+
+Result<std::unique_ptr<Engine>> Engine::create(const EngineConfig& config) {
+  WASM_TRY(checkHostCpu());
+  std::unique_ptr<Engine> e(new Engine());
+  e->config_ = config;
+  WASM_ASSIGN(e->stubs_, generateStubs());
+  e->typeIndex_ = std::make_unique<TypeIndex>();
+  return e;
+}
+
+Engine::~Engine() = default;
+
+uint32_t Engine::internType(const FuncType& type) {
+  std::string key = typeKey(type);
+  auto it = typeIndex_->ids.find(key);
+  if (it != typeIndex_->ids.end()) return it->second;
+  uint32_t id = uint32_t(typesById_.size());
+  typesById_.push_back(type);
+  typeIndex_->ids.emplace(std::move(key), id);
+  return id;
+}
+
+const FuncType& Engine::typeOfId(uint32_t id) const { return typesById_[id]; }
+
+Status Engine::validate(const uint8_t* bytes, size_t size) {
+  if (size > config_.maxModuleBytes)
+    return makeError(ErrorKind::Limit, kNoOffset, "module of %zu bytes exceeds the limit of %llu bytes",
+                     size, (unsigned long long)config_.maxModuleBytes);
+  WASM_ASSIGN(std::unique_ptr<ModuleInfo> info, decodeModule(bytes, size));
+  return validateAll(*info);
+}
+
+Result<std::shared_ptr<const Module>> Engine::compile(const uint8_t* bytes, size_t size,
+                                                      const CompileOptions& options) {
+  auto t0 = std::chrono::steady_clock::now();
+  if (size > config_.maxModuleBytes)
+    return makeError(ErrorKind::Limit, kNoOffset, "module of %zu bytes exceeds the limit of %llu bytes",
+                     size, (unsigned long long)config_.maxModuleBytes);
+  WASM_ASSIGN(std::unique_ptr<ModuleInfo> info, decodeModule(bytes, size));
+  WASM_TRY(validateModule(*info));
+  WASM_ASSIGN(CompiledCode cc, compileModuleCode(*info, options));
+  auto compiled = std::make_unique<Module::Compiled>();
+  WASM_ASSIGN(compiled->code, CodeMemory::create(cc.code.data(), cc.code.size()));
+  compiled->funcOffsets = std::move(cc.funcOffsets);
+  compiled->typeIds.reserve(info->types.size());
+  for (const FuncType& t : info->types) compiled->typeIds.push_back(internType(t));
+  compiled->layout = VMContextLayout::of(*info);
+  std::shared_ptr<Module> m(new Module());
+  m->engine_ = this;
+  m->options_ = options;
+  m->codeSize_ = cc.code.size();
+  m->info_ = std::move(info);
+  m->compiled_ = std::move(compiled);
+  m->compileSeconds_ = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  return std::shared_ptr<const Module>(std::move(m));
+}
+
+Module::~Module() = default;
+
+const FuncType& Module::funcType(uint32_t funcIndex) const { return info_->funcType(funcIndex); }
+
+int64_t Module::findExport(std::string_view name, ExternKind kind) const {
+  for (size_t i = 0; i < info_->exports.size(); i++) {
+    const Export& e = info_->exports[i];
+    if (e.kind == kind && e.name == name) return int64_t(i);
+  }
+  return -1;
+}
+
+VMContextLayout VMContextLayout::of(const ModuleInfo& m) {
+  VMContextLayout l;
+  l.importedGlobals = uint32_t(vmoff::kHeaderSize);
+  l.definedGlobals = l.importedGlobals + 8 * m.numImportedGlobals;
+  l.size = l.definedGlobals + 8 * (uint32_t(m.globals.size()) - m.numImportedGlobals);
+  return l;
+}
+
+uint32_t VMContextLayout::globalOffset(const ModuleInfo& m, uint32_t i) const {
+  if (i < m.numImportedGlobals) return importedGlobals + 8 * i;
+  return definedGlobals + 8 * (i - m.numImportedGlobals);
+}
+
+}  // namespace wasm

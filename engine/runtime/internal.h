@@ -1,0 +1,81 @@
+// Engine zone. Definitions of the engine's private parts declared in engine.h.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "runtime/code_memory.h"
+#include "runtime/vmcontext.h"
+#include "wasm/engine.h"
+#include "wasm/module.h"
+
+namespace wasm {
+
+// Engine-wide generated code (see stubs.cpp).
+struct Engine::Stubs {
+  CodeMemory code;
+  // uint32_t entry(VMContext*, const void* code, uint64_t* argv, uint64_t* retv)
+  //   argv: [0..5] integer argument registers, [6..13] xmm0..7, [14] number of stack
+  //         slots n, [15..15+n) stack slots. retv: [0] rax, [1] xmm0, [2..2+n) stack slots.
+  //   Returns 0, or the TrapKind that ended the call.
+  using EntryFn = uint32_t (*)(VMContext*, const void*, uint64_t*, uint64_t*);
+  EntryFn entry = nullptr;
+  const void* trapLanding = nullptr;
+  const void* hostStub = nullptr;  // code of every host FuncRef
+};
+inline constexpr size_t kArgvRegs = 14;
+
+Result<std::unique_ptr<Engine::Stubs>> generateStubs();
+
+struct Engine::TypeIndex {
+  std::unordered_map<std::string, uint32_t> ids;
+};
+
+struct Module::Compiled {
+  CodeMemory code;
+  std::vector<uint32_t> funcOffsets;  // per defined function
+  std::vector<uint32_t> typeIds;      // Engine::internType per module type index
+  VMContextLayout layout;
+};
+
+struct Store::HostFuncs {
+  std::vector<std::unique_ptr<HostFuncCtx>> funcs;
+};
+
+// The table of runtime helpers every VMContext carries (helpers.cpp).
+extern const void* const kHelperTable[kNumHelpers];
+
+// Host-call dispatcher called by the generic host stub (host_call.cpp).
+extern "C" uint32_t pgwasm_host_dispatch(HostFuncCtx* ctx, VMContext* caller, uint64_t* regs,
+                                         uint64_t* stack);
+
+// Linear memory (linear_memory.cpp).
+Result<std::unique_ptr<Memory>> createMemory(const MemoryType& type, uint64_t limitBytes);
+
+// Table (table.cpp).
+struct TableAccess {
+  static std::unique_ptr<Table> create(const TableType& type, uint64_t init, uint32_t limit);
+  static constexpr size_t elemsOffset() { return offsetof(Table, elems_); }
+  static constexpr size_t sizeOffset() { return offsetof(Table, size_); }
+  static uint64_t* elems(Table* t) { return t->elems_; }
+};
+
+// Instance internals used by runtime helpers (instance.cpp).
+struct InstanceAccess {
+  static bool dataDropped(const Instance* i, uint32_t seg) { return i->droppedDatas_[seg]; }
+  static void dropData(Instance* i, uint32_t seg) { i->droppedDatas_[seg] = true; }
+  static void dropElem(Instance* i, uint32_t seg) { i->droppedElems_[seg] = true; }
+  // table.init: TrapKind as uint32_t, 0 on success.
+  static uint32_t tableInit(Instance* i, uint32_t table, uint32_t seg, uint32_t d, uint32_t s,
+                            uint32_t n);
+};
+
+// Evaluates a constant expression in an instance being built.
+uint64_t evalConstExpr(const ConstExpr& e, const std::vector<Global*>& globals,
+                       const std::vector<FuncRef*>& funcs);
+
+uintptr_t defaultStackLimit();
+
+}  // namespace wasm

@@ -1,0 +1,187 @@
+// Engine zone. *** Trampolines: the only code that switches between the embedder's C ABI
+// and the JIT's internal calling convention, and the landing site of every trap. ***
+//
+// entry: saves the embedder's callee-saved registers, records its frame in
+//   Store::Hot::trapSp (saving the previous value, so entries nest through host calls),
+//   loads r15/r14/r13, lays out stack arguments, calls, copies results out and restores.
+// trapLanding: reached by a jump with rsp = Hot::trapSp and eax = TrapKind from the trap
+//   exit of any module (or the host stub); it unwinds the entry frame and returns eax.
+//   No destructor or C++ frame ever sits between the two, only JIT frames.
+// hostStub: the code of every host function. It spills the argument registers into an
+//   image, syncs fuel, calls pgwasm_host_dispatch (C ABI) and either returns the results
+//   or jumps to the trap landing with the host's trap kind.
+#include <asmjit/x86.h>
+
+#include "compiler/x64/abi.h"
+#include "runtime/internal.h"
+
+namespace wasm {
+
+namespace {
+namespace ax = asmjit::x86;
+
+// Entry frame below the six pushed registers.
+constexpr int32_t kEntryRetv = 0;
+constexpr int32_t kEntryOldTrapSp = 8;
+constexpr int32_t kEntryHot = 16;
+constexpr int32_t kEntryArgv = 24;
+constexpr int32_t kEntryFrame = 40;
+
+// Host stub frame.
+constexpr int32_t kHostRegs = 0;        // 6 GP + 8 xmm argument registers
+constexpr int32_t kHostSavedXmm = 112;  // xmm8..14 (callee-saved for us, not for C)
+constexpr int32_t kHostFrame = 184;     // keeps rsp 16-byte aligned at the C call
+
+void emitEntry(ax::Assembler& a, asmjit::Label trapLanding) {
+  a.push(ax::rbp);
+  a.push(ax::rbx);
+  a.push(ax::r12);
+  a.push(ax::r13);
+  a.push(ax::r14);
+  a.push(ax::r15);
+  a.sub(ax::rsp, kEntryFrame);
+  a.mov(ax::r15, ax::rdi);
+  a.mov(ax::r12, ax::qword_ptr(ax::r15, vmoff::kHot));
+  a.mov(ax::qword_ptr(ax::rsp, kEntryHot), ax::r12);
+  a.mov(ax::rax, ax::qword_ptr(ax::r12, vmoff::kHotTrapSp));
+  a.mov(ax::qword_ptr(ax::rsp, kEntryOldTrapSp), ax::rax);
+  a.mov(ax::qword_ptr(ax::rsp, kEntryRetv), ax::rcx);
+  a.mov(ax::qword_ptr(ax::rsp, kEntryArgv), ax::rdx);
+  a.mov(ax::qword_ptr(ax::r12, vmoff::kHotTrapSp), ax::rsp);
+  a.lea(ax::rax, ax::ptr(trapLanding));
+  a.mov(ax::qword_ptr(ax::r12, vmoff::kHotTrapLanding), ax::rax);
+  a.mov(ax::r13, ax::qword_ptr(ax::r12, vmoff::kHotFuel));
+  a.mov(ax::r14, ax::qword_ptr(ax::r15, vmoff::kMemBase));
+  a.mov(ax::rbx, ax::rsp);  // frame base, preserved by the callee (rbx is callee-saved)
+
+  // Stack arguments.
+  a.mov(ax::rcx, ax::qword_ptr(ax::rdx, int32_t(kArgvRegs) * 8));
+  a.mov(ax::rax, ax::rcx);
+  a.shl(ax::rax, 3);
+  a.add(ax::rax, 15);
+  a.and_(ax::rax, -16);
+  a.sub(ax::rsp, ax::rax);
+  asmjit::Label copy = a.newLabel(), copied = a.newLabel();
+  a.xor_(ax::eax, ax::eax);
+  a.bind(copy);
+  a.cmp(ax::rax, ax::rcx);
+  a.jae(copied);
+  a.mov(ax::r8, ax::qword_ptr(ax::rdx, ax::rax, 3, int32_t(kArgvRegs + 1) * 8));
+  a.mov(ax::qword_ptr(ax::rsp, ax::rax, 3), ax::r8);
+  a.inc(ax::rax);
+  a.jmp(copy);
+  a.bind(copied);
+
+  a.mov(ax::r11, ax::rsi);
+  for (int i = 0; i < 8; i++) a.movsd(ax::xmm(i), ax::qword_ptr(ax::rdx, (6 + i) * 8));
+  a.mov(ax::rdi, ax::qword_ptr(ax::rdx, 0));
+  a.mov(ax::rsi, ax::qword_ptr(ax::rdx, 8));
+  a.mov(ax::rcx, ax::qword_ptr(ax::rdx, 24));
+  a.mov(ax::r8, ax::qword_ptr(ax::rdx, 32));
+  a.mov(ax::r9, ax::qword_ptr(ax::rdx, 40));
+  a.mov(ax::rdx, ax::qword_ptr(ax::rdx, 16));
+  a.call(ax::r11);
+
+  // Results.
+  a.mov(ax::rcx, ax::qword_ptr(ax::rbx, kEntryRetv));
+  a.mov(ax::qword_ptr(ax::rcx, 0), ax::rax);
+  a.movsd(ax::qword_ptr(ax::rcx, 8), ax::xmm0);
+  a.mov(ax::rdx, ax::qword_ptr(ax::rbx, kEntryArgv));
+  a.mov(ax::r8, ax::qword_ptr(ax::rdx, int32_t(kArgvRegs) * 8));
+  asmjit::Label out = a.newLabel(), outDone = a.newLabel();
+  a.xor_(ax::eax, ax::eax);
+  a.bind(out);
+  a.cmp(ax::rax, ax::r8);
+  a.jae(outDone);
+  a.mov(ax::r9, ax::qword_ptr(ax::rsp, ax::rax, 3));
+  a.mov(ax::qword_ptr(ax::rcx, ax::rax, 3, 16), ax::r9);
+  a.inc(ax::rax);
+  a.jmp(out);
+  a.bind(outDone);
+  a.mov(ax::rsp, ax::rbx);
+  a.xor_(ax::eax, ax::eax);
+  // Shared tail with the trap landing: eax holds the result code.
+  a.bind(trapLanding);
+  a.mov(ax::r12, ax::qword_ptr(ax::rsp, kEntryHot));
+  asmjit::Label noFuel = a.newLabel();
+  a.cmp(ax::byte_ptr(ax::r12, vmoff::kHotFuelEnabled), 0);
+  a.je(noFuel);
+  a.mov(ax::qword_ptr(ax::r12, vmoff::kHotFuel), ax::r13);
+  a.bind(noFuel);
+  a.mov(ax::rcx, ax::qword_ptr(ax::rsp, kEntryOldTrapSp));
+  a.mov(ax::qword_ptr(ax::r12, vmoff::kHotTrapSp), ax::rcx);
+  a.add(ax::rsp, kEntryFrame);
+  a.pop(ax::r15);
+  a.pop(ax::r14);
+  a.pop(ax::r13);
+  a.pop(ax::r12);
+  a.pop(ax::rbx);
+  a.pop(ax::rbp);
+  a.ret();
+}
+
+void emitHostStub(ax::Assembler& a) {
+  a.sub(ax::rsp, kHostFrame);
+  static constexpr uint8_t kGp[6] = {x64::RDI, x64::RSI, x64::RDX, x64::RCX, x64::R8, x64::R9};
+  for (int i = 0; i < 6; i++) a.mov(ax::qword_ptr(ax::rsp, kHostRegs + i * 8), ax::gpq(kGp[i]));
+  for (int i = 0; i < 8; i++) a.movsd(ax::qword_ptr(ax::rsp, kHostRegs + (6 + i) * 8), ax::xmm(i));
+  for (int i = 0; i < 7; i++) a.movsd(ax::qword_ptr(ax::rsp, kHostSavedXmm + i * 8), ax::xmm(8 + i));
+  a.mov(ax::r11, ax::qword_ptr(ax::r15, vmoff::kHot));
+  asmjit::Label noFuel1 = a.newLabel();
+  a.cmp(ax::byte_ptr(ax::r11, vmoff::kHotFuelEnabled), 0);
+  a.je(noFuel1);
+  a.mov(ax::qword_ptr(ax::r11, vmoff::kHotFuel), ax::r13);
+  a.bind(noFuel1);
+  a.mov(ax::rdi, ax::r15);
+  a.mov(ax::rsi, ax::rax);  // caller's VMContext*
+  a.mov(ax::rdx, ax::rsp);
+  a.lea(ax::rcx, ax::ptr(ax::rsp, kHostFrame + 8));  // incoming stack slots
+  a.mov(ax::rax, uint64_t(reinterpret_cast<uintptr_t>(&pgwasm_host_dispatch)));
+  a.call(ax::rax);
+  a.mov(ax::r11, ax::qword_ptr(ax::r15, vmoff::kHot));
+  asmjit::Label noFuel2 = a.newLabel(), trap = a.newLabel();
+  a.cmp(ax::byte_ptr(ax::r11, vmoff::kHotFuelEnabled), 0);
+  a.je(noFuel2);
+  a.mov(ax::r13, ax::qword_ptr(ax::r11, vmoff::kHotFuel));
+  a.bind(noFuel2);
+  a.test(ax::eax, ax::eax);
+  a.jnz(trap);
+  for (int i = 0; i < 7; i++) a.movsd(ax::xmm(8 + i), ax::qword_ptr(ax::rsp, kHostSavedXmm + i * 8));
+  a.mov(ax::rax, ax::qword_ptr(ax::rsp, kHostRegs));
+  a.movsd(ax::xmm0, ax::qword_ptr(ax::rsp, kHostRegs + 6 * 8));
+  a.add(ax::rsp, kHostFrame);
+  a.ret();
+  a.bind(trap);
+  a.mov(ax::rsp, ax::qword_ptr(ax::r11, vmoff::kHotTrapSp));
+  a.jmp(ax::qword_ptr(ax::r11, vmoff::kHotTrapLanding));
+}
+}  // namespace
+
+Result<std::unique_ptr<Engine::Stubs>> generateStubs() {
+  asmjit::CodeHolder code;
+  code.init(asmjit::Environment::host());
+  ax::Assembler a(&code);
+  asmjit::Label entry = a.newLabel(), landing = a.newLabel(), host = a.newLabel();
+  a.bind(entry);
+  emitEntry(a, landing);
+  a.align(asmjit::AlignMode::kCode, 16);
+  a.bind(host);
+  emitHostStub(a);
+  code.flatten();
+  code.resolveUnresolvedLinks();
+  // Position independent apart from the dispatcher's address, an immediate operand.
+  size_t size = code.codeSize();
+  std::vector<uint8_t> tmp(size);
+  code.copyFlattenedData(tmp.data(), size);
+  WASM_ASSIGN(CodeMemory mem, CodeMemory::create(tmp.data(), size));
+  auto stubs = std::make_unique<Engine::Stubs>();
+  const uint8_t* base = mem.base();
+  stubs->entry = reinterpret_cast<Engine::Stubs::EntryFn>(const_cast<uint8_t*>(base) +
+                                                          code.labelOffsetFromBase(entry));
+  stubs->trapLanding = base + code.labelOffsetFromBase(landing);
+  stubs->hostStub = base + code.labelOffsetFromBase(host);
+  stubs->code = std::move(mem);
+  return stubs;
+}
+
+}  // namespace wasm
