@@ -77,8 +77,16 @@ Result<CompiledCode> compileModuleCode(const ModuleInfo& m, const CompileOptions
     return makeError(ErrorKind::Resource, kNoOffset, "code generation failed: %s", eh.message.c_str());
   code.flatten();
   code.resolveUnresolvedLinks();
-  if (code.hasUnresolvedLinks() || !code.relocEntries().empty())
+  // Only label differences (br_table jump tables) may need relocation; they do not depend
+  // on where the code ends up, which keeps it position independent.
+  for (const asmjit::RelocEntry* re : code.relocEntries()) {
+    if (re->relocType() != asmjit::RelocType::kExpression)
+      return makeError(ErrorKind::Resource, kNoOffset, "code generation produced an absolute relocation");
+  }
+  if (code.hasUnresolvedLinks())
     return makeError(ErrorKind::Resource, kNoOffset, "code generation left unresolved references");
+  if (!code.relocEntries().empty() && code.relocateToBase(0) != asmjit::kErrorOk)
+    return makeError(ErrorKind::Resource, kNoOffset, "code generation could not resolve jump tables");
 
   CompiledCode out;
   size_t size = code.codeSize();

@@ -1,0 +1,16 @@
+// Spec harness. Runs the commands of one script in a fresh Store and reports a verdict for
+// each (see report.h).
+#pragma once
+
+#include "report.h"
+#include "script.h"
+#include "wasm/engine.h"
+
+namespace spec {
+
+// Runs script in a new Store of engine. Wasm calls get `stackBudget` bytes of stack below
+// the caller's frame.
+void runScript(wasm::Engine& engine, const Script& script, bool verbose, size_t stackBudget,
+               Report* report);
+
+}  // namespace spec

@@ -1,0 +1,317 @@
+// Runtime behaviour of compiled code: every trap kind comes back as a value and leaves the
+// instance usable; fuel is exact and deterministic; memory, stack and interrupt limits.
+#include <atomic>
+#include <cmath>
+#include <thread>
+
+#include "test_support.h"
+
+namespace wasm::test {
+namespace {
+
+class TrapTest : public EngineTest {
+ protected:
+  void SetUp() override {
+    EngineTest::SetUp();
+    inst = load("traps");
+    ASSERT_NE(inst, nullptr);
+  }
+  // After every trap the same instance must still answer.
+  void expectHealthy() {
+    std::vector<Value> r;
+    ASSERT_EQ(call(inst, "ok", {}, &r), TrapKind::None);
+    EXPECT_EQ(r[0].asU32(), 7u);
+  }
+  Instance* inst = nullptr;
+};
+
+TEST_F(TrapTest, Unreachable) {
+  EXPECT_EQ(call(inst, "unreachable"), TrapKind::Unreachable);
+  expectHealthy();
+}
+
+TEST_F(TrapTest, DivideByZero) {
+  EXPECT_EQ(call(inst, "div0", {Value::i32(0)}), TrapKind::IntegerDivideByZero);
+  expectHealthy();
+  EXPECT_EQ(call(inst, "div0_64", {Value::i64(0)}), TrapKind::IntegerDivideByZero);
+  EXPECT_EQ(call(inst, "rem0", {Value::i32(0)}), TrapKind::IntegerDivideByZero);
+  std::vector<Value> r;
+  EXPECT_EQ(call(inst, "div0", {Value::i32(1)}, &r), TrapKind::None);
+  EXPECT_EQ(r[0].asI32(), 1);
+}
+
+TEST_F(TrapTest, IntegerOverflow) {
+  EXPECT_EQ(call(inst, "overflow", {Value::i32(0x80000000u), Value::i32(uint32_t(-1))}),
+            TrapKind::IntegerOverflow);
+  EXPECT_EQ(call(inst, "overflow_64", {Value::i64(uint64_t(INT64_MIN)), Value::i64(uint64_t(-1))}),
+            TrapKind::IntegerOverflow);
+  expectHealthy();
+  // rem_s of INT_MIN by -1 is defined (0), not a trap.
+  std::vector<Value> r;
+  EXPECT_EQ(call(inst, "rem_s", {Value::i32(0x80000000u), Value::i32(uint32_t(-1))}, &r), TrapKind::None);
+  EXPECT_EQ(r[0].asI32(), 0);
+}
+
+TEST_F(TrapTest, InvalidConversion) {
+  EXPECT_EQ(call(inst, "trunc", {Value::f64(NAN)}), TrapKind::InvalidConversion);
+  EXPECT_EQ(call(inst, "trunc", {Value::f64(3e9)}), TrapKind::IntegerOverflow);
+  EXPECT_EQ(call(inst, "trunc_u64", {Value::f32(-1.0f)}), TrapKind::IntegerOverflow);
+  EXPECT_EQ(call(inst, "trunc_u64", {Value::f32(NAN)}), TrapKind::InvalidConversion);
+  std::vector<Value> r;
+  EXPECT_EQ(call(inst, "trunc", {Value::f64(-2147483648.9)}, &r), TrapKind::None);
+  EXPECT_EQ(r[0].asI32(), INT32_MIN);
+  EXPECT_EQ(call(inst, "trunc_u64", {Value::f32(1.8446742e19f)}, &r), TrapKind::None);
+  EXPECT_EQ(r[0].asU64(), 18446741874686296064ull);
+  expectHealthy();
+}
+
+TEST_F(TrapTest, MemoryOutOfBounds) {
+  EXPECT_EQ(call(inst, "load", {Value::i32(65533)}), TrapKind::MemoryOutOfBounds);
+  EXPECT_EQ(call(inst, "load", {Value::i32(0xFFFFFFFFu)}), TrapKind::MemoryOutOfBounds);
+  EXPECT_EQ(call(inst, "load_off", {Value::i32(0)}), TrapKind::MemoryOutOfBounds);
+  EXPECT_EQ(call(inst, "store", {Value::i32(65536)}), TrapKind::MemoryOutOfBounds);
+  EXPECT_EQ(call(inst, "memory_fill", {Value::i32(65000), Value::i32(1000)}), TrapKind::MemoryOutOfBounds);
+  // A failed store writes nothing.
+  std::vector<Value> r;
+  EXPECT_EQ(call(inst, "load", {Value::i32(65532)}, &r), TrapKind::None);
+  EXPECT_EQ(r[0].asU32(), 0u);
+  EXPECT_EQ(call(inst, "store", {Value::i32(65535)}), TrapKind::None);
+  expectHealthy();
+}
+
+TEST_F(TrapTest, TableTraps) {
+  EXPECT_EQ(call(inst, "table_get", {Value::i32(4)}), TrapKind::TableOutOfBounds);
+  EXPECT_EQ(call(inst, "call_ind", {Value::i32(9)}), TrapKind::UndefinedElement);
+  EXPECT_EQ(call(inst, "call_ind", {Value::i32(3)}), TrapKind::UninitializedElement);
+  EXPECT_EQ(call(inst, "call_ind", {Value::i32(1)}), TrapKind::IndirectCallTypeMismatch);
+  std::vector<Value> r;
+  EXPECT_EQ(call(inst, "call_ind", {Value::i32(0)}, &r), TrapKind::None);
+  EXPECT_EQ(r[0].asU32(), 42u);
+  expectHealthy();
+}
+
+TEST_F(TrapTest, StackExhaustedByRecursion) {
+  EXPECT_EQ(call(inst, "recurse", {Value::i32(0)}), TrapKind::StackExhausted);
+  expectHealthy();
+  // Again, to show the trap unwound the stack completely.
+  EXPECT_EQ(call(inst, "recurse", {Value::i32(0)}), TrapKind::StackExhausted);
+  expectHealthy();
+}
+
+TEST_F(TrapTest, InterruptFlagStopsInfiniteLoop) {
+  volatile sig_atomic_t flag = 0;
+  store->setInterruptFlag(&flag);
+  std::thread setter([&] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    flag = 1;
+  });
+  EXPECT_EQ(call(inst, "spin"), TrapKind::Interrupted);
+  setter.join();
+  // Polled at function entry too: with the flag still set nothing runs.
+  EXPECT_EQ(call(inst, "ok"), TrapKind::Interrupted);
+  flag = 0;
+  expectHealthy();
+}
+
+TEST_F(EngineTest, FuelIsExactAndDeterministic) {
+  Instance* inst = load("fuel", CompileOptions{true, BoundsChecks::Explicit});
+  ASSERT_NE(inst, nullptr);
+  std::vector<Value> r;
+  store->setFuel(1'000'000);
+  ASSERT_EQ(call(inst, "count", {Value::i32(10)}, &r), TrapKind::None);
+  EXPECT_EQ(r[0].asU32(), 10u);
+  uint64_t used10 = store->lastCallFuel();
+  EXPECT_EQ(store->fuel(), 1'000'000 - used10);
+  store->setFuel(1'000'000);
+  ASSERT_EQ(call(inst, "count", {Value::i32(20)}, &r), TrapKind::None);
+  uint64_t used20 = store->lastCallFuel();
+  // Linear in the iteration count: each iteration costs the same.
+  store->setFuel(1'000'000);
+  ASSERT_EQ(call(inst, "count", {Value::i32(30)}, &r), TrapKind::None);
+  uint64_t used30 = store->lastCallFuel();
+  EXPECT_GT(used20, used10);
+  EXPECT_EQ(used30 - used20, used20 - used10);
+  // Exactly the measured amount suffices; one less does not.
+  store->setFuel(used20);
+  EXPECT_EQ(call(inst, "count", {Value::i32(20)}, &r), TrapKind::None);
+  EXPECT_EQ(store->fuel(), 0u);
+  store->setFuel(used20 - 1);
+  EXPECT_EQ(call(inst, "count", {Value::i32(20)}), TrapKind::FuelExhausted);
+  EXPECT_EQ(store->fuel(), 0u);
+  // Recursion is metered through calls.
+  store->setFuel(1'000'000);
+  ASSERT_EQ(call(inst, "fact", {Value::i64(10)}, &r), TrapKind::None);
+  EXPECT_EQ(r[0].asU64(), 3628800u);
+  uint64_t usedFact = store->lastCallFuel();
+  store->setFuel(usedFact - 1);
+  EXPECT_EQ(call(inst, "fact", {Value::i64(10)}), TrapKind::FuelExhausted);
+  // An infinite loop ends.
+  store->setFuel(100000);
+  EXPECT_EQ(call(inst, "spin"), TrapKind::FuelExhausted);
+  store->setFuel(1'000'000);
+  ASSERT_EQ(call(inst, "count", {Value::i32(20)}, &r), TrapKind::None);
+  EXPECT_EQ(store->lastCallFuel(), used20);
+}
+
+TEST_F(EngineTest, FuelModeMustMatchWithinAStore) {
+  ASSERT_NE(load("fuel", CompileOptions{true, BoundsChecks::Explicit}), nullptr);
+  auto m = compile(readModuleFile("fuel"));
+  auto i = store->instantiate(m, {});
+  ASSERT_FALSE(i.ok());
+  EXPECT_EQ(i.error().kind, ErrorKind::Link);
+}
+
+TEST_F(EngineTest, MemoryLimit) {
+  store->setMaxMemoryBytes(2 * kPageSize);
+  Instance* inst = load("memory");
+  ASSERT_NE(inst, nullptr);
+  std::vector<Value> r;
+  ASSERT_EQ(call(inst, "grow", {Value::i32(1)}, &r), TrapKind::None);
+  EXPECT_EQ(r[0].asI32(), 1);
+  ASSERT_EQ(call(inst, "grow", {Value::i32(1)}, &r), TrapKind::None);
+  EXPECT_EQ(r[0].asI32(), -1);
+  ASSERT_EQ(call(inst, "size", {}, &r), TrapKind::None);
+  EXPECT_EQ(r[0].asI32(), 2);
+  // The grown page is usable, the one past it is not.
+  EXPECT_EQ(call(inst, "poke", {Value::i32(2 * 65536 - 4), Value::i32(5)}), TrapKind::None);
+  EXPECT_EQ(call(inst, "peek", {Value::i32(2 * 65536 - 4)}, &r), TrapKind::None);
+  EXPECT_EQ(r[0].asI32(), 5);
+  EXPECT_EQ(call(inst, "peek", {Value::i32(2 * 65536)}), TrapKind::MemoryOutOfBounds);
+  // A module whose minimum exceeds the limit does not instantiate.
+  auto m = compile(readModuleFile("bigmem"));
+  auto i = store->instantiate(m, {});
+  ASSERT_FALSE(i.ok());
+  EXPECT_EQ(i.error().kind, ErrorKind::Limit);
+  EXPECT_NE(i.error().message.find("memory limit"), std::string::npos) << i.error().message;
+}
+
+TEST_F(EngineTest, GrowByHugeDeltaFails) {
+  Instance* inst = load("memory");
+  std::vector<Value> r;
+  ASSERT_EQ(call(inst, "grow", {Value::i32(0xFFFFFFFFu)}, &r), TrapKind::None);
+  EXPECT_EQ(r[0].asI32(), -1);
+  ASSERT_EQ(call(inst, "grow", {Value::i32(70000)}, &r), TrapKind::None);
+  EXPECT_EQ(r[0].asI32(), -1);
+}
+
+TEST_F(EngineTest, StackLimitWithSmallFrames) {
+  Instance* inst = load("stack");
+  std::vector<Value> r;
+  ASSERT_EQ(call(inst, "small", {Value::i32(1000)}, &r), TrapKind::None);
+  EXPECT_EQ(r[0].asI32(), 1000);
+  store->setStackBudgetFromHere(64 * 1024);
+  EXPECT_EQ(call(inst, "small", {Value::i32(1000000)}), TrapKind::StackExhausted);
+  ASSERT_EQ(call(inst, "small", {Value::i32(100)}, &r), TrapKind::None);
+  EXPECT_EQ(r[0].asI32(), 100);
+}
+
+// A function whose frame is far larger than a guard page must still be stopped by the
+// limit before it touches its frame.
+TEST_F(EngineTest, StackLimitWithHugeFrames) {
+  // (func (param i32) (result i32) (local 40000 i64)
+  //   local.get 0 i32.eqz if (result i32) i32.const 0
+  //   else local.get 0 i32.const 1 i32.sub call 0 i32.const 1 i32.add end)
+  std::vector<uint8_t> body = {0x01, 0xC0, 0xB8, 0x02, 0x7E,  // 40000 x i64
+                               0x20, 0x00, 0x45, 0x04, 0x7F, 0x41, 0x00, 0x05, 0x20, 0x00, 0x41,
+                               0x01, 0x6B, 0x10, 0x00, 0x41, 0x01, 0x6A, 0x0B, 0x0B};
+  std::vector<uint8_t> mod = {0x00, 0x61, 0x73, 0x6D, 0x01, 0x00, 0x00, 0x00,
+                              0x01, 0x06, 0x01, 0x60, 0x01, 0x7F, 0x01, 0x7F,  // type
+                              0x03, 0x02, 0x01, 0x00,                          // func
+                              0x07, 0x07, 0x01, 0x03, 'b', 'i', 'g', 0x00, 0x00};
+  mod.push_back(0x0A);
+  mod.push_back(uint8_t(body.size() + 2));
+  mod.push_back(0x01);
+  mod.push_back(uint8_t(body.size()));
+  mod.insert(mod.end(), body.begin(), body.end());
+  auto m = compile(mod);
+  ASSERT_NE(m, nullptr);
+  auto i = store->instantiate(m, {});
+  ASSERT_TRUE(i.ok());
+  std::vector<Value> r;
+  ASSERT_EQ(call(i.value(), "big", {Value::i32(3)}, &r), TrapKind::None);
+  EXPECT_EQ(r[0].asI32(), 3);
+  store->setStackBudgetFromHere(1 << 20);  // ~3 frames of 320 KB
+  EXPECT_EQ(call(i.value(), "big", {Value::i32(100)}), TrapKind::StackExhausted);
+  EXPECT_EQ(call(i.value(), "big", {Value::i32(1)}, &r), TrapKind::None);
+}
+
+// --- host functions ---------------------------------------------------------------------
+
+TrapKind add7(HostCall&, const Value* a, Value* r) {
+  r[0] = Value::i64(a[0].asU32() + a[1].asU64() + a[2].asU32() + a[3].asU64() + a[4].asU32() +
+                    a[5].asU64() + a[6].asU32());
+  return TrapKind::None;
+}
+TrapKind fsum(HostCall&, const Value* a, Value* r) {
+  double s = 0;
+  for (int i = 0; i < 9; i++) s += a[i].asF64() * (i + 1);
+  s += a[9].asF32();
+  r[0] = Value::f64(s);
+  return TrapKind::None;
+}
+TrapKind fail(HostCall& c, const Value* a, Value* r) {
+  if (a[0].asU32() == 13) {
+    c.store->setHostError("unlucky");
+    return TrapKind::HostError;
+  }
+  r[0] = Value::i32(a[0].asU32() + 1);
+  return TrapKind::None;
+}
+TrapKind swap3(HostCall&, const Value* a, Value* r) {
+  r[0] = a[2];
+  r[1] = a[1];
+  r[2] = a[0];
+  return TrapKind::None;
+}
+
+TEST_F(EngineTest, HostFunctionsAndMultiValue) {
+  using V = ValType;
+  std::vector<Extern> imports = {
+      Extern::ofFunc(store->newHostFunc({{V::I32, V::I64, V::I32, V::I64, V::I32, V::I64, V::I32}, {V::I64}}, add7, nullptr)),
+      Extern::ofFunc(store->newHostFunc({{V::F64, V::F64, V::F64, V::F64, V::F64, V::F64, V::F64, V::F64, V::F64, V::F32}, {V::F64}}, fsum, nullptr)),
+      Extern::ofFunc(store->newHostFunc({{V::I32}, {V::I32}}, fail, nullptr)),
+      Extern::ofFunc(store->newHostFunc({{V::I32, V::I64, V::F64}, {V::F64, V::I64, V::I32}}, swap3, nullptr)),
+  };
+  Instance* inst = load("host", {}, imports);
+  ASSERT_NE(inst, nullptr);
+  std::vector<Value> r;
+  ASSERT_EQ(call(inst, "call_add7", {}, &r), TrapKind::None);
+  EXPECT_EQ(r[0].asU64(), 28u);
+  ASSERT_EQ(call(inst, "call_fsum", {}, &r), TrapKind::None);
+  EXPECT_EQ(r[0].asF64(), 1 + 4 + 9 + 16 + 25 + 36 + 49 + 64 + 81 + 10.0);
+  ASSERT_EQ(call(inst, "call_fail", {Value::i32(1)}, &r), TrapKind::None);
+  EXPECT_EQ(r[0].asI32(), 2);
+  EXPECT_EQ(call(inst, "call_fail", {Value::i32(13)}), TrapKind::HostError);
+  EXPECT_EQ(store->hostError(), "unlucky");
+  ASSERT_EQ(call(inst, "call_fail", {Value::i32(2)}, &r), TrapKind::None);
+  EXPECT_EQ(r[0].asI32(), 3);
+  ASSERT_EQ(call(inst, "call_swap3", {}, &r), TrapKind::None);
+  ASSERT_EQ(r.size(), 3u);
+  EXPECT_EQ(r[0].asI32(), -5);
+  EXPECT_EQ(r[1].asI64(), 1234567890123);
+  EXPECT_EQ(r[2].asF64(), 2.5);
+  ASSERT_EQ(call(inst, "call_many", {}, &r), TrapKind::None);
+  ASSERT_EQ(r.size(), 4u);
+  EXPECT_EQ(r[0].asI32(), 15);
+  EXPECT_EQ(r[1].asI32(), 1);
+  EXPECT_EQ(r[2].asF32(), 19.0f);
+  EXPECT_EQ(r[3].asF32(), 1.0f);
+}
+
+TEST_F(EngineTest, LinkErrors) {
+  using V = ValType;
+  auto m = compile(readModuleFile("host"));
+  ASSERT_NE(m, nullptr);
+  auto none = store->instantiate(m, {});
+  ASSERT_FALSE(none.ok());
+  EXPECT_EQ(none.error().kind, ErrorKind::Link);
+  FuncRef* wrong = store->newHostFunc({{V::I32}, {V::I32}}, fail, nullptr);
+  auto bad = store->instantiate(m, {Extern::ofFunc(wrong), Extern::ofFunc(wrong), Extern::ofFunc(wrong),
+                                    Extern::ofFunc(wrong)});
+  ASSERT_FALSE(bad.ok());
+  EXPECT_EQ(bad.error().kind, ErrorKind::Link);
+  EXPECT_NE(bad.error().message.find("incompatible import type"), std::string::npos) << bad.error().message;
+}
+
+}  // namespace
+}  // namespace wasm::test
