@@ -16,6 +16,7 @@ namespace wasm {
 struct CompiledCode {
   std::vector<uint8_t> code;
   std::vector<uint32_t> funcOffsets;  // per defined function
+  uint32_t trapExitOffset = 0;        // the module's trap exit (eax = TrapKind)
 };
 
 // Requires validateModule(m) to have passed; validates each body as it goes.

@@ -4,6 +4,7 @@
 #include "compiler/compiler.h"
 #include "decoder/decoder.h"
 #include "runtime/internal.h"
+#include "runtime/trap_handler.h"
 #include "validator/validator.h"
 
 namespace wasm {
@@ -65,6 +66,12 @@ Result<std::shared_ptr<const Module>> Engine::compile(const uint8_t* bytes, size
   compiled->typeIds.reserve(info->types.size());
   for (const FuncType& t : info->types) compiled->typeIds.push_back(internType(t));
   compiled->layout = VMContextLayout::of(*info);
+  if (options.boundsChecks == BoundsChecks::Guard) {
+    installTrapHandler();
+    uintptr_t base = uintptr_t(compiled->code.base());
+    registerCodeRange(base, base + compiled->code.size(), base + cc.trapExitOffset);
+    compiled->guardRegistered = true;
+  }
   std::shared_ptr<Module> m(new Module());
   m->engine_ = this;
   m->options_ = options;
@@ -76,6 +83,10 @@ Result<std::shared_ptr<const Module>> Engine::compile(const uint8_t* bytes, size
 }
 
 Module::~Module() = default;
+
+Module::Compiled::~Compiled() {
+  if (guardRegistered) unregisterCodeRange(uintptr_t(code.base()));
+}
 
 const FuncType& Module::funcType(uint32_t funcIndex) const { return info_->funcType(funcIndex); }
 

@@ -38,6 +38,8 @@ struct Module::Compiled {
   std::vector<uint32_t> funcOffsets;  // per defined function
   std::vector<uint32_t> typeIds;      // Engine::internType per module type index
   VMContextLayout layout;
+  bool guardRegistered = false;       // code range known to the trap handler
+  ~Compiled();
 };
 
 struct Store::HostFuncs {

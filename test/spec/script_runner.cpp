@@ -72,11 +72,12 @@ enum class Link { Ok, Unresolved, Simd, DependsOnFailed };
 
 class Runner {
  public:
-  Runner(wasm::Engine& engine, bool verbose, Report* report)
-      : engine_(engine), verbose_(verbose), report_(report), store_(engine) {}
+  Runner(wasm::Engine& engine, const wasm::CompileOptions& options, bool verbose, Report* report)
+      : engine_(engine), options_(options), verbose_(verbose), report_(report), store_(engine) {}
 
   void run(const Script& script, size_t stackBudget) {
     store_.setStackBudgetFromHere(stackBudget);
+    if (options_.fuel) store_.setFuel(UINT64_MAX);
     std::string error;
     if (!host_.create(store_, verbose_, &error)) {
       report_->record(0, "spectest", Verdict::Fail, "spectest module could not be created", error);
@@ -112,7 +113,7 @@ class Runner {
       out.problem = fail("module file unreadable", c.filename);
       return out;
     }
-    auto r = engine_.compile(bytes.data(), bytes.size());
+    auto r = engine_.compile(bytes.data(), bytes.size(), options_);
     if (r.ok()) {
       out.module = r.take();
       return out;
@@ -303,7 +304,7 @@ class Runner {
     if (c.textFormat) return Outcome{Verdict::NotApplicable, {}, {}};
     std::vector<uint8_t> bytes;
     if (!readBinary(c.filename, &bytes)) return fail("module file unreadable", c.filename);
-    auto r = engine_.compile(bytes.data(), bytes.size());
+    auto r = engine_.compile(bytes.data(), bytes.size(), options_);
     if (r.ok()) return fail("bad module accepted", "expected \"" + c.text + "\"");
     const wasm::Error& e = r.error();
     if (isSimdError(e)) return skipSimd();
@@ -361,6 +362,7 @@ class Runner {
   }
 
   wasm::Engine& engine_;
+  const wasm::CompileOptions options_;
   bool verbose_;
   Report* report_;
   SpectestHost host_;  // before store_: the store's host functions point into it
@@ -373,9 +375,9 @@ class Runner {
 
 }  // namespace
 
-void runScript(wasm::Engine& engine, const Script& script, bool verbose, size_t stackBudget,
-               Report* report) {
-  Runner runner(engine, verbose, report);
+void runScript(wasm::Engine& engine, const Script& script, const wasm::CompileOptions& options,
+               bool verbose, size_t stackBudget, Report* report) {
+  Runner runner(engine, options, verbose, report);
   runner.run(script, stackBudget);
 }
 

@@ -8,9 +8,10 @@
 
 namespace spec {
 
-// Runs script in a new Store of engine. Wasm calls get `stackBudget` bytes of stack below
-// the caller's frame.
-void runScript(wasm::Engine& engine, const Script& script, bool verbose, size_t stackBudget,
-               Report* report);
+// Runs script in a new Store of engine, compiling every module with `options` (with fuel
+// metering on, the store gets an effectively unlimited budget). Wasm calls get
+// `stackBudget` bytes of stack below the caller's frame.
+void runScript(wasm::Engine& engine, const Script& script, const wasm::CompileOptions& options,
+               bool verbose, size_t stackBudget, Report* report);
 
 }  // namespace spec

@@ -1,4 +1,4 @@
-// Spec harness. spec_runner [-v] FILE.json...: runs wast2json scripts of the WebAssembly
+// Spec harness. spec_runner [-v] [--fuel] [--bounds explicit|guard] FILE.json...: runs wast2json scripts of the WebAssembly
 // spec suite against the engine, one fresh Store per file, and prints per-file counts, one
 // list of skipped and failed commands by reason, and "N passed, N failed".
 #include <cstdio>
@@ -26,10 +26,23 @@ std::string baseName(const std::string& path) {
 
 int main(int argc, char** argv) {
   bool verbose = false;
+  wasm::CompileOptions options;
   std::vector<std::string> files;
   for (int i = 1; i < argc; i++) {
     if (strcmp(argv[i], "-v") == 0) {
       verbose = true;
+    } else if (strcmp(argv[i], "--fuel") == 0) {
+      options.fuel = true;
+    } else if (strcmp(argv[i], "--bounds") == 0 && i + 1 < argc) {
+      const char* mode = argv[++i];
+      if (strcmp(mode, "guard") == 0) {
+        options.boundsChecks = wasm::BoundsChecks::Guard;
+      } else if (strcmp(mode, "explicit") == 0) {
+        options.boundsChecks = wasm::BoundsChecks::Explicit;
+      } else {
+        fprintf(stderr, "spec_runner: --bounds takes explicit or guard\n");
+        return 2;
+      }
     } else if (argv[i][0] == '-') {
       fprintf(stderr, "spec_runner: unknown option %s\n", argv[i]);
       return 2;
@@ -38,7 +51,7 @@ int main(int argc, char** argv) {
     }
   }
   if (files.empty()) {
-    fprintf(stderr, "usage: spec_runner [-v] FILE.json...\n");
+    fprintf(stderr, "usage: spec_runner [-v] [--fuel] [--bounds explicit|guard] FILE.json...\n");
     return 2;
   }
 
@@ -57,7 +70,7 @@ int main(int argc, char** argv) {
       continue;
     }
     report.beginFile(baseName(file));
-    spec::runScript(*engine.value(), script, verbose, kStackBudget, &report);
+    spec::runScript(*engine.value(), script, options, verbose, kStackBudget, &report);
     report.endFile();
   }
   return report.printSummary(stdout) ? 0 : 1;

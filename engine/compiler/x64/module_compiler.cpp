@@ -95,6 +95,7 @@ Result<CompiledCode> compileModuleCode(const ModuleInfo& m, const CompileOptions
   out.funcOffsets.resize(nDefined);
   for (uint32_t i = 0; i < nDefined; i++)
     out.funcOffsets[i] = uint32_t(code.labelOffsetFromBase(mc.funcLabels[i]));
+  out.trapExitOffset = uint32_t(code.labelOffsetFromBase(mc.trapExit));
   return out;
 }
 
