@@ -9,11 +9,12 @@
 namespace wasm::test {
 namespace {
 
-class TrapTest : public EngineTest {
+// Every trap test runs with both bounds-check modes.
+class TrapTest : public EngineTest, public ::testing::WithParamInterface<BoundsChecks> {
  protected:
   void SetUp() override {
     EngineTest::SetUp();
-    inst = load("traps");
+    inst = load("traps", CompileOptions{false, GetParam()});
     ASSERT_NE(inst, nullptr);
   }
   // After every trap the same instance must still answer.
@@ -25,12 +26,12 @@ class TrapTest : public EngineTest {
   Instance* inst = nullptr;
 };
 
-TEST_F(TrapTest, Unreachable) {
+TEST_P(TrapTest, Unreachable) {
   EXPECT_EQ(call(inst, "unreachable"), TrapKind::Unreachable);
   expectHealthy();
 }
 
-TEST_F(TrapTest, DivideByZero) {
+TEST_P(TrapTest, DivideByZero) {
   EXPECT_EQ(call(inst, "div0", {Value::i32(0)}), TrapKind::IntegerDivideByZero);
   expectHealthy();
   EXPECT_EQ(call(inst, "div0_64", {Value::i64(0)}), TrapKind::IntegerDivideByZero);
@@ -40,7 +41,7 @@ TEST_F(TrapTest, DivideByZero) {
   EXPECT_EQ(r[0].asI32(), 1);
 }
 
-TEST_F(TrapTest, IntegerOverflow) {
+TEST_P(TrapTest, IntegerOverflow) {
   EXPECT_EQ(call(inst, "overflow", {Value::i32(0x80000000u), Value::i32(uint32_t(-1))}),
             TrapKind::IntegerOverflow);
   EXPECT_EQ(call(inst, "overflow_64", {Value::i64(uint64_t(INT64_MIN)), Value::i64(uint64_t(-1))}),
@@ -52,7 +53,7 @@ TEST_F(TrapTest, IntegerOverflow) {
   EXPECT_EQ(r[0].asI32(), 0);
 }
 
-TEST_F(TrapTest, InvalidConversion) {
+TEST_P(TrapTest, InvalidConversion) {
   EXPECT_EQ(call(inst, "trunc", {Value::f64(NAN)}), TrapKind::InvalidConversion);
   EXPECT_EQ(call(inst, "trunc", {Value::f64(3e9)}), TrapKind::IntegerOverflow);
   EXPECT_EQ(call(inst, "trunc_u64", {Value::f32(-1.0f)}), TrapKind::IntegerOverflow);
@@ -65,7 +66,7 @@ TEST_F(TrapTest, InvalidConversion) {
   expectHealthy();
 }
 
-TEST_F(TrapTest, MemoryOutOfBounds) {
+TEST_P(TrapTest, MemoryOutOfBounds) {
   EXPECT_EQ(call(inst, "load", {Value::i32(65533)}), TrapKind::MemoryOutOfBounds);
   EXPECT_EQ(call(inst, "load", {Value::i32(0xFFFFFFFFu)}), TrapKind::MemoryOutOfBounds);
   EXPECT_EQ(call(inst, "load_off", {Value::i32(0)}), TrapKind::MemoryOutOfBounds);
@@ -79,7 +80,7 @@ TEST_F(TrapTest, MemoryOutOfBounds) {
   expectHealthy();
 }
 
-TEST_F(TrapTest, TableTraps) {
+TEST_P(TrapTest, TableTraps) {
   EXPECT_EQ(call(inst, "table_get", {Value::i32(4)}), TrapKind::TableOutOfBounds);
   EXPECT_EQ(call(inst, "call_ind", {Value::i32(9)}), TrapKind::UndefinedElement);
   EXPECT_EQ(call(inst, "call_ind", {Value::i32(3)}), TrapKind::UninitializedElement);
@@ -90,7 +91,7 @@ TEST_F(TrapTest, TableTraps) {
   expectHealthy();
 }
 
-TEST_F(TrapTest, StackExhaustedByRecursion) {
+TEST_P(TrapTest, StackExhaustedByRecursion) {
   EXPECT_EQ(call(inst, "recurse", {Value::i32(0)}), TrapKind::StackExhausted);
   expectHealthy();
   // Again, to show the trap unwound the stack completely.
@@ -98,7 +99,7 @@ TEST_F(TrapTest, StackExhaustedByRecursion) {
   expectHealthy();
 }
 
-TEST_F(TrapTest, InterruptFlagStopsInfiniteLoop) {
+TEST_P(TrapTest, InterruptFlagStopsInfiniteLoop) {
   volatile sig_atomic_t flag = 0;
   store->setInterruptFlag(&flag);
   std::thread setter([&] {
@@ -111,6 +112,22 @@ TEST_F(TrapTest, InterruptFlagStopsInfiniteLoop) {
   EXPECT_EQ(call(inst, "ok"), TrapKind::Interrupted);
   flag = 0;
   expectHealthy();
+}
+
+INSTANTIATE_TEST_SUITE_P(Bounds, TrapTest, ::testing::Values(BoundsChecks::Explicit, BoundsChecks::Guard),
+                         [](const ::testing::TestParamInfo<BoundsChecks>& p) {
+                           return p.param == BoundsChecks::Guard ? "Guard" : "Explicit";
+                         });
+
+// The guard-page handler must not swallow faults that are not Wasm out-of-bounds accesses.
+TEST_F(EngineTest, GuardHandlerPassesForeignFaultsOn) {
+  ASSERT_NE(load("traps", CompileOptions{false, BoundsChecks::Guard}), nullptr);
+  EXPECT_DEATH(
+      {
+        volatile int* p = nullptr;
+        *p = 1;
+      },
+      "");
 }
 
 TEST_F(EngineTest, FuelIsExactAndDeterministic) {

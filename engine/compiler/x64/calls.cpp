@@ -67,6 +67,24 @@ void FuncCompiler::setupCallArgs(const FuncType& type, const CallLayout& cl, boo
   }
 }
 
+void FuncCompiler::saveHomes(RegSet clobbered) {
+  if (!(homeRegs_ & clobbered)) return;
+  for (const LocalInfo& l : locals_) {
+    if (l.reg == kNoReg || !(clobbered & bit(l.reg))) continue;
+    if (isXmm(l.reg)) a_.movsd(frameMem(l.frameOff, 8), ax::xmm(l.reg - XMM0));
+    else a_.mov(frameMem(l.frameOff, 8), ax::gpq(l.reg));
+  }
+}
+
+void FuncCompiler::restoreHomes(RegSet clobbered) {
+  if (!(homeRegs_ & clobbered)) return;
+  for (const LocalInfo& l : locals_) {
+    if (l.reg == kNoReg || !(clobbered & bit(l.reg))) continue;
+    if (isXmm(l.reg)) a_.movsd(ax::xmm(l.reg - XMM0), frameMem(l.frameOff, 8));
+    else a_.mov(ax::gpq(l.reg), frameMem(l.frameOff, 8));
+  }
+}
+
 void FuncCompiler::finishCall(const FuncType& type, const CallLayout& cl, bool viaFuncRef) {
   uint32_t h = uint32_t(stack_.size());
   for (size_t i = 1; i < type.results.size(); i++) {
@@ -80,9 +98,10 @@ void FuncCompiler::finishCall(const FuncType& type, const CallLayout& cl, bool v
     rspAdjust_ = 0;
   }
   if (viaFuncRef) {
-    a_.mov(ax::r15, ax::qword_ptr(ax::rsp, vmctxSaveOff_));
+    a_.mov(ax::r15, ax::qword_ptr(ax::rsp, vmctxSaveOff_));  // rsp is back to the frame
     if (mc_.hasMemory) a_.mov(ax::r14, ax::qword_ptr(ax::r15, vmoff::kMemBase));
   }
+  restoreHomes(kCallerSavedGp | kCallerSavedXmm);
   for (size_t i = 0; i < type.results.size(); i++) {
     if (i == 0) push(Val::inReg(type.results[0], cl.results[0].reg));
     else push(Val::slot(type.results[i]));
@@ -95,6 +114,7 @@ void FuncCompiler::callDirect(uint32_t f) {
   flushFuel();
   uint32_t n = uint32_t(ft.params.size());
   spillRegs(n);
+  saveHomes(kCallerSavedGp | kCallerSavedXmm);
   int32_t adj = int32_t((cl.stackSlots * 8 + 15) & ~15u);
   if (adj) {
     a_.sub(ax::rsp, adj);
@@ -109,6 +129,7 @@ void FuncCompiler::callDirect(uint32_t f) {
   dropTo(base);
   bool imported = f < m_.numImportedFuncs;
   if (imported) {
+    a_.mov(ax::qword_ptr(ax::rsp, vmctxSaveOff_ + rspAdjust_), ax::r15);
     a_.mov(ax::r11, ax::qword_ptr(ax::r15, vmoff::kFuncRefs));
     a_.mov(ax::r11, ax::qword_ptr(ax::r11, int32_t(f) * 8));
     a_.mov(ax::rax, ax::r15);
@@ -127,6 +148,7 @@ void FuncCompiler::callIndirect(uint32_t typeIndex, uint32_t table) {
   Val idx = pop();
   uint32_t n = uint32_t(ft.params.size());
   spillRegs(n);
+  saveHomes(kCallerSavedGp | kCallerSavedXmm);
   int32_t adj = int32_t((cl.stackSlots * 8 + 15) & ~15u);
   if (adj) {
     a_.sub(ax::rsp, adj);
@@ -152,6 +174,7 @@ void FuncCompiler::callIndirect(uint32_t typeIndex, uint32_t table) {
   a_.mov(ax::r10d, ax::dword_ptr(ax::r10, int32_t(typeIndex) * 4));
   a_.cmp(ax::r10d, ax::dword_ptr(ax::r11, vmoff::kFuncRefTypeId));
   a_.jne(trapLabel(TrapKind::IndirectCallTypeMismatch));
+  a_.mov(ax::qword_ptr(ax::rsp, vmctxSaveOff_ + rspAdjust_), ax::r15);
   a_.mov(ax::rax, ax::r15);
   a_.mov(ax::r15, ax::qword_ptr(ax::r11, vmoff::kFuncRefVmctx));
   a_.call(ax::qword_ptr(ax::r11, vmoff::kFuncRefCode));
@@ -162,15 +185,13 @@ void FuncCompiler::callHelper(Helper h, std::vector<Val> args) {
   static constexpr uint8_t kSysvArgs[] = {RSI, RDX, RCX, R8, R9};
   // Everything in a temporary dies in a C call; xmm homes do too (SysV saves no xmm).
   spillRegs(0);
+  saveHomes(kSysvClobbered);
   std::vector<ArgMove> moves;
   for (size_t i = 0; i < args.size(); i++) moves.push_back({kSysvArgs[i], args[i]});
   parallelMove(moves);
   a_.mov(ax::rdi, ax::r15);
-  for (const LocalInfo& l : locals_)
-    if (l.reg != kNoReg && isXmm(l.reg)) a_.movsd(frameMem(l.frameOff, 8), ax::xmm(l.reg - XMM0));
   a_.call(ax::qword_ptr(ax::r15, vmoff::helper(h)));
-  for (const LocalInfo& l : locals_)
-    if (l.reg != kNoReg && isXmm(l.reg)) a_.movsd(ax::xmm(l.reg - XMM0), frameMem(l.frameOff, 8));
+  restoreHomes(kSysvClobbered);
 }
 
 void FuncCompiler::checkHelperTrap() {

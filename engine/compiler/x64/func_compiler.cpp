@@ -9,10 +9,14 @@ namespace wasm::x64 {
 namespace {
 inline bool wideType(ValType t) { return t != ValType::I32 && t != ValType::F32; }
 
-constexpr uint8_t kLeafGpHomes[] = {RSI, RDI, R8, RBX, RBP, R12, R13};
-constexpr uint8_t kGpHomes[] = {RBX, RBP, R12, R13};
+// Home candidates in order of preference. A leaf function prefers registers that need no
+// saving at all (caller-saved); others prefer callee-saved ones (saved once, in the
+// prologue) over caller-saved ones (saved around every call). rax, rcx, rdx, r10 and
+// xmm0..3 always stay temporaries: division, shifts, calls and results need them.
+constexpr uint8_t kLeafGpHomes[] = {RSI, RDI, R8, R9, RBX, RBP, R12, R13};
+constexpr uint8_t kGpHomes[] = {RBX, RBP, R12, R13, RSI, RDI, R8, R9};
 constexpr uint8_t kLeafXmmHomes[] = {XMM7, XMM6, XMM5, XMM4, XMM8, XMM9, XMM10, XMM11, XMM12, XMM13, XMM14};
-constexpr uint8_t kXmmHomes[] = {XMM8, XMM9, XMM10, XMM11, XMM12, XMM13, XMM14};
+constexpr uint8_t kXmmHomes[] = {XMM8, XMM9, XMM10, XMM11, XMM12, XMM13, XMM14, XMM7, XMM6, XMM5, XMM4};
 }  // namespace
 
 CpuFlags CpuFlags::host() {
@@ -90,14 +94,25 @@ void FuncCompiler::setupLocals() {
   }
   homeRegs_ = used;
   tempRegs_ = (kCallerSavedGp | kCallerSavedXmm) & ~homeRegs_;
+  callerSavedHomes_ = homeRegs_ & (kCallerSavedGp | kCallerSavedXmm);
   freeRegs_ = tempRegs_;
 
-  // Frame: [operand slots][locals][saved callee-saved homes][saved vmctx][pad]
+  // Frame: [operand slots][declared locals living in the frame][slots of the other
+  // locals (params; save slots of register homes)][saved callee-saved homes][saved
+  // vmctx][pad]. The second group is contiguous so the prologue can zero it in one go.
   int32_t off = 0;
   spillOff_ = 0;
   off += int32_t(an_.maxStackHeight + 1) * 8;
-  for (LocalInfo& l : locals_) {
-    l.frameOff = off;
+  zeroBegin_ = off;
+  for (uint32_t i = nParams; i < locals_.size(); i++) {
+    if (locals_[i].reg != kNoReg) continue;
+    locals_[i].frameOff = off;
+    off += 8;
+  }
+  zeroEnd_ = off;
+  for (uint32_t i = 0; i < locals_.size(); i++) {
+    if (i >= nParams && locals_[i].reg == kNoReg) continue;
+    locals_[i].frameOff = off;
     off += 8;
   }
   RegSet calleeSaved = kCalleeSavedGp | kCalleeSavedXmm;
@@ -128,12 +143,11 @@ void FuncCompiler::emitPrologue() {
   a_.sub(ax::rsp, frameSize_);
 
   uint32_t nParams = uint32_t(type_.params.size());
-  uint32_t nLocals = uint32_t(locals_.size()) - nParams;
-  if (nLocals > 0) {
-    // Zero the declared locals' frame slots. Rounding the range outwards to 16 bytes
-    // only touches operand slots and not-yet-written save slots, both dead here.
-    int32_t begin = locals_[nParams].frameOff & ~15;
-    int32_t end = (locals_.back().frameOff + 8 + 15) & ~15;
+  if (zeroEnd_ > zeroBegin_) {
+    // Zero the declared locals that live in the frame. Rounding the range outwards to 16
+    // bytes only touches operand slots and slots not yet in use, both dead here.
+    int32_t begin = zeroBegin_ & ~15;
+    int32_t end = (zeroEnd_ + 15) & ~15;
     if (end > frameSize_) end = frameSize_;  // never past the return address
     int32_t bytes = end - begin;
     a_.xorps(ax::xmm15, ax::xmm15);
@@ -155,7 +169,6 @@ void FuncCompiler::emitPrologue() {
     if (isXmm(reg)) a_.movsd(ax::qword_ptr(ax::rsp, off), ax::xmm(reg - XMM0));
     else a_.mov(ax::qword_ptr(ax::rsp, off), ax::gpq(reg));
   }
-  if (vmctxSaveOff_ >= 0) a_.mov(ax::qword_ptr(ax::rsp, vmctxSaveOff_), ax::r15);
 
   // Parameters into their homes.
   CallLayout pl = CallLayout::of(type_);

@@ -208,6 +208,9 @@ class FuncCompiler {
   // Runtime helper call (SysV). Args: values in order after the implicit vmctx.
   void callHelper(Helper h, std::vector<Val> args);
   void checkHelperTrap();
+  // Around calls: homes in registers the callee may clobber go to their frame slots.
+  void saveHomes(RegSet clobbered);
+  void restoreHomes(RegSet clobbered);
 
   // ---- memory (memory.cpp)
   void load(Op op);
@@ -268,10 +271,12 @@ class FuncCompiler {
   RegSet tempRegs_ = 0;   // registers usable as temporaries in this function
   RegSet freeRegs_ = 0;   // temporaries not holding a stack value
   RegSet homeRegs_ = 0;   // registers that are local homes
+  RegSet callerSavedHomes_ = 0;  // homes a call clobbers: saved before, reloaded after
 
   int32_t frameSize_ = 0;    // bytes subtracted from rsp in the prologue
   int32_t spillOff_ = 0;     // operand slot i at spillOff_ + 8i
-  int32_t vmctxSaveOff_ = -1;
+  int32_t vmctxSaveOff_ = -1;  // r15 is stored here around calls through a FuncRef
+  int32_t zeroBegin_ = 0, zeroEnd_ = 0;  // frame range of the declared frame locals
   int32_t rspAdjust_ = 0;    // extra bytes below the frame during call sequences
   std::vector<std::pair<uint8_t, int32_t>> savedRegs_;  // callee-saved homes, save slots
   uint32_t pendingFuel_ = 0;

@@ -2,6 +2,8 @@
 // the constant pool; then flattens to position-independent bytes.
 #include <asmjit/x86.h>
 
+#include <cstdlib>
+
 #include "compiler/compiler.h"
 #include "compiler/x64/func_compiler.h"
 
@@ -36,6 +38,12 @@ Result<CompiledCode> compileModuleCode(const ModuleInfo& m, const CompileOptions
   code.init(env);
   RecordingErrorHandler eh;
   code.setErrorHandler(&eh);
+  // PGWASM_ASM_LOG=1 prints the generated code to stderr (for debugging the compiler).
+  asmjit::FileLogger logger(stderr);
+  if (const char* log = getenv("PGWASM_ASM_LOG"); log && *log == '1') {
+    logger.addFlags(asmjit::FormatFlags::kMachineCode);
+    code.setLogger(&logger);
+  }
   ax::Assembler a(&code);
 
   x64::ModuleCodegen mc(m, opts, a);

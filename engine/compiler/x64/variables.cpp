@@ -21,8 +21,16 @@ void FuncCompiler::localSet(uint32_t i, bool tee) {
   materializeLocalRefs(i);
   Val v = pop();
   LocalInfo& L = locals_[i];
-  if (L.reg != kNoReg) loadInto(L.reg, v);
-  else storeTo(localMem(i, wideType(L.type) ? 8 : 4), v);
+  if (L.reg != kNoReg) {
+    loadInto(L.reg, v);
+  } else {
+    storeTo(localMem(i, wideType(L.type) ? 8 : 4), v);
+    // A tee of a register value to a frame local keeps using the register.
+    if (tee && v.loc == Loc::Reg) {
+      push(v);
+      return;
+    }
+  }
   if (tee) push(Val::local(L.type, i));
 }
 

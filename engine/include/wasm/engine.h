@@ -26,15 +26,17 @@ class Store;
 class Instance;
 class CodeMemory;
 
-// How linear-memory accesses are checked. Explicit: a compare and branch before every
-// access. Guard: an 8 GiB reservation per memory makes every 32-bit address plus offset
-// land in reserved pages, and a fault there becomes the out-of-bounds trap.
+// How linear-memory accesses are checked. Guard (the default, as in V8 and Wasmtime): an
+// 8 GiB reservation per memory makes every 32-bit address plus offset land in reserved
+// pages, and a fault there becomes the out-of-bounds trap (a SIGSEGV handler, chained to
+// any handler installed before it, is installed on first use). Explicit: a compare and
+// branch before every access, with no signal handling.
 enum class BoundsChecks : uint8_t { Explicit = 0, Guard = 1 };
 
 // Options that change the generated code (and are therefore part of any code-cache key).
 struct CompileOptions {
   bool fuel = false;  // meter instructions; Store::setFuel sets the budget
-  BoundsChecks boundsChecks = BoundsChecks::Explicit;
+  BoundsChecks boundsChecks = BoundsChecks::Guard;
 };
 
 struct EngineConfig {
