@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "runtime/code_memory.h"
 #include "wasm/engine.h"
 #include "wasm/module.h"
 #include "wasm/result.h"
@@ -14,7 +15,7 @@
 namespace wasm {
 
 struct CompiledCode {
-  std::vector<uint8_t> code;
+  CodeMemory code;  // sealed (read + execute)
   std::vector<uint32_t> funcOffsets;  // per defined function
   uint32_t trapExitOffset = 0;        // the module's trap exit (eax = TrapKind)
 };

@@ -19,13 +19,14 @@ CodeMemory& CodeMemory::operator=(CodeMemory&& o) noexcept {
     base_ = o.base_;
     size_ = o.size_;
     mapped_ = o.mapped_;
+    sealed_ = o.sealed_;
     o.base_ = nullptr;
     o.size_ = o.mapped_ = 0;
   }
   return *this;
 }
 
-Result<CodeMemory> CodeMemory::create(const uint8_t* code, size_t size) {
+Result<CodeMemory> CodeMemory::allocate(size_t size) {
   size_t page = size_t(sysconf(_SC_PAGESIZE));
   size_t mapped = (size + page - 1) / page * page;
   if (mapped == 0) mapped = page;
@@ -33,16 +34,25 @@ Result<CodeMemory> CodeMemory::create(const uint8_t* code, size_t size) {
   if (p == MAP_FAILED)
     return makeError(ErrorKind::Resource, kNoOffset, "cannot map %zu bytes for code: %s", mapped,
                      strerror(errno));
-  memcpy(p, code, size);
-  if (mprotect(p, mapped, PROT_READ | PROT_EXEC) != 0) {
-    int e = errno;
-    munmap(p, mapped);
-    return makeError(ErrorKind::Resource, kNoOffset, "cannot make code executable: %s", strerror(e));
-  }
   CodeMemory m;
   m.base_ = static_cast<uint8_t*>(p);
   m.size_ = size;
   m.mapped_ = mapped;
+  return m;
+}
+
+Status CodeMemory::seal() {
+  if (sealed_) return okStatus();
+  if (mprotect(base_, mapped_, PROT_READ | PROT_EXEC) != 0)
+    return makeError(ErrorKind::Resource, kNoOffset, "cannot make code executable: %s", strerror(errno));
+  sealed_ = true;
+  return okStatus();
+}
+
+Result<CodeMemory> CodeMemory::create(const uint8_t* code, size_t size) {
+  WASM_ASSIGN(CodeMemory m, allocate(size));
+  memcpy(m.writable(), code, size);
+  WASM_TRY(m.seal());
   return m;
 }
 

@@ -21,6 +21,10 @@ class CodeMemory {
 
   // Maps size bytes, copies code into them and seals them read+execute.
   static Result<CodeMemory> create(const uint8_t* code, size_t size);
+  // Maps size writable bytes; fill them through writable(), then seal().
+  static Result<CodeMemory> allocate(size_t size);
+  uint8_t* writable() { return sealed_ ? nullptr : base_; }
+  Status seal();
 
   const uint8_t* base() const { return base_; }
   size_t size() const { return size_; }
@@ -32,6 +36,7 @@ class CodeMemory {
   uint8_t* base_ = nullptr;
   size_t size_ = 0;     // bytes of code
   size_t mapped_ = 0;   // bytes mapped (page multiple)
+  bool sealed_ = false;
 };
 
 }  // namespace wasm

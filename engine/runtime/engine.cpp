@@ -61,7 +61,7 @@ Result<std::shared_ptr<const Module>> Engine::compile(const uint8_t* bytes, size
   WASM_TRY(validateModule(*info));
   WASM_ASSIGN(CompiledCode cc, compileModuleCode(*info, options));
   auto compiled = std::make_unique<Module::Compiled>();
-  WASM_ASSIGN(compiled->code, CodeMemory::create(cc.code.data(), cc.code.size()));
+  compiled->code = std::move(cc.code);
   compiled->funcOffsets = std::move(cc.funcOffsets);
   compiled->typeIds.reserve(info->types.size());
   for (const FuncType& t : info->types) compiled->typeIds.push_back(internType(t));
@@ -75,7 +75,7 @@ Result<std::shared_ptr<const Module>> Engine::compile(const uint8_t* bytes, size
   std::shared_ptr<Module> m(new Module());
   m->engine_ = this;
   m->options_ = options;
-  m->codeSize_ = cc.code.size();
+  m->codeSize_ = compiled->code.size();
   m->info_ = std::move(info);
   m->compiled_ = std::move(compiled);
   m->compileSeconds_ = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();

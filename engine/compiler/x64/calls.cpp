@@ -10,12 +10,8 @@ inline bool wideType(ValType t) { return t != ValType::I32 && t != ValType::F32;
 }  // namespace
 
 void FuncCompiler::parallelMove(std::vector<ArgMove>& moves) {
-  struct RegMove {
-    uint8_t dst, src;
-    ValType type;
-    bool done;
-  };
-  std::vector<RegMove> rm;
+  std::vector<RegMove>& rm = mc_.regMoves;
+  rm.clear();
   for (const ArgMove& m : moves) {
     uint8_t src = kNoReg;
     if (m.src.loc == Loc::Reg) src = m.src.reg;
@@ -69,19 +65,19 @@ void FuncCompiler::setupCallArgs(const FuncType& type, const CallLayout& cl, boo
 
 void FuncCompiler::saveHomes(RegSet clobbered) {
   if (!(homeRegs_ & clobbered)) return;
-  for (const LocalInfo& l : locals_) {
-    if (l.reg == kNoReg || !(clobbered & bit(l.reg))) continue;
-    if (isXmm(l.reg)) a_.movsd(frameMem(l.frameOff, 8), ax::xmm(l.reg - XMM0));
-    else a_.mov(frameMem(l.frameOff, 8), ax::gpq(l.reg));
+  for (const auto& [reg, off] : homeSlots_) {
+    if (!(clobbered & bit(reg))) continue;
+    if (isXmm(reg)) a_.movsd(frameMem(off, 8), ax::xmm(reg - XMM0));
+    else a_.movMR(true, FastMem{RSP, FastMem::kNoIndex, 0, off + rspAdjust_}, reg);
   }
 }
 
 void FuncCompiler::restoreHomes(RegSet clobbered) {
   if (!(homeRegs_ & clobbered)) return;
-  for (const LocalInfo& l : locals_) {
-    if (l.reg == kNoReg || !(clobbered & bit(l.reg))) continue;
-    if (isXmm(l.reg)) a_.movsd(ax::xmm(l.reg - XMM0), frameMem(l.frameOff, 8));
-    else a_.mov(ax::gpq(l.reg), frameMem(l.frameOff, 8));
+  for (const auto& [reg, off] : homeSlots_) {
+    if (!(clobbered & bit(reg))) continue;
+    if (isXmm(reg)) a_.movsd(ax::xmm(reg - XMM0), frameMem(off, 8));
+    else a_.movRM(true, reg, FastMem{RSP, FastMem::kNoIndex, 0, off + rspAdjust_});
   }
 }
 
@@ -110,7 +106,7 @@ void FuncCompiler::finishCall(const FuncType& type, const CallLayout& cl, bool v
 
 void FuncCompiler::callDirect(uint32_t f) {
   const FuncType& ft = m_.funcType(f);
-  CallLayout cl = CallLayout::of(ft);
+  const CallLayout& cl = mc_.layoutOf(m_.funcs[f]);
   flushFuel();
   uint32_t n = uint32_t(ft.params.size());
   spillRegs(n);
@@ -121,7 +117,8 @@ void FuncCompiler::callDirect(uint32_t f) {
     rspAdjust_ = adj;
   }
   setupCallArgs(ft, cl, false);
-  std::vector<ArgMove> moves;
+  std::vector<ArgMove>& moves = mc_.moves;
+  moves.clear();
   uint32_t base = uint32_t(stack_.size()) - n;
   for (uint32_t i = 0; i < n; i++)
     if (cl.params[i].reg != kNoReg) moves.push_back({cl.params[i].reg, stack_[base + i]});
@@ -130,8 +127,8 @@ void FuncCompiler::callDirect(uint32_t f) {
   bool imported = f < m_.numImportedFuncs;
   if (imported) {
     a_.mov(ax::qword_ptr(ax::rsp, vmctxSaveOff_ + rspAdjust_), ax::r15);
-    a_.mov(ax::r11, ax::qword_ptr(ax::r15, vmoff::kFuncRefs));
-    a_.mov(ax::r11, ax::qword_ptr(ax::r11, int32_t(f) * 8));
+    a_.movRM(true, kScratch, FastMem{kVmctx, FastMem::kNoIndex, 0, vmoff::kFuncRefs});
+    a_.movRM(true, kScratch, FastMem{kScratch, FastMem::kNoIndex, 0, int32_t(f) * 8});
     a_.mov(ax::rax, ax::r15);
     a_.mov(ax::r15, ax::qword_ptr(ax::r11, vmoff::kFuncRefVmctx));
     a_.call(ax::qword_ptr(ax::r11, vmoff::kFuncRefCode));
@@ -143,7 +140,7 @@ void FuncCompiler::callDirect(uint32_t f) {
 
 void FuncCompiler::callIndirect(uint32_t typeIndex, uint32_t table) {
   const FuncType& ft = m_.types[typeIndex];
-  CallLayout cl = CallLayout::of(ft);
+  const CallLayout& cl = mc_.layoutOf(typeIndex);
   flushFuel();
   Val idx = pop();
   uint32_t n = uint32_t(ft.params.size());
@@ -155,7 +152,8 @@ void FuncCompiler::callIndirect(uint32_t typeIndex, uint32_t table) {
     rspAdjust_ = adj;
   }
   setupCallArgs(ft, cl, true);
-  std::vector<ArgMove> moves;
+  std::vector<ArgMove>& moves = mc_.moves;
+  moves.clear();
   uint32_t base = uint32_t(stack_.size()) - n;
   for (uint32_t i = 0; i < n; i++)
     if (cl.params[i].reg != kNoReg) moves.push_back({cl.params[i].reg, stack_[base + i]});
@@ -181,13 +179,15 @@ void FuncCompiler::callIndirect(uint32_t typeIndex, uint32_t table) {
   finishCall(ft, cl, true);
 }
 
-void FuncCompiler::callHelper(Helper h, std::vector<Val> args) {
+void FuncCompiler::callHelper(Helper h, std::initializer_list<Val> args) {
   static constexpr uint8_t kSysvArgs[] = {RSI, RDX, RCX, R8, R9};
   // Everything in a temporary dies in a C call; xmm homes do too (SysV saves no xmm).
   spillRegs(0);
   saveHomes(kSysvClobbered);
-  std::vector<ArgMove> moves;
-  for (size_t i = 0; i < args.size(); i++) moves.push_back({kSysvArgs[i], args[i]});
+  std::vector<ArgMove>& moves = mc_.moves;
+  moves.clear();
+  size_t i = 0;
+  for (const Val& v : args) moves.push_back({kSysvArgs[i++], v});
   parallelMove(moves);
   a_.mov(ax::rdi, ax::r15);
   a_.call(ax::qword_ptr(ax::r15, vmoff::helper(h)));

@@ -28,7 +28,7 @@ void FuncCompiler::flushFuel() {
 }
 
 void FuncCompiler::loopHeaderChecks() {
-  a_.mov(ax::r11, ax::qword_ptr(ax::r15, vmoff::kInterrupt));
+  a_.movRM(true, kScratch, FastMem{kVmctx, FastMem::kNoIndex, 0, vmoff::kInterrupt});
   a_.cmp(ax::dword_ptr(ax::r11), 0);
   a_.jne(trapLabel(TrapKind::Interrupted));
 }
@@ -50,8 +50,11 @@ void FuncCompiler::decodeBlockType(int64_t bt, Control& c) {
 
 void FuncCompiler::emitCmp(const PreparedCmp& c) {
   switch (c.kind) {
-    case PreparedCmp::IntCmp: a_.emit(ax::Inst::kIdCmp, c.lhs, c.rhs); break;
-    case PreparedCmp::IntTest: a_.emit(ax::Inst::kIdTest, c.lhs, c.lhs); break;
+    case PreparedCmp::IntCmp:
+      if (c.lhs.isReg()) a_.alu(Alu::Cmp, c.wide, uint8_t(c.lhs.id()), c.rhs);
+      else a_.emit(ax::Inst::kIdCmp, c.lhs, c.rhs);
+      break;
+    case PreparedCmp::IntTest: a_.testRR(c.wide, uint8_t(c.lhs.id()), uint8_t(c.lhs.id())); break;
     case PreparedCmp::FloatCmp:
       a_.emit(c.wide ? ax::Inst::kIdUcomisd : ax::Inst::kIdUcomiss, c.lhs, c.rhs);
       break;

@@ -41,25 +41,31 @@ FuncCompiler::FuncCompiler(ModuleCodegen& mc, uint32_t definedIndex, const FuncA
       r_(mc.m.bytes.data(), mc.m.bodies[definedIndex].codeOffset,
          mc.m.bodies[definedIndex].offset + mc.m.bodies[definedIndex].size),
       fuel_(mc.opts.fuel),
-      leaf_(!analysis.hasCalls && !analysis.hasRuntimeCalls) {}
+      leaf_(!analysis.hasCalls && !analysis.hasRuntimeCalls),
+      stack_(mc.stack),
+      locals_(mc.locals),
+      controls_(mc.controls) {}
 
 void FuncCompiler::setupLocals() {
   uint32_t nParams = uint32_t(type_.params.size());
-  locals_.resize(nParams + body_.numLocals);
+  stack_.clear();
+  controls_.clear();
+  locals_.assign(nParams + body_.numLocals, LocalInfo());
   for (uint32_t i = 0; i < nParams; i++) locals_[i].type = type_.params[i];
   uint32_t k = nParams;
   for (const LocalRun& run : body_.locals)
     for (uint32_t j = 0; j < run.count; j++) locals_[k++].type = run.type;
 
   // Rank used locals by weight; the heaviest get registers.
-  std::vector<uint32_t> order;
+  std::vector<uint32_t>& order = mc_.order;
+  order.clear();
   for (uint32_t i = 0; i < locals_.size(); i++)
     if (i < an_.localWeights.size() && an_.localWeights[i] > 0) order.push_back(i);
   std::stable_sort(order.begin(), order.end(), [&](uint32_t x, uint32_t y) {
     return an_.localWeights[x] > an_.localWeights[y];
   });
 
-  CallLayout pl = CallLayout::of(type_);
+  const CallLayout& pl = mc_.layoutOf(m_.funcs[funcIndex_]);
   const uint8_t* gpCand = leaf_ ? kLeafGpHomes : kGpHomes;
   size_t nGp = leaf_ ? sizeof kLeafGpHomes : sizeof kGpHomes;
   const uint8_t* xmmCand = leaf_ ? kLeafXmmHomes : kXmmHomes;
@@ -115,6 +121,8 @@ void FuncCompiler::setupLocals() {
     locals_[i].frameOff = off;
     off += 8;
   }
+  for (const LocalInfo& l : locals_)
+    if (l.reg != kNoReg) homeSlots_.push_back({l.reg, l.frameOff});
   RegSet calleeSaved = kCalleeSavedGp | kCalleeSavedXmm;
   for (uint32_t r = 0; r < 32; r++) {
     if ((homeRegs_ & calleeSaved) & bit(uint8_t(r))) {
@@ -171,8 +179,9 @@ void FuncCompiler::emitPrologue() {
   }
 
   // Parameters into their homes.
-  CallLayout pl = CallLayout::of(type_);
-  std::vector<ArgMove> moves;
+  const CallLayout& pl = mc_.layoutOf(m_.funcs[funcIndex_]);
+  std::vector<ArgMove>& moves = mc_.moves;
+  moves.clear();
   for (uint32_t i = 0; i < nParams; i++) {
     const LocalInfo& l = locals_[i];
     const ArgLoc& src = pl.params[i];
@@ -269,7 +278,7 @@ Status FuncCompiler::compile() {
       continue;
     }
     if (fuel_) pendingFuel_ += opInfo(op).fuel;
-    WASM_TRY(dispatch(op));
+    dispatch(op);
   }
   emitTrapStubs();
   if (!r_.ok()) return r_.takeError();
@@ -329,7 +338,7 @@ void FuncCompiler::skipDead(Op op) {
   }
 }
 
-Status FuncCompiler::dispatch(Op op) {
+void FuncCompiler::dispatch(Op op) {
   switch (op) {
     case Op::Unreachable:
       a_.jmp(trapLabel(TrapKind::Unreachable));
@@ -439,13 +448,11 @@ Status FuncCompiler::dispatch(Op op) {
       conversion(op);
       break;
   }
-  return okStatus();
 }
 
 Status compileFunction(ModuleCodegen& mc, uint32_t definedIndex) {
-  FuncAnalysis analysis;
-  WASM_TRY(validateFunction(mc.m, definedIndex, &analysis));
-  FuncCompiler fc(mc, definedIndex, analysis);
+  WASM_TRY(validateFunction(mc.m, definedIndex, &mc.analysis));
+  FuncCompiler fc(mc, definedIndex, mc.analysis);
   return fc.compile();
 }
 

@@ -20,10 +20,13 @@
 
 #include <cstdint>
 #include <functional>
+#include <initializer_list>
+#include <memory>
 #include <vector>
 
 #include "compiler/x64/abi.h"
 #include "compiler/x64/call_layout.h"
+#include "compiler/x64/fast_emit.h"
 #include "decoder/reader.h"
 #include "runtime/vmcontext.h"
 #include "validator/validator.h"
@@ -43,27 +46,6 @@ struct CpuFlags {
 enum class ConstId : uint8_t {
   F32Sign, F32Abs, F64Sign, F64Abs,
   Count
-};
-
-// Module-wide code generation state, shared by every FuncCompiler of one module.
-struct ModuleCodegen {
-  const ModuleInfo& m;
-  CompileOptions opts;
-  CpuFlags cpu;
-  ax::Assembler& a;
-  VMContextLayout layout;
-  std::vector<asmjit::Label> funcLabels;  // per defined function
-  asmjit::Label trapExit;                 // eax = TrapKind
-  asmjit::Label consts[size_t(ConstId::Count)];
-  bool constUsed[size_t(ConstId::Count)] = {};
-  bool hasMemory = false;
-
-  ModuleCodegen(const ModuleInfo& mod, const CompileOptions& o, ax::Assembler& as)
-      : m(mod), opts(o), a(as) {}
-  ax::Mem constMem(ConstId id) {
-    constUsed[size_t(id)] = true;
-    return ax::ptr(consts[size_t(id)]);
-  }
 };
 
 enum class Loc : uint8_t { Reg, Slot, Const, Local };
@@ -108,6 +90,17 @@ struct PreparedCmp {
   Cond cond;
 };
 
+// A register destination and the value to put there (calls, prologue).
+struct ArgMove {
+  uint8_t dst;
+  Val src;
+};
+struct RegMove {
+  uint8_t dst, src;
+  ValType type;
+  bool done;
+};
+
 struct Control {
   Op kind = Op::Block;  // Block, Loop, If, or End for the function body
   uint32_t height = 0;  // operand stack height below the block's params
@@ -128,6 +121,44 @@ struct Control {
   const ValType* branchTypes() const { return kind == Op::Loop ? params() : results(); }
 };
 
+// Module-wide code generation state, shared by every FuncCompiler of one module.
+struct ModuleCodegen {
+  const ModuleInfo& m;
+  CompileOptions opts;
+  CpuFlags cpu;
+  FastAssembler& a;
+  VMContextLayout layout;
+  std::vector<asmjit::Label> funcLabels;  // per defined function
+  asmjit::Label trapExit;                 // eax = TrapKind
+  asmjit::Label consts[size_t(ConstId::Count)];
+  bool constUsed[size_t(ConstId::Count)] = {};
+  bool hasMemory = false;
+
+  // Scratch reused by every function, so compiling a function allocates (almost) nothing.
+  FuncAnalysis analysis;
+  std::vector<Val> stack;
+  std::vector<LocalInfo> locals;
+  std::vector<Control> controls;
+  std::vector<uint32_t> order;
+  std::vector<ArgMove> moves;
+  std::vector<RegMove> regMoves;
+  std::vector<std::unique_ptr<CallLayout>> layouts;  // per type index, made on first use
+
+  const CallLayout& layoutOf(uint32_t typeIndex) {
+    if (layouts.empty()) layouts.resize(m.types.size());
+    auto& l = layouts[typeIndex];
+    if (!l) l = std::make_unique<CallLayout>(CallLayout::of(m.types[typeIndex]));
+    return *l;
+  }
+
+  ModuleCodegen(const ModuleInfo& mod, const CompileOptions& o, FastAssembler& as)
+      : m(mod), opts(o), a(as) {}
+  ax::Mem constMem(ConstId id) {
+    constUsed[size_t(id)] = true;
+    return ax::ptr(consts[size_t(id)]);
+  }
+};
+
 class FuncCompiler {
  public:
   FuncCompiler(ModuleCodegen& mc, uint32_t definedIndex, const FuncAnalysis& analysis);
@@ -139,11 +170,22 @@ class FuncCompiler {
   void emitPrologue();
   void emitEpilogue();
   void emitTrapStubs();
-  Status dispatch(Op op);
+  void dispatch(Op op);
 
   // ---- operand stack and registers (value_stack.cpp)
-  void push(const Val& v);
-  Val pop();
+  void push(const Val& v) {
+    if (v.loc == Loc::Reg) freeRegs_ &= ~bit(v.reg);
+    else if (v.loc == Loc::Local) locals_[v.idx].refs++;
+    stack_.push_back(v);
+    if (v.loc == Loc::Slot) stack_.back().idx = uint32_t(stack_.size() - 1);
+  }
+  Val pop() {
+    Val v = stack_.back();
+    stack_.pop_back();
+    if (v.loc == Loc::Reg) freeRegs_ |= bit(v.reg);
+    else if (v.loc == Loc::Local) locals_[v.idx].refs--;
+    return v;
+  }
   Val& top(uint32_t depth = 0) { return stack_[stack_.size() - 1 - depth]; }
   void dropTo(uint32_t height);
   uint8_t allocReg(bool xmm, RegSet avoid = 0);
@@ -162,16 +204,22 @@ class FuncCompiler {
   void moveReg(uint8_t dst, uint8_t src, ValType t);
   asmjit::Operand gpOperand(Val& v, RegSet avoid, bool allowImm = true);
   asmjit::Operand xmmOperand(Val& v, RegSet avoid);
-  RegSet regsOf(const Val& v) const;
+  RegSet regsOf(const Val& v) const {
+    if (v.loc == Loc::Reg) return bit(v.reg);
+    if (v.loc == Loc::Local && locals_[v.idx].reg != kNoReg) return bit(locals_[v.idx].reg);
+    return 0;
+  }
   bool isTemp(uint8_t r) const { return (tempRegs_ & bit(r)) != 0; }
   // Destination register for a result, fusing a following local.set/tee when possible.
   uint8_t resultReg(ValType t, const Val* lhs, RegSet avoid);
   void pushResult(ValType t, uint8_t reg);
   int32_t peekFusableSet(ValType t);
 
-  ax::Mem slotMem(uint32_t height, uint32_t size = 8) const;
-  ax::Mem localMem(uint32_t local, uint32_t size = 8) const;
-  ax::Mem frameMem(int32_t off, uint32_t size = 8) const;
+  ax::Mem frameMem(int32_t off, uint32_t size = 8) const { return ax::ptr(ax::rsp, off + rspAdjust_, size); }
+  ax::Mem slotMem(uint32_t height, uint32_t size = 8) const {
+    return frameMem(spillOff_ + int32_t(height) * 8, size);
+  }
+  ax::Mem localMem(uint32_t local, uint32_t size = 8) const { return frameMem(locals_[local].frameOff, size); }
 
   // ---- control (control.cpp)
   void beginBlock(Op kind, int64_t blockType, const PreparedCmp* ifCond);
@@ -198,15 +246,11 @@ class FuncCompiler {
   // ---- calls (calls.cpp)
   void callDirect(uint32_t funcIndex);
   void callIndirect(uint32_t typeIndex, uint32_t table);
-  struct ArgMove {
-    uint8_t dst;  // register
-    Val src;
-  };
   void parallelMove(std::vector<ArgMove>& moves);
   void setupCallArgs(const FuncType& type, const CallLayout& layout, bool withIndex);
   void finishCall(const FuncType& type, const CallLayout& layout, bool viaFuncRef);
   // Runtime helper call (SysV). Args: values in order after the implicit vmctx.
-  void callHelper(Helper h, std::vector<Val> args);
+  void callHelper(Helper h, std::initializer_list<Val> args);
   void checkHelperTrap();
   // Around calls: homes in registers the callee may clobber go to their frame slots.
   void saveHomes(RegSet clobbered);
@@ -253,7 +297,7 @@ class FuncCompiler {
   void defer(asmjit::Label entry, std::function<void()> body);
 
   ModuleCodegen& mc_;
-  ax::Assembler& a_;
+  FastAssembler& a_;
   const ModuleInfo& m_;
   uint32_t funcIndex_;
   const FuncType& type_;
@@ -263,9 +307,9 @@ class FuncCompiler {
   bool fuel_;
   bool leaf_;
 
-  std::vector<Val> stack_;
-  std::vector<LocalInfo> locals_;
-  std::vector<Control> controls_;
+  std::vector<Val>& stack_;
+  std::vector<LocalInfo>& locals_;
+  std::vector<Control>& controls_;
   uint32_t deadDepth_ = 0;
 
   RegSet tempRegs_ = 0;   // registers usable as temporaries in this function
@@ -279,6 +323,7 @@ class FuncCompiler {
   int32_t zeroBegin_ = 0, zeroEnd_ = 0;  // frame range of the declared frame locals
   int32_t rspAdjust_ = 0;    // extra bytes below the frame during call sequences
   std::vector<std::pair<uint8_t, int32_t>> savedRegs_;  // callee-saved homes, save slots
+  std::vector<std::pair<uint8_t, int32_t>> homeSlots_;  // every register home, its local's slot
   uint32_t pendingFuel_ = 0;
   int32_t fusedSet_ = -1;  // local whose local.set/tee the current result absorbs
   size_t opOffset_ = 0;

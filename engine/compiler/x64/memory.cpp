@@ -56,12 +56,12 @@ ax::Mem FuncCompiler::memOperand(Val& addr, uint64_t offset, uint32_t size, RegS
   if (explicitChecks) {
     uint64_t end = offset + size;
     if (end <= 0x7FFFFFFF) {
-      a_.lea(ax::r11, ax::ptr(a64, int32_t(end)));
+      a_.lea(true, kScratch, FastMem{ar, FastMem::kNoIndex, 0, int32_t(end)});
     } else {
       a_.mov(ax::r11, end);
       a_.add(ax::r11, a64);
     }
-    a_.cmp(ax::r11, ax::qword_ptr(ax::r15, vmoff::kMemSize));
+    a_.aluRM(Alu::Cmp, true, kScratch, FastMem{kVmctx, FastMem::kNoIndex, 0, vmoff::kMemSize});
     a_.ja(oob);
     if (offset <= 0x7FFFFFFF) return ax::ptr(ax::r14, a64, 0, int32_t(offset), size);
     return ax::ptr(ax::r14, ax::r11, 0, -int32_t(size), size);
@@ -84,8 +84,8 @@ void FuncCompiler::load(Op op) {
   ax::Mem m = memOperand(addr, offset, ai.size, 0);
   uint8_t dst = resultReg(rt, &addr, 0);
   switch (op) {
-    case Op::I32Load: a_.mov(ax::gpd(dst), m); break;
-    case Op::I64Load: a_.mov(ax::gpq(dst), m); break;
+    case Op::I32Load: a_.load(false, dst, m); break;
+    case Op::I64Load: a_.load(true, dst, m); break;
     case Op::F32Load: a_.movss(ax::xmm(dst - XMM0), m); break;
     case Op::F64Load: a_.movsd(ax::xmm(dst - XMM0), m); break;
     case Op::I32Load8S: a_.movsx(ax::gpd(dst), m); break;
@@ -95,7 +95,7 @@ void FuncCompiler::load(Op op) {
     case Op::I64Load16S: a_.movsx(ax::gpq(dst), m); break;
     case Op::I32Load16U: case Op::I64Load16U: a_.movzx(ax::gpd(dst), m); break;
     case Op::I64Load32S: a_.movsxd(ax::gpq(dst), m); break;
-    case Op::I64Load32U: a_.mov(ax::gpd(dst), m); break;
+    case Op::I64Load32U: a_.load(false, dst, m); break;
     default: break;
   }
   pushResult(rt, dst);

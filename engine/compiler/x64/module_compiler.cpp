@@ -44,7 +44,9 @@ Result<CompiledCode> compileModuleCode(const ModuleInfo& m, const CompileOptions
     logger.addFlags(asmjit::FormatFlags::kMachineCode);
     code.setLogger(&logger);
   }
-  ax::Assembler a(&code);
+  // Room for the usual expansion (about 2.5 bytes of machine code per byte of Wasm).
+  code.reserveBuffer(&code.textSection()->buffer(), size_t(m.codeSectionSize) * 3 + 4096);
+  x64::FastAssembler a(&code);
 
   x64::ModuleCodegen mc(m, opts, a);
   mc.cpu = x64::CpuFlags::host();
@@ -98,8 +100,9 @@ Result<CompiledCode> compileModuleCode(const ModuleInfo& m, const CompileOptions
 
   CompiledCode out;
   size_t size = code.codeSize();
-  out.code.resize(size);
-  code.copyFlattenedData(out.code.data(), size, asmjit::CopySectionFlags::kPadSectionBuffer);
+  WASM_ASSIGN(out.code, CodeMemory::allocate(size));
+  code.copyFlattenedData(out.code.writable(), size, asmjit::CopySectionFlags::kPadSectionBuffer);
+  WASM_TRY(out.code.seal());
   out.funcOffsets.resize(nDefined);
   for (uint32_t i = 0; i < nDefined; i++)
     out.funcOffsets[i] = uint32_t(code.labelOffsetFromBase(mc.funcLabels[i]));

@@ -21,14 +21,20 @@ void FuncCompiler::intBinary(Op op) {
     std::swap(lhs, rhs);
   }
   asmjit::InstId id;
+  Alu alu = Alu::Add;
   switch (op) {
-    case Op::I32Add: case Op::I64Add: id = ax::Inst::kIdAdd; break;
-    case Op::I32Sub: case Op::I64Sub: id = ax::Inst::kIdSub; break;
+    case Op::I32Add: case Op::I64Add: id = ax::Inst::kIdAdd; alu = Alu::Add; break;
+    case Op::I32Sub: case Op::I64Sub: id = ax::Inst::kIdSub; alu = Alu::Sub; break;
     case Op::I32Mul: case Op::I64Mul: id = ax::Inst::kIdImul; break;
-    case Op::I32And: case Op::I64And: id = ax::Inst::kIdAnd; break;
-    case Op::I32Or: case Op::I64Or: id = ax::Inst::kIdOr; break;
-    default: id = ax::Inst::kIdXor; break;
+    case Op::I32And: case Op::I64And: id = ax::Inst::kIdAnd; alu = Alu::And; break;
+    case Op::I32Or: case Op::I64Or: id = ax::Inst::kIdOr; alu = Alu::Or; break;
+    default: id = ax::Inst::kIdXor; alu = Alu::Xor; break;
   }
+  // The operation itself: dst = dst op rhs.
+  auto emitOp = [&](uint8_t dst, const asmjit::Operand& rhs) {
+    if (id == ax::Inst::kIdImul) a_.emit(ax::Inst::kIdImul, gp(dst, wide), rhs);
+    else a_.alu(alu, wide, dst, rhs);
+  };
   asmjit::Operand rhsOp = gpOperand(rhs, regsOf(lhs));
   RegSet avoid = regsOf(rhs);
   uint8_t lhsReg = kNoReg;
@@ -58,21 +64,21 @@ void FuncCompiler::intBinary(Op op) {
       }
       if (!m.hasBase() && rhsOp.isImm()) {
         loadInto(dst, lhs);
-        a_.emit(id, gp(dst, wide), rhsOp);
+        emitOp(dst, rhsOp);
       } else {
-        a_.lea(gp(dst, wide), m);
+        a_.leaOf(wide, dst, m);
       }
       pushResult(t, dst);
       return;
     }
     loadInto(dst, lhs);
-    a_.emit(id, gp(dst, wide), rhsOp);
+    emitOp(dst, rhsOp);
     pushResult(t, dst);
     return;
   }
   uint8_t dst = resultReg(t, &lhs, avoid);
   if (lhsReg != dst) loadInto(dst, lhs);
-  a_.emit(id, gp(dst, wide), rhsOp);
+  emitOp(dst, rhsOp);
   pushResult(t, dst);
 }
 

@@ -14,36 +14,6 @@ inline uint32_t sizeOf(ValType t) { return wideType(t) ? 8 : 4; }
 inline bool fitsS32(uint64_t v) { return int64_t(v) == int64_t(int32_t(v)); }
 }  // namespace
 
-ax::Mem FuncCompiler::frameMem(int32_t off, uint32_t size) const {
-  return ax::ptr(ax::rsp, off + rspAdjust_, size);
-}
-ax::Mem FuncCompiler::slotMem(uint32_t height, uint32_t size) const {
-  return frameMem(spillOff_ + int32_t(height) * 8, size);
-}
-ax::Mem FuncCompiler::localMem(uint32_t local, uint32_t size) const {
-  return frameMem(locals_[local].frameOff, size);
-}
-
-RegSet FuncCompiler::regsOf(const Val& v) const {
-  if (v.loc == Loc::Reg) return bit(v.reg);
-  if (v.loc == Loc::Local && locals_[v.idx].reg != kNoReg) return bit(locals_[v.idx].reg);
-  return 0;
-}
-
-void FuncCompiler::push(const Val& v) {
-  if (v.loc == Loc::Reg) freeRegs_ &= ~bit(v.reg);
-  else if (v.loc == Loc::Local) locals_[v.idx].refs++;
-  stack_.push_back(v);
-  if (v.loc == Loc::Slot) stack_.back().idx = uint32_t(stack_.size() - 1);
-}
-
-Val FuncCompiler::pop() {
-  Val v = stack_.back();
-  stack_.pop_back();
-  if (v.loc == Loc::Reg) freeRegs_ |= bit(v.reg);
-  else if (v.loc == Loc::Local) locals_[v.idx].refs--;
-  return v;
-}
 
 void FuncCompiler::dropTo(uint32_t height) {
   while (stack_.size() > height) (void)pop();
@@ -139,7 +109,7 @@ void FuncCompiler::materializeLocalRefs(uint32_t local) {
 void FuncCompiler::moveReg(uint8_t dst, uint8_t src, ValType t) {
   if (dst == src) return;
   if (isFloat(t)) a_.movaps(ax::xmm(dst - XMM0), ax::xmm(src - XMM0));
-  else a_.mov(ax::gpq(dst), ax::gpq(src));
+  else a_.movRR(true, dst, src);
 }
 
 void FuncCompiler::loadInto(uint8_t dst, const Val& v) {
@@ -174,7 +144,6 @@ void FuncCompiler::loadInto(uint8_t dst, const Val& v) {
     }
     return;
   }
-  ax::Gp g = gp(dst, wide);
   switch (v.loc) {
     case Loc::Reg: moveReg(dst, v.reg, v.type); return;
     case Loc::Local:
@@ -182,9 +151,9 @@ void FuncCompiler::loadInto(uint8_t dst, const Val& v) {
         moveReg(dst, locals_[v.idx].reg, v.type);
         return;
       }
-      a_.mov(g, localMem(v.idx, wide ? 8 : 4));
+      a_.load(wide, dst, localMem(v.idx, wide ? 8 : 4));
       return;
-    case Loc::Slot: a_.mov(g, slotMem(v.idx, wide ? 8 : 4)); return;
+    case Loc::Slot: a_.load(wide, dst, slotMem(v.idx, wide ? 8 : 4)); return;
     case Loc::Const:
       // Never xor-zero: this may run between a compare and its branch.
       if (!wide || v.imm <= 0xFFFFFFFFu) a_.mov(ax::gpd(dst), uint32_t(v.imm));
@@ -206,7 +175,7 @@ void FuncCompiler::storeTo(const ax::Mem& dstIn, const Val& v) {
       if (wide) a_.movsd(dst, ax::xmm(srcReg - XMM0));
       else a_.movss(dst, ax::xmm(srcReg - XMM0));
     } else {
-      a_.mov(dst, gp(srcReg, wide));
+      a_.store(wide, dst, srcReg);
     }
     return;
   }
@@ -222,8 +191,8 @@ void FuncCompiler::storeTo(const ax::Mem& dstIn, const Val& v) {
   // Memory to memory, through the scratch register.
   ax::Mem src = v.loc == Loc::Local ? localMem(v.idx, wide ? 8 : 4) : slotMem(v.idx, wide ? 8 : 4);
   if (src == dst) return;
-  a_.mov(gp(kScratch, wide), src);
-  a_.mov(dst, gp(kScratch, wide));
+  a_.load(wide, kScratch, src);
+  a_.store(wide, dst, kScratch);
 }
 
 uint8_t FuncCompiler::regOf(Val& v, RegSet avoid) {
@@ -269,13 +238,19 @@ asmjit::Operand FuncCompiler::xmmOperand(Val& v, RegSet avoid) {
 }
 
 int32_t FuncCompiler::peekFusableSet(ValType t) {
-  if (r_.remaining() < 2) return -1;
+  size_t left = r_.remaining();
+  if (left < 2) return -1;
   const uint8_t* p = r_.cursor();
   if (p[0] != 0x21 && p[0] != 0x22) return -1;
-  Reader peek = r_;
-  peek.u8();
-  uint32_t x = peek.u32();
-  if (!peek.ok() || x >= locals_.size()) return -1;
+  // The local index (LEB128, at most 5 bytes; the validator has accepted it).
+  uint32_t x = 0;
+  unsigned shift = 0;
+  for (size_t i = 1; i < left && i <= 5; i++) {
+    x |= uint32_t(p[i] & 0x7F) << shift;
+    shift += 7;
+    if (!(p[i] & 0x80)) break;
+  }
+  if (x >= locals_.size()) return -1;
   const LocalInfo& L = locals_[x];
   if (L.reg == kNoReg || L.refs != 0 || L.type != t) return -1;
   return int32_t(x);
