@@ -1,0 +1,222 @@
+// Engine zone. Decoders of the module-structure sections: type, import, function, table,
+// memory, global, export and start.
+#include "decoder/binary_types.h"
+#include "decoder/decoder.h"
+#include "decoder/module_decoder.h"
+
+namespace wasm {
+
+bool readCount(Reader& r, uint32_t limit, const char* what, uint32_t* out, uint32_t minBytesEach) {
+  size_t off = r.offset();
+  uint32_t n = r.u32();
+  if (!r.ok()) return false;
+  uint64_t need = uint64_t(n) * minBytesEach;
+  if (need > r.remaining()) {
+    r.fail(ErrorKind::Malformed, off,
+           "unexpected end of section or function: %u %s entries cannot fit in %zu bytes", n, what,
+           r.remaining());
+    return false;
+  }
+  if (n > limit) {
+    r.fail(ErrorKind::Limit, off, "too many %s entries: %u (the limit is %u)", what, n, limit);
+    return false;
+  }
+  *out = n;
+  return true;
+}
+
+namespace {
+bool readValTypes(Reader& r, uint32_t limit, const char* what, std::vector<ValType>* out) {
+  uint32_t n;
+  if (!readCount(r, limit, what, &n)) return false;
+  out->resize(n);
+  for (uint32_t i = 0; i < n; i++) {
+    if (!readValType(r, &(*out)[i])) return false;
+  }
+  return true;
+}
+
+bool readGlobalType(Reader& r, GlobalType* out) {
+  if (!readValType(r, &out->type)) return false;
+  size_t off = r.offset();
+  uint8_t mut = r.u8();
+  if (!r.ok()) return false;
+  if (mut > 1) {
+    r.fail(ErrorKind::Malformed, off, "malformed mutability 0x%02x", mut);
+    return false;
+  }
+  out->mut = mut == 1;
+  return true;
+}
+
+bool readTableType(Reader& r, TableType* out) {
+  return readRefType(r, &out->elem) && readLimits(r, &out->limits, /*isMemory=*/false);
+}
+
+uint32_t remainingLimit(uint32_t limit, size_t used) {
+  return used >= limit ? 0 : uint32_t(limit - used);
+}
+}  // namespace
+
+void decodeTypeSection(Reader& r, DecodeContext& c) {
+  uint32_t n;
+  if (!readCount(r, DecodeLimits::kMaxTypes, "type", &n)) return;
+  c.m.types.resize(n);
+  for (uint32_t i = 0; i < n; i++) {
+    size_t off = r.offset();
+    uint8_t form = r.u8();
+    if (!r.ok()) return;
+    if (form != 0x60) {
+      if (form == 0x5E || form == 0x5F || form == 0x4E || form == 0x50 || form == 0x4F) {
+        r.fail(ErrorKind::Unsupported, off, "gc: type form 0x%02x is not supported", form);
+      } else if (form & 0x80) {
+        r.fail(ErrorKind::Malformed, off, "integer representation too long (type form 0x%02x)",
+               form);
+      } else {
+        r.fail(ErrorKind::Malformed, off, "malformed function type 0x%02x", form);
+      }
+      return;
+    }
+    FuncType& t = c.m.types[i];
+    if (!readValTypes(r, DecodeLimits::kMaxFunctionParams, "parameter", &t.params)) return;
+    if (!readValTypes(r, DecodeLimits::kMaxFunctionResults, "result", &t.results)) return;
+  }
+}
+
+void decodeImportSection(Reader& r, DecodeContext& c) {
+  ModuleInfo& m = c.m;
+  uint32_t n;
+  if (!readCount(r, DecodeLimits::kMaxImports, "import", &n)) return;
+  m.imports.resize(n);
+  for (uint32_t i = 0; i < n; i++) {
+    Import& imp = m.imports[i];
+    imp.byteOffset = uint32_t(r.offset());
+    if (!readName(r, &imp.module) || !readName(r, &imp.name)) return;
+    size_t off = r.offset();
+    uint8_t kind = r.u8();
+    if (!r.ok()) return;
+    switch (kind) {
+      case 0:
+        imp.kind = ExternKind::Func;
+        imp.funcType = r.u32();
+        m.funcs.push_back(imp.funcType);
+        m.funcOffsets.push_back(imp.byteOffset);
+        m.numImportedFuncs++;
+        break;
+      case 1:
+        imp.kind = ExternKind::Table;
+        if (!readTableType(r, &imp.table)) return;
+        m.tables.push_back(imp.table);
+        m.tableOffsets.push_back(imp.byteOffset);
+        m.numImportedTables++;
+        break;
+      case 2:
+        imp.kind = ExternKind::Memory;
+        if (!readLimits(r, &imp.memory.limits, /*isMemory=*/true)) return;
+        m.memories.push_back(imp.memory);
+        m.memoryOffsets.push_back(imp.byteOffset);
+        m.numImportedMemories++;
+        break;
+      case 3: {
+        imp.kind = ExternKind::Global;
+        if (!readGlobalType(r, &imp.global)) return;
+        GlobalDef g;
+        g.type = imp.global;
+        g.byteOffset = imp.byteOffset;
+        m.globals.push_back(g);
+        m.numImportedGlobals++;
+        break;
+      }
+      default: r.fail(ErrorKind::Malformed, off, "malformed import kind 0x%02x", kind); return;
+    }
+    if (!r.ok()) return;
+  }
+}
+
+void decodeFunctionSection(Reader& r, DecodeContext& c) {
+  ModuleInfo& m = c.m;
+  c.sawFunctionSection = true;
+  uint32_t n;
+  if (!readCount(r, remainingLimit(DecodeLimits::kMaxFunctions, m.funcs.size()), "function", &n)) {
+    return;
+  }
+  m.funcs.reserve(m.funcs.size() + n);
+  m.funcOffsets.reserve(m.funcs.size() + n);
+  for (uint32_t i = 0; i < n && r.ok(); i++) {
+    m.funcOffsets.push_back(uint32_t(r.offset()));
+    m.funcs.push_back(r.u32());
+  }
+}
+
+void decodeTableSection(Reader& r, DecodeContext& c) {
+  ModuleInfo& m = c.m;
+  uint32_t n;
+  if (!readCount(r, remainingLimit(DecodeLimits::kMaxTables, m.tables.size()), "table", &n)) return;
+  m.tables.reserve(m.tables.size() + n);
+  for (uint32_t i = 0; i < n; i++) {
+    TableType t;
+    m.tableOffsets.push_back(uint32_t(r.offset()));
+    if (!readTableType(r, &t)) return;
+    m.tables.push_back(t);
+  }
+}
+
+void decodeMemorySection(Reader& r, DecodeContext& c) {
+  ModuleInfo& m = c.m;
+  uint32_t n;
+  if (!readCount(r, UINT32_MAX, "memory", &n)) return;
+  m.memories.reserve(m.memories.size() + n);
+  for (uint32_t i = 0; i < n; i++) {
+    MemoryType t;
+    m.memoryOffsets.push_back(uint32_t(r.offset()));
+    if (!readLimits(r, &t.limits, /*isMemory=*/true)) return;
+    m.memories.push_back(t);
+  }
+}
+
+void decodeGlobalSection(Reader& r, DecodeContext& c) {
+  ModuleInfo& m = c.m;
+  uint32_t n;
+  if (!readCount(r, remainingLimit(DecodeLimits::kMaxGlobals, m.globals.size()), "global", &n)) {
+    return;
+  }
+  m.globals.reserve(m.globals.size() + n);
+  for (uint32_t i = 0; i < n; i++) {
+    GlobalDef g;
+    g.byteOffset = uint32_t(r.offset());
+    if (!readGlobalType(r, &g.type)) return;
+    g.init = decodeConstExpr(r, c);
+    if (!r.ok()) return;
+    m.globals.push_back(g);
+  }
+}
+
+void decodeExportSection(Reader& r, DecodeContext& c) {
+  ModuleInfo& m = c.m;
+  uint32_t n;
+  if (!readCount(r, DecodeLimits::kMaxExports, "export", &n)) return;
+  m.exports.resize(n);
+  for (uint32_t i = 0; i < n; i++) {
+    Export& e = m.exports[i];
+    e.byteOffset = uint32_t(r.offset());
+    if (!readName(r, &e.name)) return;
+    size_t off = r.offset();
+    uint8_t kind = r.u8();
+    if (!r.ok()) return;
+    if (kind > 3) {
+      r.fail(ErrorKind::Malformed, off, "malformed export kind 0x%02x", kind);
+      return;
+    }
+    e.kind = ExternKind(kind);
+    e.index = r.u32();
+    if (!r.ok()) return;
+  }
+}
+
+void decodeStartSection(Reader& r, DecodeContext& c) {
+  c.m.startOffset = uint32_t(r.offset());
+  c.m.start = r.u32();
+  c.m.hasStart = r.ok();
+}
+
+}  // namespace wasm
