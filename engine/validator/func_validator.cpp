@@ -298,6 +298,11 @@ class FuncValidator {
   uint32_t maxDepth_ = 0;
   bool hasCalls_ = false;
   bool hasRuntimeCalls_ = false;
+  uint32_t callWeight_ = 0;
+  void noteCall(uint32_t w) {
+    uint32_t c = callWeight_ + w;
+    callWeight_ = c < w ? UINT32_MAX : c;
+  }
 
   bool failed_ = false;
   Error err_;
@@ -518,7 +523,10 @@ bool FuncValidator::prefixFC() {
     push(sh.result);
     return true;
   }
-  hasRuntimeCalls_ = true;
+  if (op != Op::TableSize) {  // table.size is inline; the rest call into the runtime
+    hasRuntimeCalls_ = true;
+    noteCall(curWeight_);
+  }
   switch (op) {
     case Op::MemoryInit: {
       size_t idxOff = r_.offset();
@@ -844,6 +852,7 @@ Status FuncValidator::run() {
         for (uint32_t i = 0; i < nr; i++) *sp++ = Slot(t.results[i]);
         NOTE_HEIGHT();
         hasCalls_ = true;
+        noteCall(weight);
         continue;
       }
       default: {
@@ -880,6 +889,7 @@ Status FuncValidator::run() {
           a_->maxControlDepth = maxDepth_;
           a_->hasCalls = hasCalls_;
           a_->hasRuntimeCalls = hasRuntimeCalls_;
+          a_->callWeight = callWeight_;
         }
         return okStatus();
     }
@@ -994,6 +1004,7 @@ FuncValidator::Step FuncValidator::step(uint8_t b) {
         return kStepFail;
       }
       hasCalls_ = true;
+      noteCall(curWeight_);
       const FuncType& t = m.funcType(f);
       CHECK(popTypes(t.params.data(), uint32_t(t.params.size())));
       pushTypes(t.results.data(), uint32_t(t.results.size()));
@@ -1014,6 +1025,7 @@ FuncValidator::Step FuncValidator::step(uint8_t b) {
         return kStepFail;
       }
       hasCalls_ = true;
+      noteCall(curWeight_);
       const FuncType& t = m.types[typeIndex];
       CHECK(pop(kI32));
       CHECK(popTypes(t.params.data(), uint32_t(t.params.size())));
@@ -1108,7 +1120,6 @@ FuncValidator::Step FuncValidator::step(uint8_t b) {
     case 0x26: {  // table.set
       uint32_t t;
       CHECK(tableIndex(&t));
-      hasRuntimeCalls_ = true;
       uint8_t elem = uint8_t(m.tables[t].elem);
       if (b == 0x25) {
         CHECK(pop(kI32));
@@ -1125,6 +1136,7 @@ FuncValidator::Step FuncValidator::step(uint8_t b) {
     case 0x40:  // memory.grow
       CHECK(zeroByte() && needMemory());
       hasRuntimeCalls_ = true;
+      noteCall(curWeight_);
       CHECK(pop(kI32));
       push(kI32);
       break;

@@ -18,12 +18,15 @@ struct FuncAnalysis {
   uint32_t maxControlDepth = 0;  // deepest nesting of block/loop/if, the body's block included
   bool hasCalls = false;         // call or call_indirect
   bool hasRuntimeCalls = false;  // instructions the compiler implements by calling into the
-                                 // runtime: memory.grow/init/copy/fill, data.drop, and every
-                                 // table instruction (table.get/set/size/grow/fill/copy/init,
-                                 // elem.drop)
+                                 // runtime: memory.grow/init/copy/fill, data.drop, and the
+                                 // table instructions except table.get/set/size (which are
+                                 // inline): table.grow/fill/copy/init, elem.drop
   // Per local (params first): how often it is read or written, weighted by loop depth
   // (x8 per enclosing loop, capped at depth 4). Used to pick locals for registers.
   std::vector<uint32_t> localWeights;
+  // The same weighting summed over call sites (calls and runtime calls): what keeping a
+  // local in a register that calls clobber would cost in saves and reloads.
+  uint32_t callWeight = 0;
 };
 
 // Module-level validation; does not look inside function bodies.

@@ -478,7 +478,7 @@ TEST(Validator, FuncAnalysis) {
   s.funcs = {Func{0, {0x01, 0x01, I32}, analysisCode({0x00})},
              // memory.grow: a runtime call but no call.
              Func{1, {0x00}, {0x41, 0x01, 0x40, 0x00, 0x1A, 0x0B}},
-             // table.size: a runtime call too; memory.size is not.
+             // table.size and memory.size: compiled inline, not runtime calls.
              Func{1, {0x00}, {0xFC, 0x10, 0x00, 0x1A, 0x3F, 0x00, 0x1A, 0x0B}},
              // The analysis of the first function again, with over-long local indices (the
              // validator's slow path): the same results.
@@ -497,20 +497,23 @@ TEST(Validator, FuncAnalysis) {
     EXPECT_TRUE(a.hasCalls);
     EXPECT_FALSE(a.hasRuntimeCalls);
     EXPECT_EQ(a.localWeights, (std::vector<uint32_t>{1 + 4096 + 1, 1 + 8 + 8}));
+    EXPECT_EQ(a.callWeight, 1u);  // one call, outside any loop
   }
 
   FuncAnalysis a;
   ASSERT_TRUE(validateFunction(*m, 1, &a).ok());
   EXPECT_FALSE(a.hasCalls);
   EXPECT_TRUE(a.hasRuntimeCalls);
+  EXPECT_EQ(a.callWeight, 1u);
   EXPECT_EQ(a.maxStackHeight, 1u);
   EXPECT_EQ(a.maxControlDepth, 1u);
   EXPECT_TRUE(a.localWeights.empty());
 
   FuncAnalysis b;
   ASSERT_TRUE(validateFunction(*m, 2, &b).ok());
-  EXPECT_TRUE(b.hasRuntimeCalls);
+  EXPECT_FALSE(b.hasRuntimeCalls);
   EXPECT_FALSE(b.hasCalls);
+  EXPECT_EQ(b.callWeight, 0u);
 
   // Without an analysis, and the whole module.
   EXPECT_TRUE(validateFunction(*m, 0, nullptr).ok());

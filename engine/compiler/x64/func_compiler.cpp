@@ -75,18 +75,25 @@ void FuncCompiler::setupLocals() {
     if (!(fuel_ && gpCand[i] == kFuel)) candidates |= bit(gpCand[i]);
   for (size_t i = 0; i < nXmm; i++) candidates |= bit(xmmCand[i]);
 
+  // In a function with calls, a caller-saved home costs a save and a reload at every call;
+  // it is worth it only for locals used clearly more often than calls happen.
+  const RegSet callerSaved = kCallerSavedGp | kCallerSavedXmm;
+  uint64_t callCost = leaf_ ? 0 : 2 * uint64_t(an_.callWeight);
   RegSet used = 0;
   for (uint32_t i : order) {
     bool fl = isFloat(locals_[i].type);
+    bool cheapCallerSaved = leaf_ || an_.localWeights[i] > callCost;
     uint8_t pick = kNoReg;
     if (i < nParams && pl.params[i].reg != kNoReg) {
       uint8_t own = pl.params[i].reg;
-      if ((candidates & bit(own)) && !(used & bit(own))) pick = own;
+      if ((candidates & bit(own)) && !(used & bit(own)) && (cheapCallerSaved || !(callerSaved & bit(own))))
+        pick = own;
     }
     if (pick == kNoReg) {
       const uint8_t* cand = fl ? xmmCand : gpCand;
       size_t n = fl ? nXmm : nGp;
       for (size_t c = 0; c < n; c++) {
+        if (!cheapCallerSaved && (callerSaved & bit(cand[c]))) continue;
         if ((candidates & bit(cand[c])) && !(used & bit(cand[c]))) {
           pick = cand[c];
           break;
