@@ -16,7 +16,7 @@ set -euo pipefail
 
 ASMJIT_PREFIX=${ASMJIT_PREFIX:-/opt/pgwasm/asmjit}
 PACKAGES=(
-  build-essential cmake git ca-certificates xz-utils dpkg-dev
+  build-essential cmake ninja-build git ca-certificates xz-utils dpkg-dev
   postgresql-15 postgresql-server-dev-15 libgtest-dev rapidjson-dev
   wabt binaryen clang-14 lld-14 wasi-libc libclang-rt-14-dev libclang-rt-14-dev-wasm32
 )

@@ -11,7 +11,6 @@ namespace wasm::x64 {
 namespace {
 inline ax::Gp gp(uint8_t r, bool wide) { return wide ? ax::Gp(ax::gpq(r)) : ax::Gp(ax::gpd(r)); }
 inline ax::Xmm xr(uint8_t r) { return ax::xmm(r - XMM0); }
-inline bool wideType(ValType t) { return t != ValType::I32 && t != ValType::F32; }
 uint64_t bitsOf(double d) {
   uint64_t b;
   std::memcpy(&b, &d, 8);

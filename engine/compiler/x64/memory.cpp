@@ -8,7 +8,6 @@
 namespace wasm::x64 {
 
 namespace {
-inline bool wideType(ValType t) { return t != ValType::I32 && t != ValType::F32; }
 
 struct AccessInfo {
   uint32_t size;

@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Runs CTest in each build directory given (every test suite of the project: GoogleTest
+# units, the spec suite in each code-generation mode, short fuzz runs) and ends with one
+# line "N passed, N failed" over all of them. Exit status 0 only if nothing failed.
+set -uo pipefail
+passed=0 failed=0
+for dir in "$@"; do
+  echo "=== tests in $dir"
+  log=$(mktemp)
+  (cd "$dir" && ctest --output-on-failure -j"$(nproc)") 2>&1 | tee "$log"
+  # CTest's summary: "NN% tests passed, F tests failed out of T"
+  read -r f t < <(sed -n 's/.* \([0-9][0-9]*\) tests\{0,1\} failed out of \([0-9][0-9]*\).*/\1 \2/p' "$log" | tail -n1)
+  rm -f "$log"
+  if [[ -z ${t:-} ]]; then
+    echo "run_all: no CTest summary from $dir" >&2
+    failed=$((failed + 1))
+    continue
+  fi
+  passed=$((passed + t - f))
+  failed=$((failed + f))
+done
+echo "$passed passed, $failed failed"
+[[ $failed -eq 0 ]]
