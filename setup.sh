@@ -2,6 +2,7 @@
 # Installs everything pg-wasm needs on a Debian 12 (bookworm) machine, as root.
 #
 #   ./setup.sh            # packages + asmjit; idempotent, a few seconds when all is there
+#   ./setup.sh --fetch-source PACKAGE DIR   # (after setup) unpack a Debian source package
 #
 # 1. Debian packages: compilers, cmake, PostgreSQL 15 and its server headers, GoogleTest,
 #    RapidJSON, wabt, binaryen, clang/lld 14 with wasi-libc for guest code, and the clang
@@ -19,6 +20,7 @@ PACKAGES=(
   build-essential cmake ninja-build git ca-certificates xz-utils dpkg-dev
   postgresql-15 postgresql-server-dev-15 libgtest-dev rapidjson-dev
   wabt binaryen clang-14 lld-14 wasi-libc libclang-rt-14-dev libclang-rt-14-dev-wasm32
+  tcl  # benchmarks only: SQLite's amalgamation scripts (test/bench/build_sqlite.sh)
 )
 
 log() { printf 'setup: %s\n' "$*" >&2; }
@@ -47,22 +49,37 @@ done
 # --- 2. asmjit from the Debian source package, with -fPIC ---------------------------------
 # apt-get source needs a deb-src line. It goes into a private apt configuration so that
 # the machine's own sources (one-line or deb822, signed-by or not) are left untouched.
+debian_mirror() {
+  { grep -hE '^[[:space:]]*URIs:' /etc/apt/sources.list.d/*.sources 2>/dev/null | awk '{print $2}'
+    grep -hE '^[[:space:]]*deb[[:space:]]' /etc/apt/sources.list /etc/apt/sources.list.d/*.list 2>/dev/null |
+      awk '{for (i = 2; i <= NF; i++) if ($i ~ /^https?:/) {print $i; exit}}'
+  } | grep debian | grep -v security | head -n1
+}
+# fetch_source PACKAGE DIR: downloads and unpacks Debian's source package into DIR.
+fetch_source() {
+  local pkg=$1 dir=$2 mirror
+  mirror=$(debian_mirror || true)
+  mirror=${mirror:-http://deb.debian.org/debian}
+  mkdir -p "$dir/apt/lists/partial" "$dir/apt/archives/partial"
+  echo "deb-src [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] $mirror bookworm main" \
+    >"$dir/apt/sources.list"
+  local opts=(-o "Dir::Etc::SourceList=$dir/apt/sources.list" -o "Dir::Etc::SourceParts=$dir/apt/none"
+    -o "Dir::State::Lists=$dir/apt/lists" -o "Dir::Cache::Archives=$dir/apt/archives"
+    -o "APT::Sandbox::User=root")
+  log "fetching the $pkg source package from $mirror"
+  apt-get "${opts[@]}" update -qq
+  (cd "$dir" && apt-get "${opts[@]}" source -qq "$pkg" >/dev/null)
+}
+if [[ ${1:-} == --fetch-source ]]; then
+  fetch_source "$2" "$3"
+  exit 0
+fi
+
 asmjit_installed() { [[ -f $ASMJIT_PREFIX/lib/libasmjit.a && -f $ASMJIT_PREFIX/.pgwasm-stamp ]]; }
 if ! asmjit_installed; then
   work=$(mktemp -d /tmp/pgwasm-asmjit.XXXXXX)
   trap 'rm -rf "$work"' EXIT
-  mirror=$(grep -rhoE 'https?://[^ ]*debian[^ ]*' /etc/apt/sources.list /etc/apt/sources.list.d/ 2>/dev/null |
-    grep -v security | head -n1 || true)
-  mirror=${mirror:-http://deb.debian.org/debian}
-  mkdir -p "$work/apt/lists/partial" "$work/apt/archives/partial"
-  echo "deb-src [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] $mirror bookworm main" \
-    >"$work/apt/sources.list"
-  aptopts=(-o "Dir::Etc::SourceList=$work/apt/sources.list" -o "Dir::Etc::SourceParts=$work/apt/none"
-    -o "Dir::State::Lists=$work/apt/lists" -o "Dir::Cache::Archives=$work/apt/archives"
-    -o "APT::Sandbox::User=root")
-  log "fetching asmjit source package from $mirror"
-  apt-get "${aptopts[@]}" update -qq
-  (cd "$work" && apt-get "${aptopts[@]}" source -qq asmjit >/dev/null)
+  fetch_source asmjit "$work"
   srcdir=$(find "$work" -maxdepth 1 -type d -name 'asmjit-*' | head -n1)
   version=$(cd "$srcdir" && dpkg-parsechangelog -S Version)
   log "building asmjit $version with -fPIC into $ASMJIT_PREFIX"
