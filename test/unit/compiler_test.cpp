@@ -26,12 +26,13 @@ class CodegenTest : public EngineTest, public ::testing::WithParamInterface<Comp
   Instance* inst = nullptr;
 };
 
+// Wasm integer arithmetic wraps: compute in uint32_t.
 int32_t pressureRef(int32_t a) {
-  int32_t s = 0;
-  for (int k = 1; k <= 12; k++) s += a + k;
-  for (int k = 13; k <= 16; k++) s += a * k;
-  for (int k = 17; k <= 20; k++) s += a ^ k;
-  return s;
+  uint32_t s = 0, u = uint32_t(a);
+  for (uint32_t k = 1; k <= 12; k++) s += u + k;
+  for (uint32_t k = 13; k <= 16; k++) s += u * k;
+  for (uint32_t k = 17; k <= 20; k++) s += u ^ k;
+  return int32_t(s);
 }
 
 double fpressureRef(double x) {
