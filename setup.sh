@@ -11,8 +11,6 @@
 #    position independent and cannot be linked into the extension's shared object). It is
 #    installed under $ASMJIT_PREFIX (default /opt/pgwasm/asmjit), with a stamp naming the
 #    source version, so a second run does nothing.
-#
-# docker/Dockerfile repeats these steps; keep the two in step.
 set -euo pipefail
 
 ASMJIT_PREFIX=${ASMJIT_PREFIX:-/opt/pgwasm/asmjit}
@@ -67,7 +65,7 @@ fetch_source() {
     -o "Dir::State::Lists=$dir/apt/lists" -o "Dir::Cache::Archives=$dir/apt/archives"
     -o "APT::Sandbox::User=root")
   log "fetching the $pkg source package from $mirror"
-  apt-get "${opts[@]}" update -qq
+  apt-get "${opts[@]}" -o APT::Update::Error-Mode=any update -qq
   (cd "$dir" && apt-get "${opts[@]}" source -qq "$pkg" >/dev/null)
 }
 if [[ ${1:-} == --fetch-source ]]; then

@@ -14,7 +14,7 @@ step "$ex/math.wasm" --invoke add 40 2
 step "$ex/math.wasm" --invoke haversine 52.5200 13.4050 48.8566 2.3522
 step "$ex/math.wasm" --invoke collatz 27 --fuel 1000000
 echo
-echo "== hostile guests: every one ends in a trap, never a crash =="
+echo "== hostile guests: each one is stopped by a trap or a limit, never a crash =="
 step "$ex/hostile.wasm" --invoke infinite_loop --fuel 50000000
 step "$ex/hostile.wasm" --invoke deep_recursion 0
 step "$ex/hostile.wasm" --invoke memory_bomb --max-memory 67108864
@@ -22,5 +22,5 @@ step "$ex/hostile.wasm" --invoke out_of_bounds
 step "$ex/hostile.wasm" --invoke unreachable
 step "$ex/hostile.wasm" --invoke divide 7 0
 echo
-echo "== speed: a benchmark kernel, compile and run times (seconds) =="
+echo "== --bench prints: result, run seconds, compile seconds =="
 step "$ex/math.wasm" --bench --invoke collatz 837799
