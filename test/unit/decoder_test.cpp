@@ -12,36 +12,12 @@
 
 #include "validator/validator.h"
 
+#include "module_bytes.h"
+
 namespace wasm {
 namespace {
 
-// --- a tiny module assembler -----------------------------------------------------------
-using Bytes = std::vector<uint8_t>;
-
-Bytes cat(std::initializer_list<Bytes> parts) {
-  Bytes out;
-  for (const Bytes& p : parts) out.insert(out.end(), p.begin(), p.end());
-  return out;
-}
-Bytes u32(uint64_t v) {
-  Bytes out;
-  do {
-    uint8_t b = v & 0x7F;
-    v >>= 7;
-    out.push_back(v ? (b | 0x80) : b);
-  } while (v);
-  return out;
-}
-Bytes str(const std::string& s) { return cat({u32(s.size()), Bytes(s.begin(), s.end())}); }
-Bytes vec(std::initializer_list<Bytes> items) {
-  Bytes out = u32(items.size());
-  for (const Bytes& i : items) out.insert(out.end(), i.begin(), i.end());
-  return out;
-}
-Bytes section(uint8_t id, const Bytes& payload) {
-  return cat({{id}, u32(payload.size()), payload});
-}
-const Bytes kHeader = {0x00, 0x61, 0x73, 0x6D, 0x01, 0x00, 0x00, 0x00};
+using namespace wasm::test;  // the module assembler (module_bytes.h)
 Bytes module(std::initializer_list<Bytes> sections) {
   Bytes out = kHeader;
   for (const Bytes& s : sections) out.insert(out.end(), s.begin(), s.end());

@@ -12,32 +12,12 @@
 
 #include "decoder/decoder.h"
 
+#include "module_bytes.h"
+
 namespace wasm {
 namespace {
 
-// --- a tiny module assembler -----------------------------------------------------------
-using Bytes = std::vector<uint8_t>;
-
-Bytes cat(std::initializer_list<Bytes> parts) {
-  Bytes out;
-  for (const Bytes& p : parts) out.insert(out.end(), p.begin(), p.end());
-  return out;
-}
-Bytes u32(uint64_t v) {
-  Bytes out;
-  do {
-    uint8_t b = v & 0x7F;
-    v >>= 7;
-    out.push_back(v ? (b | 0x80) : b);
-  } while (v);
-  return out;
-}
-Bytes str(const std::string& s) { return cat({u32(s.size()), Bytes(s.begin(), s.end())}); }
-Bytes vec(const std::vector<Bytes>& items) {
-  Bytes out = u32(items.size());
-  for (const Bytes& i : items) out.insert(out.end(), i.begin(), i.end());
-  return out;
-}
+using namespace wasm::test;  // the module assembler (module_bytes.h)
 
 constexpr uint8_t I32 = 0x7F, I64 = 0x7E, F32 = 0x7D, FUNCREF = 0x70, EXTERNREF = 0x6F;
 Bytes funcType(const Bytes& params, const Bytes& results) {
@@ -57,10 +37,10 @@ struct Spec {
   std::vector<Func> funcs;
 
   Bytes build() const {
-    Bytes out = {0x00, 0x61, 0x73, 0x6D, 0x01, 0x00, 0x00, 0x00};
+    Bytes out = kHeader;
     auto add = [&](uint8_t id, const Bytes& payload) {
       if (payload.empty()) return;
-      Bytes s = cat({{id}, u32(payload.size()), payload});
+      Bytes s = section(id, payload);
       out.insert(out.end(), s.begin(), s.end());
     };
     add(1, vec(types));

@@ -51,8 +51,7 @@ void FuncCompiler::parallelMove(std::vector<ArgMove>& moves) {
   }
 }
 
-void FuncCompiler::setupCallArgs(const FuncType& type, const CallLayout& cl, bool withIndex) {
-  (void)withIndex;
+void FuncCompiler::setupCallArgs(const FuncType& type, const CallLayout& cl) {
   uint32_t n = uint32_t(type.params.size());
   uint32_t base = uint32_t(stack_.size()) - n;
   for (uint32_t i = 0; i < n; i++) {
@@ -104,10 +103,7 @@ void FuncCompiler::finishCall(const FuncType& type, const CallLayout& cl, bool v
   }
 }
 
-void FuncCompiler::callDirect(uint32_t f) {
-  const FuncType& ft = m_.funcType(f);
-  const CallLayout& cl = mc_.layoutOf(m_.funcs[f]);
-  flushFuel();
+void FuncCompiler::prepareCall(const FuncType& ft, const CallLayout& cl, const ArgMove* extra) {
   uint32_t n = uint32_t(ft.params.size());
   spillRegs(n);
   saveHomes(kCallerSavedGp | kCallerSavedXmm);
@@ -116,14 +112,22 @@ void FuncCompiler::callDirect(uint32_t f) {
     a_.sub(ax::rsp, adj);
     rspAdjust_ = adj;
   }
-  setupCallArgs(ft, cl, false);
+  setupCallArgs(ft, cl);
   std::vector<ArgMove>& moves = mc_.moves;
   moves.clear();
   uint32_t base = uint32_t(stack_.size()) - n;
   for (uint32_t i = 0; i < n; i++)
     if (cl.params[i].reg != kNoReg) moves.push_back({cl.params[i].reg, stack_[base + i]});
+  if (extra) moves.push_back(*extra);
   parallelMove(moves);
   dropTo(base);
+}
+
+void FuncCompiler::callDirect(uint32_t f) {
+  const FuncType& ft = m_.funcType(f);
+  const CallLayout& cl = mc_.layoutOf(m_.funcs[f]);
+  flushFuel();
+  prepareCall(ft, cl, nullptr);
   bool imported = f < m_.numImportedFuncs;
   if (imported) {
     a_.mov(ax::qword_ptr(ax::rsp, vmctxSaveOff_ + rspAdjust_), ax::r15);
@@ -143,23 +147,8 @@ void FuncCompiler::callIndirect(uint32_t typeIndex, uint32_t table) {
   const CallLayout& cl = mc_.layoutOf(typeIndex);
   flushFuel();
   Val idx = pop();
-  uint32_t n = uint32_t(ft.params.size());
-  spillRegs(n);
-  saveHomes(kCallerSavedGp | kCallerSavedXmm);
-  int32_t adj = int32_t((cl.stackSlots * 8 + 15) & ~15u);
-  if (adj) {
-    a_.sub(ax::rsp, adj);
-    rspAdjust_ = adj;
-  }
-  setupCallArgs(ft, cl, true);
-  std::vector<ArgMove>& moves = mc_.moves;
-  moves.clear();
-  uint32_t base = uint32_t(stack_.size()) - n;
-  for (uint32_t i = 0; i < n; i++)
-    if (cl.params[i].reg != kNoReg) moves.push_back({cl.params[i].reg, stack_[base + i]});
-  moves.push_back({R10, idx});
-  parallelMove(moves);
-  dropTo(base);
+  ArgMove index{R10, idx};  // r10: not an argument register
+  prepareCall(ft, cl, &index);
   a_.mov(ax::r11, ax::qword_ptr(ax::r15, vmoff::kTables));
   a_.mov(ax::r11, ax::qword_ptr(ax::r11, int32_t(table) * 8));
   a_.cmp(ax::r10d, ax::dword_ptr(ax::r11, vmoff::kTableSize));

@@ -247,7 +247,11 @@ class FuncCompiler {
   void callDirect(uint32_t funcIndex);
   void callIndirect(uint32_t typeIndex, uint32_t table);
   void parallelMove(std::vector<ArgMove>& moves);
-  void setupCallArgs(const FuncType& type, const CallLayout& layout, bool withIndex);
+  // Stores the stack-slot arguments of a call into the outgoing area.
+  void setupCallArgs(const FuncType& type, const CallLayout& layout);
+  // Everything before the call instruction: spills, saves homes, lays out the arguments
+  // (plus `extra`, a further register move) and pops them.
+  void prepareCall(const FuncType& type, const CallLayout& layout, const ArgMove* extra);
   void finishCall(const FuncType& type, const CallLayout& layout, bool viaFuncRef);
   // Runtime helper call (SysV). Args: values in order after the implicit vmctx.
   void callHelper(Helper h, std::initializer_list<Val> args);

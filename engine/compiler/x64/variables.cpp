@@ -93,16 +93,20 @@ void FuncCompiler::tableOp(Op op) {
     a_.mov(ax::r11, ax::qword_ptr(ax::r11, int32_t(table) * 8));
   };
   auto k = [](uint32_t v) { return Val::konst(ValType::I32, v); };
+  // r11 = the table's element array, after trapping if index register ir is out of bounds.
+  auto elemsChecked = [&](uint32_t table, uint8_t ir) {
+    tablePtr(table);
+    a_.cmp(ax::gpd(ir), ax::dword_ptr(ax::r11, vmoff::kTableSize));
+    a_.jae(trapLabel(TrapKind::TableOutOfBounds));
+    a_.mov(ax::r11, ax::qword_ptr(ax::r11, vmoff::kTableElems));
+  };
   switch (op) {
     case Op::TableGet: {
       uint32_t table = r_.u32();
       ValType t = m_.tables[table].elem;
       Val idx = pop();
       uint8_t ir = regOf(idx, 0);
-      tablePtr(table);
-      a_.cmp(ax::gpd(ir), ax::dword_ptr(ax::r11, vmoff::kTableSize));
-      a_.jae(trapLabel(TrapKind::TableOutOfBounds));
-      a_.mov(ax::r11, ax::qword_ptr(ax::r11, vmoff::kTableElems));
+      elemsChecked(table, ir);
       uint8_t dst = resultReg(t, &idx, 0);
       a_.mov(ax::gpq(dst), ax::qword_ptr(ax::r11, ax::gpq(ir), 3));
       pushResult(t, dst);
@@ -114,10 +118,7 @@ void FuncCompiler::tableOp(Op op) {
       Val idx = pop();
       uint8_t vr = regOf(val, regsOf(idx));
       uint8_t ir = regOf(idx, bit(vr));
-      tablePtr(table);
-      a_.cmp(ax::gpd(ir), ax::dword_ptr(ax::r11, vmoff::kTableSize));
-      a_.jae(trapLabel(TrapKind::TableOutOfBounds));
-      a_.mov(ax::r11, ax::qword_ptr(ax::r11, vmoff::kTableElems));
+      elemsChecked(table, ir);
       a_.mov(ax::qword_ptr(ax::r11, ax::gpq(ir), 3), ax::gpq(vr));
       return;
     }
