@@ -62,6 +62,7 @@ bool readRefType(Reader& r, ValType* out) {
   return false;
 }
 
+// Called by readBlockType when the next byte is neither 0x40 nor a value type.
 bool readBlockTypeSlow(Reader& r, BlockType* out) {
   size_t off = r.offset();
   if (r.atEnd()) {
@@ -69,17 +70,6 @@ bool readBlockTypeSlow(Reader& r, BlockType* out) {
     return false;
   }
   uint8_t b = r.peekU8();
-  if (b == 0x40) {
-    r.u8();
-    out->kind = BlockType::Kind::Empty;
-    return true;
-  }
-  if (isNumOrRef(b)) {
-    r.u8();
-    out->kind = BlockType::Kind::Value;
-    out->type = ValType(b);
-    return true;
-  }
   if (b >= 0x40 && b < 0x80) {
     // A one-byte negative s33 that is no value type we know.
     r.u8();
