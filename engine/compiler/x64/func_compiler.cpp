@@ -3,6 +3,7 @@
 #include "compiler/x64/func_compiler.h"
 
 #include <algorithm>
+#include <cstdlib>
 
 namespace wasm::x64 {
 
@@ -27,6 +28,9 @@ CpuFlags CpuFlags::host() {
   f.lzcnt = ci.hasFeature(asmjit::CpuFeatures::X86::kLZCNT);
   f.bmi1 = ci.hasFeature(asmjit::CpuFeatures::X86::kBMI);
   f.bmi2 = ci.hasFeature(asmjit::CpuFeatures::X86::kBMI2);
+  // PGWASM_CPU_BASELINE=1 compiles as for a CPU without the optional LZCNT, BMI1 and BMI2,
+  // so that tests and fuzzers exercise the fallback code on any machine.
+  if (const char* b = getenv("PGWASM_CPU_BASELINE"); b && *b == '1') f.lzcnt = f.bmi1 = f.bmi2 = false;
   return f;
 }
 
