@@ -169,3 +169,128 @@ TEST(FastEmit, ConvertsAsmjitMemoryOperands) {
 
 }  // namespace
 }  // namespace wasm::x64
+
+namespace wasm::x64 {
+namespace {
+
+// Encodes with both assemblers through one lambda each and compares the bytes.
+template <typename F, typename R>
+void expectSame(F fast, R ref, const std::string& what) {
+  asmjit::CodeHolder fc, rc;
+  fc.init(asmjit::Environment::host());
+  rc.init(asmjit::Environment::host());
+  FastAssembler f(&fc);
+  ax::Assembler r(&rc);
+  fast(f);
+  ref(r);
+  ASSERT_TRUE(f.resolveFixups()) << what;
+  const asmjit::CodeBuffer& a = fc.textSection()->buffer();
+  const asmjit::CodeBuffer& b = rc.textSection()->buffer();
+  ASSERT_EQ(std::vector<uint8_t>(a.data(), a.data() + a.size()), std::vector<uint8_t>(b.data(), b.data() + b.size()))
+      << what;
+}
+
+FastMem fmem(int base, int index, int shift, int32_t disp) {
+  FastMem m;
+  m.base = uint8_t(base);
+  m.index = index < 0 ? FastMem::kNoIndex : uint8_t(index);
+  m.shift = uint8_t(shift);
+  m.disp = disp;
+  return m;
+}
+ax::Mem amem(int base, int index, int shift, int32_t disp, uint32_t size) {
+  return index < 0 ? ax::ptr(ax::gpq(base), disp, size) : ax::ptr(ax::gpq(base), ax::gpq(index), uint32_t(shift), disp, size);
+}
+
+TEST(FastEmit, Immediates) {
+  const uint64_t imms[] = {0, 1, 0x7F, 0x80, 0x7FFFFFFF, 0x80000000, 0xFFFFFFFF, 0x100000000ull,
+                           0xFFFFFFFFFFFFFFFFull, 0xFFFFFFFF80000000ull, 0x123456789ABCDEFull};
+  for (int r = 0; r < 16; r++) {
+    for (uint64_t imm : imms) {
+      expectSame([&](FastAssembler& f) { f.movRI(false, uint8_t(r), uint32_t(imm)); },
+                 [&](ax::Assembler& a) { a.mov(ax::gpd(r), uint32_t(imm)); }, "mov r32, imm");
+      expectSame([&](FastAssembler& f) { f.movRI(true, uint8_t(r), imm); },
+                 [&](ax::Assembler& a) {
+                   if (imm <= 0xFFFFFFFFu) a.mov(ax::gpd(r), uint32_t(imm));
+                   else if (int64_t(imm) == int64_t(int32_t(imm))) a.mov(ax::gpq(r), int64_t(imm));
+                   else a.movabs(ax::gpq(r), imm);
+                 },
+                 "mov r64, imm");
+    }
+  }
+  for (int base : {0, 4, 5, 11, 12, 13, 15}) {
+    for (int index : {-1, 0, 9, 13}) {
+      for (int32_t disp : {0, 8, -200, 0x12345}) {
+        for (int32_t imm : {0, 1, -1, 127, 128, -129, 0x12345678}) {
+          for (uint32_t size : {1u, 2u, 4u, 8u}) {
+            expectSame([&](FastAssembler& f) { f.movMI(size, fmem(base, index, 2, disp), imm); },
+                       [&](ax::Assembler& a) {
+                         int64_t v = size == 1 ? int8_t(imm) : size == 2 ? int16_t(imm) : imm;
+                         a.mov(amem(base, index, 2, disp, size), v);
+                       },
+                       "mov [m], imm size " + std::to_string(size));
+          }
+          for (bool wide : {false, true})
+            expectSame([&](FastAssembler& f) { f.cmpMI(wide, fmem(base, index, 1, disp), imm); },
+                       [&](ax::Assembler& a) { a.cmp(amem(base, index, 1, disp, wide ? 8 : 4), imm); }, "cmp [m], imm");
+        }
+      }
+    }
+  }
+}
+
+TEST(FastEmit, NarrowStoresAndExtendingLoads) {
+  for (int r = 0; r < 16; r++) {
+    for (int base : {0, 4, 5, 12, 13, 14}) {
+      for (int index : {-1, 0, 7, 12}) {
+        for (int32_t disp : {0, -8, 1000}) {
+          FastMem fm = fmem(base, index, 0, disp);
+          expectSame([&](FastAssembler& f) { f.movMR8(fm, uint8_t(r)); },
+                     [&](ax::Assembler& a) { a.mov(amem(base, index, 0, disp, 1), ax::gpb(r)); }, "mov [m], r8");
+          expectSame([&](FastAssembler& f) { f.movMR16(fm, uint8_t(r)); },
+                     [&](ax::Assembler& a) { a.mov(amem(base, index, 0, disp, 2), ax::gpw(r)); }, "mov [m], r16");
+          for (uint32_t size : {1u, 2u}) {
+            for (bool wide : {false, true}) {
+              expectSame([&](FastAssembler& f) { f.movzx(wide, uint8_t(r), fm, size); },
+                         [&](ax::Assembler& a) { a.movzx(wide ? ax::Gp(ax::gpq(r)) : ax::Gp(ax::gpd(r)), amem(base, index, 0, disp, size)); },
+                         "movzx");
+              expectSame([&](FastAssembler& f) { f.movsx(wide, uint8_t(r), fm, size); },
+                         [&](ax::Assembler& a) { a.movsx(wide ? ax::Gp(ax::gpq(r)) : ax::Gp(ax::gpd(r)), amem(base, index, 0, disp, size)); },
+                         "movsx");
+            }
+          }
+          expectSame([&](FastAssembler& f) { f.movsxd(uint8_t(r), fm); },
+                     [&](ax::Assembler& a) { a.movsxd(ax::gpq(r), amem(base, index, 0, disp, 4)); }, "movsxd");
+        }
+      }
+    }
+  }
+}
+
+// Branches: backward short and long, forward (patched later), calls; every condition.
+TEST(FastEmit, BranchesAndCalls) {
+  for (int pad : {0, 100, 200}) {
+    for (int cc = 0; cc < 16; cc++) {
+      auto body = [&](auto& a) {
+        asmjit::Label back = a.newLabel(), fwd = a.newLabel(), fn = a.newLabel();
+        a.bind(back);
+        for (int i = 0; i < pad; i++) a.nop();
+        a.j(ax::CondCode(cc), back);
+        a.jmp(back);
+        a.j(ax::CondCode(cc), fwd);
+        a.jmp(fwd);
+        a.call(fn);
+        for (int i = 0; i < pad; i++) a.nop();
+        a.bind(fwd);
+        a.bind(fn);
+        a.call(fn);
+        a.jmp(fwd);
+      };
+      expectSame([&](FastAssembler& f) { body(f); }, [&](ax::Assembler& a) { body(a); },
+                 "branches cc=" + std::to_string(cc) + " pad=" + std::to_string(pad));
+    }
+  }
+}
+
+}  // namespace
+}  // namespace wasm::x64

@@ -29,7 +29,7 @@ void FuncCompiler::flushFuel() {
 
 void FuncCompiler::loopHeaderChecks() {
   a_.movRM(true, kScratch, FastMem{kVmctx, FastMem::kNoIndex, 0, vmoff::kInterrupt});
-  a_.cmp(ax::dword_ptr(ax::r11), 0);
+  a_.cmpMI(false, FastMem{kScratch, FastMem::kNoIndex, 0, 0}, 0);
   a_.jne(trapLabel(TrapKind::Interrupted));
 }
 

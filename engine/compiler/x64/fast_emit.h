@@ -1,8 +1,10 @@
-// Engine zone. A direct encoder for the handful of x86-64 instruction forms that make up
-// most generated code (register moves, frame loads and stores, ALU with register,
-// immediate or memory operands, lea). asmjit's generic Assembler::_emit costs about 200
-// instructions per emitted instruction; these cost a few dozen, which is most of the
-// compiler's speed. Everything else (labels, branches, SSE) still goes through asmjit.
+// Engine zone. A direct encoder for the instruction forms that make up most generated code
+// (register moves, immediates, loads and stores of every width, ALU with register,
+// immediate or memory operands, lea, and branches and calls to labels). asmjit's generic
+// Assembler::_emit costs about 200 instructions per emitted instruction; these cost a few
+// dozen, which is most of the compiler's speed. Branches to labels not yet bound are
+// recorded here and patched by resolveFixups() once every label is bound; asmjit still
+// binds the labels. Everything else (SSE, the rarer forms) goes through asmjit.
 // test/unit/fast_emit_test.cpp checks every form byte for byte against asmjit.
 #pragma once
 
@@ -10,6 +12,7 @@
 
 #include <cstdint>
 #include <cstring>
+#include <vector>
 
 namespace wasm::x64 {
 
@@ -30,6 +33,137 @@ class FastAssembler : public asmjit::x86::Assembler {
  public:
   explicit FastAssembler(asmjit::CodeHolder* code) : asmjit::x86::Assembler(code) {}
   using asmjit::x86::Assembler::lea;
+  using asmjit::x86::Assembler::jmp;
+  using asmjit::x86::Assembler::call;
+  using asmjit::x86::Assembler::movzx;
+  using asmjit::x86::Assembler::movsx;
+  using asmjit::x86::Assembler::movsxd;
+
+  // --- branches and calls to labels (rel8 back to a near bound label, else rel32) --------
+  asmjit::Error j(asmjit::x86::CondCode cc, const asmjit::Label& l) {
+    uint8_t c = uint8_t(cc) & 0xF;
+    if (nearBound(l, 2)) {
+      Buf b;
+      b.put(uint8_t(0x70 | c));
+      b.put(uint8_t(int8_t(_code->labelOffset(l) - int64_t(offset() + 2))));
+      flush(b);
+      return asmjit::kErrorOk;
+    }
+    Buf b;
+    b.put(0x0F);
+    b.put(uint8_t(0x80 | c));
+    rel32(b, l);
+    return asmjit::kErrorOk;
+  }
+  asmjit::Error jmp(const asmjit::Label& l) {
+    if (nearBound(l, 2)) {
+      Buf b;
+      b.put(0xEB);
+      b.put(uint8_t(int8_t(_code->labelOffset(l) - int64_t(offset() + 2))));
+      flush(b);
+      return asmjit::kErrorOk;
+    }
+    Buf b;
+    b.put(0xE9);
+    rel32(b, l);
+    return asmjit::kErrorOk;
+  }
+  asmjit::Error call(const asmjit::Label& l) {
+    Buf b;
+    b.put(0xE8);
+    rel32(b, l);
+    return asmjit::kErrorOk;
+  }
+#define PGWASM_JCC(name, cc) \
+  asmjit::Error name(const asmjit::Label& l) { return j(asmjit::x86::CondCode::cc, l); }
+  PGWASM_JCC(ja, kA) PGWASM_JCC(jae, kAE) PGWASM_JCC(jb, kB) PGWASM_JCC(jbe, kBE)
+  PGWASM_JCC(je, kE) PGWASM_JCC(jne, kNE) PGWASM_JCC(jz, kZ) PGWASM_JCC(jnz, kNZ)
+  PGWASM_JCC(jl, kL) PGWASM_JCC(jle, kLE) PGWASM_JCC(jg, kG) PGWASM_JCC(jge, kGE)
+  PGWASM_JCC(jo, kO) PGWASM_JCC(jp, kP) PGWASM_JCC(jnp, kNP) PGWASM_JCC(js, kS)
+  PGWASM_JCC(jns, kNS) PGWASM_JCC(jnc, kNC)
+#undef PGWASM_JCC
+
+  // Patches every rel32 recorded against a label that was not bound at the time. False if
+  // a label is still unbound (a compiler bug).
+  bool resolveFixups() {
+    uint8_t* data = _section->buffer().data();
+    for (const Fixup& f : fixups_) {
+      asmjit::Label l(f.labelId);
+      if (!_code->isLabelBound(l)) return false;
+      int64_t disp = int64_t(_code->labelOffset(l)) - int64_t(f.at + 4);
+      int32_t d32 = int32_t(disp);
+      std::memcpy(data + f.at, &d32, 4);
+    }
+    fixups_.clear();
+    return true;
+  }
+
+  // --- immediates ---------------------------------------------------------------------
+  // mov reg, imm: zero-extending 32-bit form, sign-extended imm32, or movabs.
+  void movRI(bool wide, uint8_t dst, uint64_t imm) {
+    Buf b;
+    if (!wide || imm <= 0xFFFFFFFFu) {
+      rex(b, false, 0, 0, dst);
+      b.put(uint8_t(0xB8 + (dst & 7)));
+      b.put32(uint32_t(imm));
+    } else if (int64_t(imm) == int64_t(int32_t(imm))) {
+      rex(b, true, 0, 0, dst);
+      b.put(0xC7);
+      b.put(modrm(3, 0, dst));
+      b.put32(uint32_t(imm));
+    } else {
+      rex(b, true, 0, 0, dst);
+      b.put(uint8_t(0xB8 + (dst & 7)));
+      b.put32(uint32_t(imm));
+      b.put32(uint32_t(imm >> 32));
+    }
+    flush(b);
+  }
+  // mov size ptr [m], imm (size 1, 2, 4 or 8; for 8 the imm32 is sign-extended).
+  void movMI(uint32_t size, const FastMem& m, int32_t imm) {
+    Buf b;
+    if (size == 2) b.put(0x66);
+    mem(b, size == 8, size == 1 ? 0xC6 : 0xC7, 0, m, size == 1 ? 1 : size == 2 ? 2 : 4);
+    if (size == 1) b.put(uint8_t(imm));
+    else if (size == 2) {
+      b.put(uint8_t(imm));
+      b.put(uint8_t(imm >> 8));
+    } else {
+      b.put32(uint32_t(imm));
+    }
+    flush(b);
+  }
+  // cmp size ptr [m], imm (size 4 or 8).
+  void cmpMI(bool wide, const FastMem& m, int32_t imm) {
+    Buf b;
+    bool small = imm >= -128 && imm <= 127;
+    mem(b, wide, small ? 0x83 : 0x81, 7, m, small ? 1 : 4);
+    if (small) b.put(uint8_t(imm));
+    else b.put32(uint32_t(imm));
+    flush(b);
+  }
+
+  // --- narrow stores and extending loads -------------------------------------------------
+  void movMR8(const FastMem& m, uint8_t src) {
+    Buf b;
+    bool hasIndex = m.index != FastMem::kNoIndex;
+    uint8_t r = uint8_t(0x40 | ((src & 8) ? 4 : 0) | ((hasIndex && (m.index & 8)) ? 2 : 0) | ((m.base & 8) ? 1 : 0));
+    // spl/bpl/sil/dil need a REX prefix even when no bit of it is set.
+    if (r != 0x40 || (src >= 4 && src < 8)) b.put(r);
+    b.put(0x88);
+    addressing(b, src, m);
+    flush(b);
+  }
+  void movMR16(const FastMem& m, uint8_t src) {
+    Buf b;
+    b.put(0x66);
+    mem(b, false, 0x89, src, m, 0);
+    flush(b);
+  }
+  // movzx/movsx from 8 or 16 bits, movsxd from 32 bits.
+  void movzx(bool wide, uint8_t dst, const FastMem& m, uint32_t size) { ext(wide, size == 1 ? 0xB6 : 0xB7, dst, m); }
+  void movsx(bool wide, uint8_t dst, const FastMem& m, uint32_t size) { ext(wide, size == 1 ? 0xBE : 0xBF, dst, m); }
+  void movsxd(uint8_t dst, const FastMem& m) { rm(true, 0x63, dst, m); }
 
   // Register-register forms use the "r/m, reg" opcodes, as asmjit does.
   void movRR(bool wide, uint8_t dst, uint8_t src) { rr(wide, 0x89, src, dst); }
@@ -130,19 +264,59 @@ class FastAssembler : public asmjit::x86::Assembler {
   }
   void rm(bool wide, uint8_t opcode, uint8_t reg, const FastMem& m) {
     Buf b;
+    mem(b, wide, opcode, reg, m, 0);
+    flush(b);
+  }
+  // REX (when needed), opcode, ModRM/SIB/displacement for [m] with `reg` in ModRM.reg.
+  // immBytes only documents what follows (nothing depends on it).
+  static void mem(Buf& b, bool wide, uint8_t opcode, uint8_t reg, const FastMem& m, uint32_t immBytes) {
+    (void)immBytes;
     bool hasIndex = m.index != FastMem::kNoIndex;
     rex(b, wide, reg, hasIndex ? m.index : 0, m.base);
     b.put(opcode);
+    addressing(b, reg, m);
+  }
+  static void addressing(Buf& b, uint8_t reg, const FastMem& m) {
+    bool hasIndex = m.index != FastMem::kNoIndex;
     // rbp/r13 as base always need a displacement; rsp/r12 as base always need a SIB.
     uint8_t mod = (m.disp == 0 && (m.base & 7) != 5) ? 0 : (m.disp >= -128 && m.disp <= 127) ? 1 : 2;
     if (hasIndex || (m.base & 7) == 4) {
       b.put(modrm(mod, reg, 4));
-      b.put(uint8_t((m.shift << 6) | ((hasIndex ? m.index : 4) & 7) << 3 | (m.base & 7)));
+      b.put(uint8_t(((hasIndex ? m.shift : 0) << 6) | ((hasIndex ? m.index : 4) & 7) << 3 | (m.base & 7)));
     } else {
       b.put(modrm(mod, reg, m.base));
     }
     if (mod == 1) b.put(uint8_t(m.disp));
     else if (mod == 2) b.put32(uint32_t(m.disp));
+  }
+  void ext(bool wide, uint8_t opcode2, uint8_t dst, const FastMem& m) {
+    Buf b;
+    bool hasIndex = m.index != FastMem::kNoIndex;
+    rex(b, wide, dst, hasIndex ? m.index : 0, m.base);
+    b.put(0x0F);
+    b.put(opcode2);
+    addressing(b, dst, m);
+    flush(b);
+  }
+  struct Fixup {
+    uint32_t at;  // offset of the rel32
+    uint32_t labelId;
+  };
+  std::vector<Fixup> fixups_;
+  bool nearBound(const asmjit::Label& l, uint32_t len) const {
+    if (!_code->isLabelBound(l)) return false;
+    int64_t d = int64_t(_code->labelOffset(l)) - int64_t(offset() + len);
+    return d >= -128 && d <= 127;
+  }
+  // Appends a rel32 to `l`: resolved now if bound, else recorded for resolveFixups().
+  void rel32(Buf& b, const asmjit::Label& l) {
+    uint32_t at = uint32_t(offset()) + b.n;
+    if (_code->isLabelBound(l)) {
+      b.put32(uint32_t(int32_t(int64_t(_code->labelOffset(l)) - int64_t(at + 4))));
+    } else {
+      b.put32(0);
+      fixups_.push_back({at, l.id()});
+    }
     flush(b);
   }
   void flush(const Buf& b) {

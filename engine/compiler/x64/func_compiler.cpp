@@ -156,8 +156,8 @@ void FuncCompiler::emitPrologue() {
   a_.lea(ax::r11, ax::ptr(ax::rsp, -frameSize_));
   a_.cmp(ax::r11, ax::qword_ptr(ax::r15, vmoff::kStackLimit));
   a_.jb(trapLabel(TrapKind::StackExhausted));
-  a_.mov(ax::r11, ax::qword_ptr(ax::r15, vmoff::kInterrupt));
-  a_.cmp(ax::dword_ptr(ax::r11), 0);
+  a_.movRM(true, kScratch, FastMem{kVmctx, FastMem::kNoIndex, 0, vmoff::kInterrupt});
+  a_.cmpMI(false, FastMem{kScratch, FastMem::kNoIndex, 0, 0}, 0);
   a_.jne(trapLabel(TrapKind::Interrupted));
   a_.sub(ax::rsp, frameSize_);
 

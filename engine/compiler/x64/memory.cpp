@@ -38,7 +38,7 @@ ax::Mem FuncCompiler::memOperand(Val& addr, uint64_t offset, uint32_t size, RegS
     uint64_t end = ea + size;
     if (explicitChecks) {
       if (end <= 0x7FFFFFFF) {
-        a_.cmp(ax::qword_ptr(ax::r15, vmoff::kMemSize), int32_t(end));
+        a_.cmpMI(true, FastMem{kVmctx, FastMem::kNoIndex, 0, vmoff::kMemSize}, int32_t(end));
         a_.jb(oob);
       } else {
         a_.mov(ax::r11, end);
@@ -82,18 +82,27 @@ void FuncCompiler::load(Op op) {
   Val addr = pop();
   ax::Mem m = memOperand(addr, offset, ai.size, 0);
   uint8_t dst = resultReg(rt, &addr, 0);
+  FastMem fm;
+  bool fast = FastAssembler::toFast(m, &fm);  // false only for label-based memory (never here)
   switch (op) {
     case Op::I32Load: a_.load(false, dst, m); break;
     case Op::I64Load: a_.load(true, dst, m); break;
     case Op::F32Load: a_.movss(ax::xmm(dst - XMM0), m); break;
     case Op::F64Load: a_.movsd(ax::xmm(dst - XMM0), m); break;
-    case Op::I32Load8S: a_.movsx(ax::gpd(dst), m); break;
-    case Op::I64Load8S: a_.movsx(ax::gpq(dst), m); break;
-    case Op::I32Load8U: case Op::I64Load8U: a_.movzx(ax::gpd(dst), m); break;
-    case Op::I32Load16S: a_.movsx(ax::gpd(dst), m); break;
-    case Op::I64Load16S: a_.movsx(ax::gpq(dst), m); break;
-    case Op::I32Load16U: case Op::I64Load16U: a_.movzx(ax::gpd(dst), m); break;
-    case Op::I64Load32S: a_.movsxd(ax::gpq(dst), m); break;
+    case Op::I32Load8S: case Op::I64Load8S: case Op::I32Load16S: case Op::I64Load16S: {
+      bool wide = op == Op::I64Load8S || op == Op::I64Load16S;
+      if (fast) a_.movsx(wide, dst, fm, ai.size);
+      else a_.movsx(wide ? ax::Gp(ax::gpq(dst)) : ax::Gp(ax::gpd(dst)), m);
+      break;
+    }
+    case Op::I32Load8U: case Op::I64Load8U: case Op::I32Load16U: case Op::I64Load16U:
+      if (fast) a_.movzx(false, dst, fm, ai.size);
+      else a_.movzx(ax::gpd(dst), m);
+      break;
+    case Op::I64Load32S:
+      if (fast) a_.movsxd(dst, fm);
+      else a_.movsxd(ax::gpq(dst), m);
+      break;
     case Op::I64Load32U: a_.load(false, dst, m); break;
     default: break;
   }
@@ -123,11 +132,21 @@ void FuncCompiler::store(Op op) {
     }
   }
   ax::Mem m = memOperand(addr, offset, ai.size, regsOf(value));
+  FastMem fm;
   if (fl) {
     if (ai.size == 8) a_.movsd(m, src.as<ax::Xmm>());
     else a_.movss(m, src.as<ax::Xmm>());
-  } else {
+  } else if (!FastAssembler::toFast(m, &fm)) {
     a_.emit(ax::Inst::kIdMov, m, src);
+  } else if (src.isImm()) {
+    a_.movMI(ai.size, fm, src.as<asmjit::Imm>().valueAs<int32_t>());
+  } else {
+    uint8_t r = uint8_t(src.id());
+    switch (ai.size) {
+      case 1: a_.movMR8(fm, r); break;
+      case 2: a_.movMR16(fm, r); break;
+      default: a_.movMR(ai.size == 8, fm, r); break;
+    }
   }
 }
 

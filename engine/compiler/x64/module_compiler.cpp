@@ -85,6 +85,8 @@ Result<CompiledCode> compileModuleCode(const ModuleInfo& m, const CompileOptions
 
   if (eh.error != asmjit::kErrorOk)
     return makeError(ErrorKind::Resource, kNoOffset, "code generation failed: %s", eh.message.c_str());
+  if (!a.resolveFixups())
+    return makeError(ErrorKind::Resource, kNoOffset, "code generation left a branch to an unbound label");
   code.flatten();
   code.resolveUnresolvedLinks();
   // Only label differences (br_table jump tables) may need relocation; they do not depend

@@ -156,9 +156,7 @@ void FuncCompiler::loadInto(uint8_t dst, const Val& v) {
     case Loc::Slot: a_.load(wide, dst, slotMem(v.idx, wide ? 8 : 4)); return;
     case Loc::Const:
       // Never xor-zero: this may run between a compare and its branch.
-      if (!wide || v.imm <= 0xFFFFFFFFu) a_.mov(ax::gpd(dst), uint32_t(v.imm));
-      else if (fitsS32(v.imm)) a_.mov(ax::gpq(dst), int64_t(v.imm));
-      else a_.movabs(ax::gpq(dst), v.imm);
+      a_.movRI(wide, dst, wide ? v.imm : uint32_t(v.imm));
       return;
   }
 }
@@ -180,7 +178,10 @@ void FuncCompiler::storeTo(const ax::Mem& dstIn, const Val& v) {
     return;
   }
   if (v.loc == Loc::Const) {
-    if (!wide || fitsS32(v.imm)) {
+    FastMem fm;
+    if ((!wide || fitsS32(v.imm)) && FastAssembler::toFast(dst, &fm)) {
+      a_.movMI(wide ? 8 : 4, fm, int32_t(uint32_t(v.imm)));
+    } else if (!wide || fitsS32(v.imm)) {
       a_.mov(dst, wide ? int64_t(v.imm) : int64_t(uint32_t(v.imm)));
     } else {
       a_.movabs(ax::r11, v.imm);
