@@ -12,7 +12,6 @@ namespace wasm {
 namespace {
 constexpr uint64_t kChunk = 4u << 20;
 
-inline bool interrupted(VMContext* vm) { return *vm->interrupt != 0; }
 
 int32_t memoryGrow(VMContext* vm, uint32_t delta) {
   return int32_t(vm->instance->memory(0)->grow(delta));
@@ -23,7 +22,8 @@ uint32_t memoryFill(VMContext* vm, uint32_t dst, uint32_t val, uint32_t n) {
   uint8_t* p = vm->memBase + dst;
   uint64_t left = n;
   while (left) {
-    if (left > kChunk && interrupted(vm)) return uint32_t(TrapKind::Interrupted);
+    uint32_t trap;
+    if (left > kChunk && pollInterrupt(vm, &trap)) return trap;
     uint64_t c = left < kChunk ? left : kChunk;
     memset(p, int(val & 0xFF), c);
     p += c;
@@ -45,7 +45,8 @@ uint32_t memoryCopy(VMContext* vm, uint32_t dst, uint32_t src, uint32_t n) {
   if (dst <= src) {
     uint64_t off = 0;
     while (left) {
-      if (interrupted(vm)) return uint32_t(TrapKind::Interrupted);
+      uint32_t trap;
+      if (pollInterrupt(vm, &trap)) return trap;
       uint64_t c = left < kChunk ? left : kChunk;
       memmove(base + dst + off, base + src + off, c);
       off += c;
@@ -53,7 +54,8 @@ uint32_t memoryCopy(VMContext* vm, uint32_t dst, uint32_t src, uint32_t n) {
     }
   } else {
     while (left) {
-      if (interrupted(vm)) return uint32_t(TrapKind::Interrupted);
+      uint32_t trap;
+      if (pollInterrupt(vm, &trap)) return trap;
       uint64_t c = left < kChunk ? left : kChunk;
       left -= c;
       memmove(base + dst + left, base + src + left, c);

@@ -143,6 +143,7 @@ Result<Instance*> Store::instantiate(const std::shared_ptr<const Module>& module
   vm->hot = hot_.get();
   vm->stackLimit = hot_->stackLimit;
   vm->interrupt = hot_->interrupt;
+  vm->interruptStub = engine_->stubs().interruptStub;
   vm->instance = inst.get();
   vm->typeIds = cc.typeIds.data();
   for (uint32_t h = 0; h < kNumHelpers; h++) vm->helpers[h] = kHelperTable[h];

@@ -24,6 +24,9 @@ struct Engine::Stubs {
   EntryFn entry = nullptr;
   const void* trapLanding = nullptr;
   const void* hostStub = nullptr;  // code of every host FuncRef
+  // Called from an interrupt poll site that found the flag set; preserves every register
+  // and returns if pgwasm_interrupt_check says to continue, else ends in the trap landing.
+  const void* interruptStub = nullptr;
 };
 inline constexpr size_t kArgvRegs = 14;
 
@@ -52,6 +55,15 @@ extern const void* const kHelperTable[kNumHelpers];
 // Host-call dispatcher called by the generic host stub (host_call.cpp).
 extern "C" uint32_t pgwasm_host_dispatch(HostFuncCtx* ctx, VMContext* caller, uint64_t* regs,
                                          uint64_t* stack);
+
+// What a poll site that found the interrupt flag set does: 0 to continue, else the
+// TrapKind to end the call with (store.cpp).
+extern "C" uint32_t pgwasm_interrupt_check(VMContext* vm);
+inline bool pollInterrupt(VMContext* vm, uint32_t* trap) {
+  if (*vm->interrupt == 0) return false;
+  *trap = pgwasm_interrupt_check(vm);
+  return *trap != 0;
+}
 
 // Linear memory (linear_memory.cpp).
 Result<std::unique_ptr<Memory>> createMemory(const MemoryType& type, uint64_t limitBytes);

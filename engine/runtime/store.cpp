@@ -48,6 +48,17 @@ void Store::setInterruptFlag(volatile sig_atomic_t* flag) {
   for (auto& i : instances_) i->vmctx_->interrupt = hot_->interrupt;
 }
 
+void Store::setInterruptHandler(InterruptHandler handler, void* env) {
+  hot_->interruptHandler = handler;
+  hot_->interruptEnv = env;
+}
+
+extern "C" uint32_t pgwasm_interrupt_check(VMContext* vm) {
+  Store::Hot* hot = vm->hot;
+  if (!hot->interruptHandler) return uint32_t(TrapKind::Interrupted);
+  return uint32_t(hot->interruptHandler(hot->interruptEnv));
+}
+
 void Store::setStackLimit(uintptr_t lowestAddress) {
   hot_->stackLimit = lowestAddress;
   for (auto& i : instances_) i->vmctx_->stackLimit = lowestAddress;

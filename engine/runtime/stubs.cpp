@@ -10,6 +10,10 @@
 // hostStub: the code of every host function. It spills the argument registers into an
 //   image, syncs fuel, calls pgwasm_host_dispatch (C ABI) and either returns the results
 //   or jumps to the trap landing with the host's trap kind.
+// interruptStub: called from a poll site that found the interrupt flag set, with any
+//   register live. It saves every register the C ABI may clobber, asks
+//   pgwasm_interrupt_check, and either restores them and returns or jumps to the trap
+//   landing.
 #include <asmjit/x86.h>
 
 #include "compiler/x64/abi.h"
@@ -155,18 +159,58 @@ void emitHostStub(ax::Assembler& a) {
   a.mov(ax::rsp, ax::qword_ptr(ax::r11, vmoff::kHotTrapSp));
   a.jmp(ax::qword_ptr(ax::r11, vmoff::kHotTrapLanding));
 }
+// Interrupt stub frame (below the saved rbp, with rsp realigned to 16: poll sites differ
+// in alignment).
+constexpr int32_t kIntGp = 0;     // 9 caller-saved GP registers
+constexpr int32_t kIntXmm = 72;   // xmm0..15 (scalar halves: generated code is not SIMD)
+constexpr int32_t kIntFrame = 208;
+constexpr uint8_t kCallerSavedGp[9] = {x64::RAX, x64::RCX, x64::RDX, x64::RSI, x64::RDI,
+                                       x64::R8,  x64::R9,  x64::R10, x64::R11};
+
+void emitInterruptStub(ax::Assembler& a) {
+  a.push(ax::rbp);
+  a.mov(ax::rbp, ax::rsp);
+  a.and_(ax::rsp, -16);
+  a.sub(ax::rsp, kIntFrame);
+  for (int i = 0; i < 9; i++) a.mov(ax::qword_ptr(ax::rsp, kIntGp + i * 8), ax::gpq(kCallerSavedGp[i]));
+  for (int i = 0; i < 16; i++) a.movsd(ax::qword_ptr(ax::rsp, kIntXmm + i * 8), ax::xmm(i));
+  a.mov(ax::r11, ax::qword_ptr(ax::r15, vmoff::kHot));
+  asmjit::Label noFuel = a.newLabel(), trap = a.newLabel();
+  a.cmp(ax::byte_ptr(ax::r11, vmoff::kHotFuelEnabled), 0);
+  a.je(noFuel);
+  a.mov(ax::qword_ptr(ax::r11, vmoff::kHotFuel), ax::r13);
+  a.bind(noFuel);
+  a.mov(ax::rdi, ax::r15);
+  a.mov(ax::rax, uint64_t(reinterpret_cast<uintptr_t>(&pgwasm_interrupt_check)));
+  a.call(ax::rax);
+  a.test(ax::eax, ax::eax);
+  a.jnz(trap);
+  for (int i = 0; i < 16; i++) a.movsd(ax::xmm(i), ax::qword_ptr(ax::rsp, kIntXmm + i * 8));
+  for (int i = 0; i < 9; i++) a.mov(ax::gpq(kCallerSavedGp[i]), ax::qword_ptr(ax::rsp, kIntGp + i * 8));
+  a.mov(ax::rsp, ax::rbp);
+  a.pop(ax::rbp);
+  a.ret();
+  a.bind(trap);
+  a.mov(ax::r11, ax::qword_ptr(ax::r15, vmoff::kHot));
+  a.mov(ax::rsp, ax::qword_ptr(ax::r11, vmoff::kHotTrapSp));
+  a.jmp(ax::qword_ptr(ax::r11, vmoff::kHotTrapLanding));
+}
 }  // namespace
 
 Result<std::unique_ptr<Engine::Stubs>> generateStubs() {
   asmjit::CodeHolder code;
   code.init(asmjit::Environment::host());
   ax::Assembler a(&code);
-  asmjit::Label entry = a.newLabel(), landing = a.newLabel(), host = a.newLabel();
+  asmjit::Label entry = a.newLabel(), landing = a.newLabel(), host = a.newLabel(),
+                interrupt = a.newLabel();
   a.bind(entry);
   emitEntry(a, landing);
   a.align(asmjit::AlignMode::kCode, 16);
   a.bind(host);
   emitHostStub(a);
+  a.align(asmjit::AlignMode::kCode, 16);
+  a.bind(interrupt);
+  emitInterruptStub(a);
   code.flatten();
   code.resolveUnresolvedLinks();
   // Position independent apart from the dispatcher's address, an immediate operand.
@@ -180,6 +224,7 @@ Result<std::unique_ptr<Engine::Stubs>> generateStubs() {
                                                           code.labelOffsetFromBase(entry));
   stubs->trapLanding = base + code.labelOffsetFromBase(landing);
   stubs->hostStub = base + code.labelOffsetFromBase(host);
+  stubs->interruptStub = base + code.labelOffsetFromBase(interrupt);
   stubs->code = std::move(mem);
   return stubs;
 }

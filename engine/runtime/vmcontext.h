@@ -29,6 +29,9 @@ struct Store::Hot {
   uintptr_t stackLimit = 0;
   volatile sig_atomic_t* interrupt = nullptr;
   uint32_t depth = 0;  // nesting of entries (host -> wasm -> host -> wasm ...)
+  // Consulted when the interrupt flag reads non-zero (Store::setInterruptHandler).
+  TrapKind (*interruptHandler)(void* env) = nullptr;
+  void* interruptEnv = nullptr;
 };
 static_assert(offsetof(Store::Hot, fuel) == 0);
 static_assert(offsetof(Store::Hot, trapSp) == 8);
@@ -81,6 +84,7 @@ struct VMContext {
   Table** tables;                       // per table index
   const uint32_t* typeIds;              // canonical id per module type index
   Instance* instance;
+  const void* interruptStub;            // Engine::Stubs::interruptStub
   const void* helpers[kNumHelpers];
   // Followed by: FuncRef*-sized pointers to imported global cells, then 8-byte cells of
   // defined globals. Offsets: VMContextLayout.
@@ -95,6 +99,7 @@ inline constexpr int32_t kInterrupt = offsetof(VMContext, interrupt);
 inline constexpr int32_t kFuncRefs = offsetof(VMContext, funcRefs);
 inline constexpr int32_t kTables = offsetof(VMContext, tables);
 inline constexpr int32_t kTypeIds = offsetof(VMContext, typeIds);
+inline constexpr int32_t kInterruptStub = offsetof(VMContext, interruptStub);
 inline constexpr int32_t kHelpers = offsetof(VMContext, helpers);
 inline constexpr int32_t helper(Helper h) { return kHelpers + int32_t(h) * 8; }
 inline constexpr int32_t kHeaderSize = sizeof(VMContext);

@@ -331,4 +331,95 @@ TEST_F(EngineTest, LinkErrors) {
 }
 
 }  // namespace
+
+
+// --- interrupt handler: resume or trap ------------------------------------------------------
+
+namespace {
+struct InterruptProbe {
+  volatile sig_atomic_t flag = 0;
+  int raised = 0;
+  int handled = 0;
+  bool resume = true;
+};
+TrapKind raiseFlag(HostCall& call, const Value*, Value*) {
+  auto* p = static_cast<InterruptProbe*>(call.env);
+  p->flag = 1;
+  p->raised++;
+  return TrapKind::None;
+}
+TrapKind handleInterrupt(void* env) {
+  auto* p = static_cast<InterruptProbe*>(env);
+  p->handled++;
+  if (!p->resume) return TrapKind::Interrupted;
+  p->flag = 0;
+  return TrapKind::None;
+}
+double mixedReference(uint32_t n) {
+  uint64_t a = 0;
+  uint32_t b = 0;
+  double x = 0;
+  float y = 0;
+  for (uint32_t i = 0; i < n; i++) {
+    a += i;
+    b ^= i * 31u;
+    x += double(i);
+    y += 0.5f;
+  }
+  return double(a) + double(b) + (x + double(y));
+}
+}  // namespace
+
+class InterruptHandlerTest : public EngineTest, public ::testing::WithParamInterface<bool> {
+ protected:
+  Instance* setUpProbe() {
+    store->setInterruptFlag(&probe.flag);
+    store->setInterruptHandler(handleInterrupt, &probe);
+    if (GetParam()) store->setFuel(1'000'000'000);
+    FuncRef* raise = store->newHostFunc(FuncType{}, raiseFlag, &probe);
+    return load("interrupt", CompileOptions{GetParam(), BoundsChecks::Guard}, {Extern::ofFunc(raise)});
+  }
+  InterruptProbe probe;
+};
+
+TEST_P(InterruptHandlerTest, ResumedCodeKeepsEveryRegister) {
+  Instance* inst = setUpProbe();
+  ASSERT_NE(inst, nullptr);
+  std::vector<Value> r;
+  ASSERT_EQ(call(inst, "mixed", {Value::i32(1000)}, &r), TrapKind::None);
+  EXPECT_EQ(r[0].asF64(), mixedReference(1000));
+  EXPECT_EQ(probe.raised, 143);  // i = 0, 7, ..., 994
+  EXPECT_EQ(probe.handled, probe.raised);
+}
+
+TEST_P(InterruptHandlerTest, HandlerMayStopTheCall) {
+  Instance* inst = setUpProbe();
+  ASSERT_NE(inst, nullptr);
+  probe.resume = false;
+  EXPECT_EQ(call(inst, "mixed", {Value::i32(1000)}), TrapKind::Interrupted);
+  EXPECT_EQ(probe.raised, 1);
+  EXPECT_EQ(probe.handled, 1);
+  probe.flag = 0;
+  probe.resume = true;
+  std::vector<Value> r;
+  ASSERT_EQ(call(inst, "mixed", {Value::i32(10)}, &r), TrapKind::None);
+  EXPECT_EQ(r[0].asF64(), mixedReference(10));
+}
+
+TEST_P(InterruptHandlerTest, BulkMemoryConsultsTheHandler) {
+  Instance* inst = setUpProbe();
+  ASSERT_NE(inst, nullptr);
+  std::vector<Value> r;
+  ASSERT_EQ(call(inst, "fill", {}, &r), TrapKind::None);
+  EXPECT_EQ(r[0].asU32(), 0xABu);
+  EXPECT_EQ(probe.handled, 1);
+  probe.resume = false;
+  EXPECT_EQ(call(inst, "fill"), TrapKind::Interrupted);
+}
+
+INSTANTIATE_TEST_SUITE_P(Fuel, InterruptHandlerTest, ::testing::Bool(),
+                         [](const ::testing::TestParamInfo<bool>& p) {
+                           return p.param ? "Metered" : "Unmetered";
+                         });
+
 }  // namespace wasm::test

@@ -27,10 +27,18 @@ void FuncCompiler::flushFuel() {
   pendingFuel_ = 0;
 }
 
-void FuncCompiler::loopHeaderChecks() {
+void FuncCompiler::emitInterruptPoll() {
+  // The out-of-line path calls the interrupt stub, which preserves every register, so
+  // the handler may let the code resume here.
+  asmjit::Label slow = a_.newLabel(), back = a_.newLabel();
   a_.movRM(true, kScratch, FastMem{kVmctx, FastMem::kNoIndex, 0, vmoff::kInterrupt});
   a_.cmpMI(false, FastMem{kScratch, FastMem::kNoIndex, 0, 0}, 0);
-  a_.jne(trapLabel(TrapKind::Interrupted));
+  a_.jne(slow);
+  a_.bind(back);
+  defer(slow, [this, back] {
+    a_.call(ax::qword_ptr(ax::gpq(kVmctx), vmoff::kInterruptStub));
+    a_.jmp(back);
+  });
 }
 
 void FuncCompiler::decodeBlockType(int64_t bt, Control& c) {
@@ -142,7 +150,7 @@ void FuncCompiler::beginBlock(Op kind, int64_t bt, const PreparedCmp* ifCond) {
   if (kind == Op::Loop) {
     flushFuel();
     a_.bind(c.label);
-    loopHeaderChecks();
+    emitInterruptPoll();
   } else if (kind == Op::If) {
     c.elseLabel = a_.newLabel();
     flushFuel();

@@ -156,9 +156,7 @@ void FuncCompiler::emitPrologue() {
   a_.lea(ax::r11, ax::ptr(ax::rsp, -frameSize_));
   a_.cmp(ax::r11, ax::qword_ptr(ax::r15, vmoff::kStackLimit));
   a_.jb(trapLabel(TrapKind::StackExhausted));
-  a_.movRM(true, kScratch, FastMem{kVmctx, FastMem::kNoIndex, 0, vmoff::kInterrupt});
-  a_.cmpMI(false, FastMem{kScratch, FastMem::kNoIndex, 0, 0}, 0);
-  a_.jne(trapLabel(TrapKind::Interrupted));
+  emitInterruptPoll();
   a_.sub(ax::rsp, frameSize_);
 
   uint32_t nParams = uint32_t(type_.params.size());

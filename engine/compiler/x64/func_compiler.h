@@ -236,7 +236,7 @@ class FuncCompiler {
   void markUnreachable();
   void skipDead(Op op);
   void flushFuel();
-  void loopHeaderChecks();
+  void emitInterruptPoll();  // at function entry and loop headers
   void decodeBlockType(int64_t bt, Control& c);
   void emitCmp(const PreparedCmp& c);
   void jumpIf(const Cond& c, asmjit::Label target);

@@ -227,9 +227,15 @@ class Store {
   // Fuel consumed by the most recent call() (including nested calls), exact.
   uint64_t lastCallFuel() const { return lastCallFuel_; }
   // Interrupt: Wasm code polls *flag at function entry and loop headers, and host-side
-  // bulk operations poll it between chunks; a non-zero value traps with Interrupted.
-  // The engine never clears the flag. nullptr disables polling.
+  // bulk operations poll it between chunks. When it reads non-zero, the handler (if any)
+  // decides: TrapKind::None continues the Wasm code where it was, with every register
+  // intact; any other kind ends the call with that trap. Without a handler the call traps
+  // with Interrupted. The engine never clears the flag (a handler may). nullptr disables
+  // polling. The handler runs on the Wasm code's stack, below its frames: it must return
+  // normally (never longjmp or throw through them).
   void setInterruptFlag(volatile sig_atomic_t* flag);
+  using InterruptHandler = TrapKind (*)(void* env);
+  void setInterruptHandler(InterruptHandler handler, void* env);
   // Stack: Wasm code traps with StackExhausted rather than let the stack pointer go
   // below this address. Leave room for host functions and signal handlers below it.
   void setStackLimit(uintptr_t lowestAddress);
