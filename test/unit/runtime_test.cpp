@@ -423,3 +423,26 @@ INSTANTIATE_TEST_SUITE_P(Fuel, InterruptHandlerTest, ::testing::Bool(),
                          });
 
 }  // namespace wasm::test
+
+namespace wasm::test {
+
+// Embedders list imports and exports with types without compiling.
+TEST_F(EngineTest, InspectListsImportsAndExportsWithTypes) {
+  std::vector<uint8_t> bytes = readModuleFile("host");
+  auto s = engine->inspect(bytes.data(), bytes.size());
+  ASSERT_TRUE(s.ok()) << s.error().describe();
+  ASSERT_EQ(s->imports.size(), 4u);
+  EXPECT_EQ(s->imports[0].module, "host");
+  EXPECT_EQ(s->imports[0].name, "add7");
+  EXPECT_EQ(s->imports[0].describe(), "func (i32, i64, i32, i64, i32, i64, i32) -> i64");
+  const ExternDesc* e = s->findExport("call_swap3");
+  ASSERT_NE(e, nullptr);
+  EXPECT_EQ(e->describe(), "func () -> (i32, i64, f64)");
+  EXPECT_EQ(s->findExport("nope"), nullptr);
+  uint8_t junk[] = {0, 'a', 's', 'm', 2, 0, 0, 0};
+  auto bad = engine->inspect(junk, sizeof junk);
+  ASSERT_FALSE(bad.ok());
+  EXPECT_EQ(bad.error().kind, ErrorKind::Malformed);
+}
+
+}  // namespace wasm::test

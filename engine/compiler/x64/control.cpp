@@ -35,10 +35,7 @@ void FuncCompiler::emitInterruptPoll() {
   a_.cmpMI(false, FastMem{kScratch, FastMem::kNoIndex, 0, 0}, 0);
   a_.jne(slow);
   a_.bind(back);
-  defer(slow, [this, back] {
-    a_.call(ax::qword_ptr(ax::gpq(kVmctx), vmoff::kInterruptStub));
-    a_.jmp(back);
-  });
+  interruptSites_.push_back({slow, back});  // emitted by emitTrapStubs
 }
 
 void FuncCompiler::decodeBlockType(int64_t bt, Control& c) {

@@ -254,6 +254,11 @@ void FuncCompiler::emitTrapStubs() {
     a_.bind(label);
     body();
   }
+  for (const InterruptSite& site : interruptSites_) {
+    a_.bind(site.slow);
+    a_.call(ax::qword_ptr(ax::gpq(kVmctx), vmoff::kInterruptStub));
+    a_.jmp(site.back);
+  }
   for (size_t i = 0; i < 16; i++) {
     if (!trapUsed_[i]) continue;
     a_.bind(trapLabels_[i]);

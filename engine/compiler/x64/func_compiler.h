@@ -237,6 +237,10 @@ class FuncCompiler {
   void skipDead(Op op);
   void flushFuel();
   void emitInterruptPoll();  // at function entry and loop headers
+  struct InterruptSite {
+    asmjit::Label slow, back;
+  };
+  std::vector<InterruptSite> interruptSites_;
   void decodeBlockType(int64_t bt, Control& c);
   void emitCmp(const PreparedCmp& c);
   void jumpIf(const Cond& c, asmjit::Label target);

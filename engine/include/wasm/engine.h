@@ -39,6 +39,25 @@ struct CompileOptions {
   BoundsChecks boundsChecks = BoundsChecks::Guard;
 };
 
+// What a module imports and exports, with types: for embedders that link imports by name
+// or check export signatures without looking inside the engine.
+struct ExternDesc {
+  std::string module;  // imports only
+  std::string name;
+  ExternKind kind = ExternKind::Func;
+  FuncType func;        // kind == Func
+  TableType table;      // kind == Table
+  MemoryType memory;    // kind == Memory
+  GlobalType global;    // kind == Global
+  // "func (i32, i32) -> i32", "memory 2..16 pages", "global mut i64", "table 1 funcref"
+  std::string describe() const;
+};
+struct ModuleSummary {
+  std::vector<ExternDesc> imports;
+  std::vector<ExternDesc> exports;
+  const ExternDesc* findExport(std::string_view name) const;
+};
+
 struct EngineConfig {
   uint64_t maxModuleBytes = 256u << 20;
 };
@@ -153,6 +172,8 @@ class Engine {
                                                 const CompileOptions& options = {});
   // Decodes and validates only.
   Status validate(const uint8_t* bytes, size_t size);
+  // Decodes and validates, and lists the module's imports and exports.
+  Result<ModuleSummary> inspect(const uint8_t* bytes, size_t size);
 
   const EngineConfig& config() const { return config_; }
   // Canonical id of a function signature, equal for equal signatures.
@@ -181,6 +202,7 @@ class Module {
   const FuncType& funcType(uint32_t funcIndex) const;
   // Index of the export called name, or -1.
   int64_t findExport(std::string_view name, ExternKind kind) const;
+  ModuleSummary summary() const;
   double compileSeconds() const { return compileSeconds_; }
   size_t codeBytes() const { return codeSize_; }
 
