@@ -5,15 +5,33 @@
 #
 # The engine (decoder, validator, JIT, runtime), its CLI, tests, fuzzers and benchmarks are
 # built with CMake into $(BUILD) (gcc) and $(BUILD_ASAN) (clang with AddressSanitizer,
-# UndefinedBehaviorSanitizer and libFuzzer). The PostgreSQL extension will be built here
-# with PGXS.
+# UndefinedBehaviorSanitizer and libFuzzer). The PostgreSQL extension (extension/*.cpp,
+# linked with the engine library and asmjit) is built and installed with PGXS.
 BUILD ?= build
 BUILD_ASAN ?= build-asan
 JOBS ?= $(shell nproc)
+PG_CONFIG ?= pg_config
+ASMJIT_PREFIX ?= /opt/pgwasm/asmjit
 
-.PHONY: all engine asan test demo bench clean
+# --- the extension (PGXS) -------------------------------------------------------------------
+MODULE_big = wasm
+OBJS = $(patsubst %.cpp,%.o,$(sort $(wildcard extension/*.cpp)))
+MODULEDIR = extension
+DATA = extension/wasm.control extension/wasm--1.0.sql
+PG_CPPFLAGS = -Iengine/include -Iextension
+PG_CXXFLAGS = -std=c++20 -fPIC -Wall -Wextra -Wno-missing-field-initializers
+SHLIB_LINK = $(BUILD)/libwasmengine.a $(ASMJIT_PREFIX)/lib/libasmjit.a -lstdc++ -lpthread -lrt
+# C++ is not compiled to bitcode for PostgreSQL's own JIT.
+override with_llvm = no
+EXTRA_CLEAN = $(BUILD) $(BUILD_ASAN)
 
-all: engine
+PGXS := $(shell $(PG_CONFIG) --pgxs)
+include $(PGXS)
+
+.PHONY: engine asan test demo bench installcheck-wasm
+
+$(OBJS): $(wildcard engine/include/wasm/*.h extension/*.h) | engine
+$(shlib): $(BUILD)/libwasmengine.a
 
 engine:
 	cmake -S . -B $(BUILD) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
@@ -36,5 +54,3 @@ demo: engine
 bench: engine
 	test/bench/run_bench.sh $(BUILD)
 
-clean:
-	rm -rf $(BUILD) $(BUILD_ASAN)

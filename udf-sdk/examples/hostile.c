@@ -4,7 +4,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define EXPORT(name) __attribute__((export_name(#name)))
+#include <pgwasm.h>
+
+#define EXPORT(name) PGWASM_EXPORT(name)
 
 /* Keeps the optimizer from proving the loops and recursion away. */
 static volatile int32_t sink;

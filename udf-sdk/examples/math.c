@@ -3,7 +3,9 @@
 #include <math.h>
 #include <stdint.h>
 
-#define EXPORT(name) __attribute__((export_name(#name)))
+#include <pgwasm.h>
+
+#define EXPORT(name) PGWASM_EXPORT(name)
 
 EXPORT(add) int32_t add(int32_t a, int32_t b) { return a + b; }
 

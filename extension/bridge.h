@@ -1,0 +1,98 @@
+// Bridge zone. The extension's only way into the engine: noexcept functions that return
+// plain-data outcomes and never call anything that can ereport. C++ heap exhaustion inside
+// them becomes an Outcome (std::bad_alloc is caught here), never an abort. Objects they
+// create are opaque handles, released explicitly (the PG zone ties each release to a
+// MemoryContext reset callback, so an ERROR frees them too).
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+
+#include "wasm/engine.h"
+
+namespace pgwasm {
+
+// What a bridge call came to. On anything but Ok, message says what happened.
+struct Outcome {
+  enum Status : uint8_t { Ok, EngineError, Trap, OutOfMemory, Usage } status = Ok;
+  wasm::ErrorKind errorKind = wasm::ErrorKind::Invalid;  // EngineError
+  wasm::TrapKind trap = wasm::TrapKind::None;             // Trap
+  uint64_t offset = wasm::kNoOffset;                      // byte offset in the module
+  char message[512] = {};
+  bool ok() const { return status == Ok; }
+};
+
+// Links one import: the PG zone decides what the host provides (host_imports.cpp).
+// Returns false with why filled if the import cannot be satisfied.
+using ImportResolver = bool (*)(const wasm::ExternDesc& import, wasm::HostFn* fn, void** env,
+                                void* resolverEnv, char* why, size_t whyCap);
+
+// --- modules ---------------------------------------------------------------------------
+struct ModuleKey {
+  uint8_t sha256[32];
+  bool fuel;  // compiled with fuel metering
+};
+
+// A compiled module, shared by every runtime that uses it; the backend's module cache
+// holds one reference.
+struct CompiledModule;
+
+// Decodes and validates; the summary (imports, exports) stays valid until freed.
+wasm::ModuleSummary* bridgeInspect(const uint8_t* bytes, size_t size, Outcome* out) noexcept;
+void bridgeFreeSummary(wasm::ModuleSummary* s) noexcept;
+
+// The backend's compiled module for key, or nullptr if it has none (no reference taken).
+CompiledModule* bridgeCachedModule(const ModuleKey& key) noexcept;
+// Compiles bytes and caches the result under key. Returns the cached module.
+CompiledModule* bridgeCompile(const ModuleKey& key, const uint8_t* bytes, size_t size,
+                              Outcome* out) noexcept;
+const wasm::ModuleSummary& bridgeModuleSummary(const CompiledModule* m) noexcept;
+double bridgeCompileSeconds(const CompiledModule* m) noexcept;
+// Drops cached modules not used by any runtime beyond the newest `keep` (LRU).
+void bridgeTrimModuleCache(size_t keep) noexcept;
+
+// --- signatures ------------------------------------------------------------------------
+// A Wasm function type as plain data (PostgreSQL functions have at most 100 arguments,
+// each one or two Wasm parameters).
+struct WasmSig {
+  uint8_t nparams = 0;
+  uint8_t nresults = 0;
+  wasm::ValType params[200];
+  wasm::ValType results[1];
+};
+enum class ExportCheck : uint8_t { Match, Missing, NotFunction, Mismatch };
+// Compares export `name` with `want`; on Mismatch fills both types as text.
+ExportCheck bridgeCheckExport(const wasm::ModuleSummary& s, const char* name, const WasmSig& want,
+                              char* haveText, char* wantText, size_t cap) noexcept;
+
+// --- runtimes: one instance of one module, with its store and limits --------------------
+struct RuntimeLimits {
+  uint64_t maxMemoryBytes;
+  uintptr_t stackLimit;                    // lowest stack address Wasm code may use
+  volatile sig_atomic_t* interruptFlag;
+  wasm::Store::InterruptHandler interruptHandler;
+  void* interruptEnv;
+};
+
+struct Runtime;
+
+// Instantiates m (running its start function and, if exported, the WASI reactor's
+// _initialize) and finds export `func` and the guest allocator `pgwasm_alloc`.
+Runtime* bridgeInstantiate(CompiledModule* m, const char* func, const RuntimeLimits& limits,
+                           ImportResolver resolver, void* resolverEnv, Outcome* out) noexcept;
+void bridgeFreeRuntime(Runtime* rt) noexcept;
+void bridgeSetStackLimit(Runtime* rt, uintptr_t limit) noexcept;
+bool bridgeHasAllocator(const Runtime* rt) noexcept;
+
+// Calls the runtime's function. args/results are raw bits per its Wasm type. fuel: in,
+// the budget left (ignored without metering); out, what is left after the call.
+void bridgeCall(Runtime* rt, const uint64_t* args, uint64_t* results, uint64_t* fuel,
+                Outcome* out) noexcept;
+// Calls pgwasm_alloc(size) and returns the guest address (0 means the guest failed).
+uint32_t bridgeGuestAlloc(Runtime* rt, uint32_t size, uint64_t* fuel, Outcome* out) noexcept;
+// The instance's memory 0 (nullptr, 0 if it has none). Valid until the next call.
+uint8_t* bridgeMemory(Runtime* rt, uint64_t* size) noexcept;
+// Text of the host error set by a host function (Store::setHostError).
+const char* bridgeHostError(Runtime* rt) noexcept;
+
+}  // namespace pgwasm

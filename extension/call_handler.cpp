@@ -1,0 +1,386 @@
+// PG zone. The LANGUAGE wasm call handler.
+//
+// Per call site (FmgrInfo) a FunctionCache in fn_extra holds what the per-row path needs:
+// argument and result kinds, the module and export, and a Runtime (one instance in its own
+// store). The first call of a statement checks that the function and its module are still
+// what the cache was built from (pg_proc row version, module sha256) and gives the call
+// site a fresh instance, so no guest state survives from one statement to the next. Rows
+// after that do no catalog work: marshal, call, unmarshal.
+//
+// Regimes: everything here may ereport, so only plain data is live across those points;
+// the engine is reached only through the bridge (noexcept).
+#include "pg.h"
+
+#include "bridge.h"
+#include "error_report.h"
+#include "guc.h"
+#include "host_imports.h"
+#include "module_store.h"
+#include "signature.h"
+#include "statement.h"
+
+extern "C" {
+PG_FUNCTION_INFO_V1(wasm_call_handler);
+}
+
+namespace pgwasm {
+
+namespace {
+
+struct FunctionCache {
+  Oid fnOid;
+  TransactionId fnXmin;
+  ItemPointerData fnTid;
+  char* name;        // "f(integer)" style, for messages
+  char* moduleName;
+  char* exportName;
+  int nargs;
+  TypeKind argKinds[FUNC_MAX_ARGS];
+  TypeKind resultKind;
+  Oid resultType;
+  int nWasmParams;
+  bool hasVarlenaArgs;
+
+  uint64_t generation;   // statement the runtime belongs to
+  uint8_t sha256[32];    // module content the runtime runs
+  bool fuel;             // the runtime's code meters fuel
+  bool checkedSignature;
+  Runtime* runtime;      // nullptr until first use in a statement
+  CallState state;
+  bool argNulls[FUNC_MAX_ARGS];
+  MemoryContextCallback cleanup;
+};
+
+void releaseRuntime(FunctionCache* fc) {
+  if (fc->runtime) {
+    bridgeFreeRuntime(fc->runtime);
+    fc->runtime = nullptr;
+  }
+}
+
+void onContextReset(void* arg) { releaseRuntime(static_cast<FunctionCache*>(arg)); }
+
+// Builds the cache from pg_proc. ERRORs for unsupported declarations.
+void initFunctionCache(FunctionCache* fc, Oid fnOid) {
+  HeapTuple tup = SearchSysCache1(PROCOID, ObjectIdGetDatum(fnOid));
+  if (!HeapTupleIsValid(tup)) elog(ERROR, "cache lookup failed for function %u", fnOid);
+  Form_pg_proc proc = (Form_pg_proc)GETSTRUCT(tup);
+  fc->fnOid = fnOid;
+  fc->fnXmin = HeapTupleHeaderGetRawXmin(tup->t_data);
+  fc->fnTid = tup->t_self;
+  fc->name = format_procedure(fnOid);
+  fc->state.functionName = fc->name;
+  bool isnull;
+  Datum src = SysCacheGetAttr(PROCOID, tup, Anum_pg_proc_prosrc, &isnull);
+  if (isnull) elog(ERROR, "null prosrc for function %u", fnOid);
+  parseFunctionBody(fc->name, TextDatumGetCString(src), &fc->moduleName, &fc->exportName);
+  fc->nargs = proc->pronargs;
+  fc->resultType = proc->prorettype;
+  checkSupportedTypes(fc->name, proc->proargtypes.values, proc->pronargs, proc->prorettype,
+                      proc->proretset, fc->argKinds, &fc->resultKind);
+  fc->nWasmParams = 0;
+  fc->hasVarlenaArgs = false;
+  for (int i = 0; i < fc->nargs; i++) {
+    bool v = isVarlenaKind(fc->argKinds[i]);
+    fc->nWasmParams += v ? 2 : 1;
+    fc->hasVarlenaArgs |= v;
+  }
+  ReleaseSysCache(tup);
+  fc->generation = 0;
+  fc->runtime = nullptr;
+  fc->checkedSignature = false;
+}
+
+bool functionUnchanged(const FunctionCache* fc) {
+  HeapTuple tup = SearchSysCache1(PROCOID, ObjectIdGetDatum(fc->fnOid));
+  if (!HeapTupleIsValid(tup)) return false;
+  bool same = fc->fnXmin == HeapTupleHeaderGetRawXmin(tup->t_data) &&
+              ItemPointerEquals(const_cast<ItemPointerData*>(&fc->fnTid), &tup->t_self);
+  ReleaseSysCache(tup);
+  return same;
+}
+
+// The compiled module for the function's module as of this statement's snapshot.
+CompiledModule* currentModule(FunctionCache* fc, bool fuel) {
+  ModuleRow row;
+  if (!lookupModule(fc->moduleName, false, &row))
+    ereport(ERROR, (errcode(ERRCODE_UNDEFINED_OBJECT),
+                    errmsg("module \"%s\" of wasm function %s does not exist", fc->moduleName, fc->name),
+                    errhint("Load it with wasm.load_module('%s', ...).", fc->moduleName)));
+  ModuleKey key;
+  memcpy(key.sha256, row.sha256, 32);
+  key.fuel = fuel;
+  if (CompiledModule* m = bridgeCachedModule(key)) {
+    memcpy(fc->sha256, row.sha256, 32);
+    return m;
+  }
+  if (!lookupModule(fc->moduleName, true, &row))
+    ereport(ERROR, (errcode(ERRCODE_UNDEFINED_OBJECT),
+                    errmsg("module \"%s\" of wasm function %s does not exist", fc->moduleName, fc->name)));
+  memcpy(key.sha256, row.sha256, 32);
+  Outcome out;
+  CompiledModule* m = bridgeCompile(key, reinterpret_cast<const uint8_t*>(VARDATA_ANY(row.bytes)),
+                                    VARSIZE_ANY_EXHDR(row.bytes), &out);
+  pfree(row.bytes);
+  if (!m) {
+    char subject[NAMEDATALEN + 16];
+    snprintf(subject, sizeof subject, "module \"%s\"", fc->moduleName);
+    reportModuleError(subject, out);
+  }
+  bridgeTrimModuleCache(32);
+  memcpy(fc->sha256, key.sha256, 32);
+  return m;
+}
+
+// Gives the call site a fresh instance for this statement.
+void prepareForStatement(FunctionCache* fc) {
+  releaseRuntime(fc);
+  if (!functionUnchanged(fc)) {
+    MemoryContext cxt = GetMemoryChunkContext(fc);
+    MemoryContext old = MemoryContextSwitchTo(cxt);
+    initFunctionCache(fc, fc->fnOid);
+    MemoryContextSwitchTo(old);
+  }
+  bool fuel = fuelLimit() != 0;
+  CompiledModule* m = currentModule(fc, fuel);
+  if (!fc->checkedSignature) {
+    HeapTuple tup = SearchSysCache1(PROCOID, ObjectIdGetDatum(fc->fnOid));
+    if (!HeapTupleIsValid(tup)) elog(ERROR, "cache lookup failed for function %u", fc->fnOid);
+    Oid argTypes[FUNC_MAX_ARGS];
+    memcpy(argTypes, ((Form_pg_proc)GETSTRUCT(tup))->proargtypes.values, fc->nargs * sizeof(Oid));
+    ReleaseSysCache(tup);
+    checkExportSignature(bridgeModuleSummary(m), fc->moduleName, fc->exportName, fc->argKinds, argTypes,
+                         fc->nargs, fc->resultKind, fc->resultType);
+  }
+  RuntimeLimits limits;
+  limits.maxMemoryBytes = memoryLimitBytes();
+  limits.stackLimit = wasmStackLimit();
+  limits.interruptFlag = interruptFlag();
+  limits.interruptHandler = handleInterrupt;
+  limits.interruptEnv = nullptr;
+  Outcome out;
+  fc->state.argNulls = fc->argNulls;
+  fc->state.nargs = fc->nargs;
+  fc->runtime = bridgeInstantiate(m, fc->exportName, limits, resolveImport, &fc->state, &out);
+  if (!fc->runtime) reportCallFailure(fc->name, out);
+  if (fc->hasVarlenaArgs && !bridgeHasAllocator(fc->runtime))
+    ereport(ERROR, (errcode(ERRCODE_INVALID_FUNCTION_DEFINITION),
+                    errmsg("module \"%s\" does not export pgwasm_alloc, which wasm function %s needs",
+                           fc->moduleName, fc->name),
+                    errhint("Functions with text, bytea or jsonb arguments need the guest allocator; "
+                            "include pgwasm.h from udf-sdk.")));
+  fc->fuel = fuel;
+  fc->checkedSignature = true;
+  fc->generation = statementGeneration();
+}
+
+FunctionCache* getFunctionCache(FunctionCallInfo fcinfo) {
+  FmgrInfo* flinfo = fcinfo->flinfo;
+  FunctionCache* fc = static_cast<FunctionCache*>(flinfo->fn_extra);
+  if (!fc) {
+    fc = static_cast<FunctionCache*>(MemoryContextAllocZero(flinfo->fn_mcxt, sizeof(FunctionCache)));
+    MemoryContext old = MemoryContextSwitchTo(flinfo->fn_mcxt);
+    initFunctionCache(fc, flinfo->fn_oid);
+    MemoryContextSwitchTo(old);
+    fc->cleanup.func = onContextReset;
+    fc->cleanup.arg = fc;
+    MemoryContextRegisterResetCallback(flinfo->fn_mcxt, &fc->cleanup);
+    flinfo->fn_extra = fc;
+  }
+  if (fc->generation != statementGeneration() || !fc->runtime) prepareForStatement(fc);
+  return fc;
+}
+
+// A varlena argument as bytes for the guest: text and jsonb as UTF-8.
+struct GuestBytes {
+  const char* data;
+  uint32_t len;
+};
+
+GuestBytes argumentBytes(TypeKind kind, Datum d) {
+  GuestBytes b;
+  if (kind == TypeKind::Jsonb) {
+    Jsonb* j = DatumGetJsonbP(d);
+    char* s = JsonbToCString(nullptr, &j->root, VARSIZE(j));
+    size_t n = strlen(s);
+    char* u = pg_server_to_any(s, int(n), PG_UTF8);
+    b.data = u;
+    b.len = uint32_t(u == s ? n : strlen(u));
+    return b;
+  }
+  struct varlena* v = PG_DETOAST_DATUM_PACKED(d);
+  b.data = VARDATA_ANY(v);
+  size_t n = VARSIZE_ANY_EXHDR(v);
+  if (kind == TypeKind::Text && GetDatabaseEncoding() != PG_UTF8) {
+    char* u = pg_server_to_any(b.data, int(n), PG_UTF8);
+    if (u != b.data) n = strlen(u);
+    b.data = u;
+  }
+  b.len = uint32_t(n);
+  return b;
+}
+
+Datum resultDatum(FunctionCache* fc, uint64_t bits, bool* isnull) {
+  switch (fc->resultKind) {
+    case TypeKind::Void: return (Datum)0;
+    case TypeKind::Int2: {
+      int32 v = int32(uint32_t(bits));
+      if (v < PG_INT16_MIN || v > PG_INT16_MAX)
+        ereport(ERROR, (errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+                        errmsg("wasm function %s returned %d, which is out of range for smallint", fc->name, v)));
+      return Int16GetDatum(int16(v));
+    }
+    case TypeKind::Int4: return Int32GetDatum(int32(uint32_t(bits)));
+    case TypeKind::Bool: return BoolGetDatum(uint32_t(bits) != 0);
+    case TypeKind::Int8: return Int64GetDatum(int64(bits));
+    case TypeKind::Float4: {
+      uint32_t b = uint32_t(bits);
+      float f;
+      memcpy(&f, &b, 4);
+      return Float4GetDatum(f);
+    }
+    case TypeKind::Float8: {
+      double f;
+      memcpy(&f, &bits, 8);
+      return Float8GetDatum(f);
+    }
+    case TypeKind::Text:
+    case TypeKind::Bytea:
+    case TypeKind::Jsonb: {
+      uint32_t ptr = uint32_t(bits), len = uint32_t(bits >> 32);
+      uint64_t memSize;
+      uint8_t* mem = bridgeMemory(fc->runtime, &memSize);
+      if (!mem || uint64_t(ptr) + len > memSize)
+        ereport(ERROR, (errcode(ERRCODE_EXTERNAL_ROUTINE_EXCEPTION),
+                        errmsg("wasm function %s returned a result outside its memory", fc->name),
+                        errdetail("Result at %u with length %u; the instance has %llu bytes of memory.", ptr,
+                                  len, (unsigned long long)memSize),
+                        errhint("Return pgwasm_result(ptr, len) for a buffer in linear memory.")));
+      if (len > MaxAllocSize - VARHDRSZ)
+        ereport(ERROR, (errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+                        errmsg("wasm function %s returned %u bytes, more than a value can hold", fc->name, len)));
+      const char* src = reinterpret_cast<const char*>(mem + ptr);
+      if (fc->resultKind == TypeKind::Bytea) {
+        bytea* out = static_cast<bytea*>(palloc(VARHDRSZ + len));
+        SET_VARSIZE(out, VARHDRSZ + len);
+        memcpy(VARDATA(out), src, len);
+        return PointerGetDatum(out);
+      }
+      // Text and JSON must be valid UTF-8; pg_any_to_server verifies (and converts).
+      char* copy = static_cast<char*>(palloc(size_t(len) + 1));
+      memcpy(copy, src, len);
+      copy[len] = '\0';
+      char* server = pg_any_to_server(copy, int(len), PG_UTF8);
+      if (fc->resultKind == TypeKind::Text)
+        return PointerGetDatum(cstring_to_text(server));
+      return DirectFunctionCall1(jsonb_in, CStringGetDatum(server));
+    }
+    default: break;
+  }
+  *isnull = true;
+  return (Datum)0;
+}
+
+Datum callFunction(FunctionCallInfo fcinfo) {
+  FunctionCache* fc = getFunctionCache(fcinfo);
+  Runtime* rt = fc->runtime;
+  uint64_t args[2 * FUNC_MAX_ARGS];
+  uint64_t results[2] = {0, 0};
+  uint64_t* fuel = statementFuel();
+  Outcome out;
+
+  // Varlena arguments: one guest allocation for all of them, then one copy each.
+  GuestBytes bytes[FUNC_MAX_ARGS];
+  uint64_t total = 0;
+  for (int i = 0; i < fc->nargs; i++) {
+    fc->argNulls[i] = fcinfo->args[i].isnull;
+    if (isVarlenaKind(fc->argKinds[i]) && !fc->argNulls[i]) {
+      bytes[i] = argumentBytes(fc->argKinds[i], fcinfo->args[i].value);
+      total += bytes[i].len;
+    }
+  }
+  uint32_t base = 0;
+  if (fc->hasVarlenaArgs) {
+    if (total > memoryLimitBytes() || total > UINT32_MAX - 16)
+      ereport(ERROR, (errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+                      errmsg("arguments of wasm function %s need %llu bytes, more than wasm.memory_limit allows",
+                             fc->name, (unsigned long long)total),
+                      errhint("Raise wasm.memory_limit (now %llu kB) or pass smaller values.",
+                              (unsigned long long)(memoryLimitBytes() / 1024))));
+    base = bridgeGuestAlloc(rt, uint32_t(total), fuel, &out);
+    if (!out.ok()) reportCallFailure(fc->name, out);
+    uint64_t memSize;
+    uint8_t* mem = bridgeMemory(rt, &memSize);
+    if (base == 0 || !mem || uint64_t(base) + total > memSize)
+      ereport(ERROR, (errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+                      errmsg("wasm function %s cannot take arguments of %llu bytes: the guest allocator failed",
+                             fc->name, (unsigned long long)total),
+                      errhint("Raise wasm.memory_limit (now %llu kB) if the module needs more memory.",
+                              (unsigned long long)(memoryLimitBytes() / 1024))));
+    uint32_t at = base;
+    for (int i = 0; i < fc->nargs; i++) {
+      if (!isVarlenaKind(fc->argKinds[i]) || fc->argNulls[i]) continue;
+      memcpy(mem + at, bytes[i].data, bytes[i].len);
+      at += bytes[i].len;
+    }
+  }
+  int w = 0;
+  uint32_t at = base;
+  for (int i = 0; i < fc->nargs; i++) {
+    Datum d = fcinfo->args[i].value;
+    bool null = fc->argNulls[i];
+    switch (fc->argKinds[i]) {
+      case TypeKind::Int2: args[w++] = null ? 0 : uint32_t(int32(DatumGetInt16(d))); break;
+      case TypeKind::Int4: args[w++] = null ? 0 : uint32_t(DatumGetInt32(d)); break;
+      case TypeKind::Bool: args[w++] = null ? 0 : uint32_t(DatumGetBool(d)); break;
+      case TypeKind::Int8: args[w++] = null ? 0 : uint64_t(DatumGetInt64(d)); break;
+      case TypeKind::Float4: {
+        float f = null ? 0 : DatumGetFloat4(d);
+        uint32_t b;
+        memcpy(&b, &f, 4);
+        args[w++] = b;
+        break;
+      }
+      case TypeKind::Float8: {
+        double f = null ? 0 : DatumGetFloat8(d);
+        memcpy(&args[w++], &f, 8);
+        break;
+      }
+      default:
+        args[w++] = null ? 0 : at;
+        args[w++] = null ? 0 : bytes[i].len;
+        if (!null) at += bytes[i].len;
+        break;
+    }
+  }
+
+  fc->state.returnNull = false;
+  bridgeCall(rt, args, results, fuel, &out);
+  flushGuestOutput(&fc->state);
+  CHECK_FOR_INTERRUPTS();
+  if (!out.ok()) {
+    if (out.status == Outcome::Trap && out.trap == wasm::TrapKind::HostError) {
+      const char* msg = bridgeHostError(rt);
+      if (msg[0]) snprintf(out.message, sizeof out.message, "%s", msg);
+    }
+    // The instance may be in any state after a trap: the next call gets a new one.
+    releaseRuntime(fc);
+    reportCallFailure(fc->name, out);
+  }
+  if (fc->state.returnNull) {
+    fcinfo->isnull = true;
+    return (Datum)0;
+  }
+  return resultDatum(fc, results[0], &fcinfo->isnull);
+}
+
+}  // namespace
+
+}  // namespace pgwasm
+
+extern "C" Datum wasm_call_handler(PG_FUNCTION_ARGS) {
+  if (CALLED_AS_TRIGGER(fcinfo) || CALLED_AS_EVENT_TRIGGER(fcinfo))
+    ereport(ERROR, (errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+                    errmsg("wasm functions cannot be triggers")));
+  return pgwasm::callFunction(fcinfo);
+}

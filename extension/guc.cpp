@@ -1,0 +1,98 @@
+// PG zone. Settings. Each limit is PGC_USERSET so that anyone may lower it for their
+// session, but a check hook refuses to raise it above the value the administrator set
+// (server configuration, ALTER SYSTEM, ALTER DATABASE/ROLE ... SET) unless the user is a
+// superuser or has been granted SET on the parameter (GRANT SET ON PARAMETER, PG 15).
+#include "pg.h"
+
+#include "guc.h"
+
+#include <cmath>
+
+namespace pgwasm {
+
+namespace {
+
+double fuelLimitSetting = 1e10;
+int memoryLimitKb = 128 * 1024;
+int maxModuleKb = 64 * 1024;
+int outputLines = 100;
+
+// The administrator's value of each limit: the last one set from a source at or below
+// PGC_S_DATABASE_USER. Carried from check hook to assign hook in `extra`.
+struct LimitExtra {
+  bool fromAdmin;
+};
+double fuelCeiling = 1e10;
+double memoryCeilingKb = 128 * 1024;
+
+bool adminSource(GucSource source) { return source <= PGC_S_DATABASE_USER; }
+
+bool mayRaise(const char* name) {
+  if (!IsTransactionState() || !OidIsValid(GetUserId())) return false;
+  if (superuser()) return true;
+  return pg_parameter_aclcheck(name, GetUserId(), ACL_SET) == ACLCHECK_OK;
+}
+
+bool checkLimit(const char* name, double value, double ceiling, const char* unit, void** extra,
+                GucSource source) {
+  LimitExtra* e = static_cast<LimitExtra*>(malloc(sizeof(LimitExtra)));  // GUC free()s extra
+  if (!e) return false;
+  e->fromAdmin = adminSource(source);
+  *extra = e;
+  if (e->fromAdmin || source == PGC_S_TEST || value <= ceiling || mayRaise(name)) return true;
+  GUC_check_errcode(ERRCODE_INSUFFICIENT_PRIVILEGE);
+  GUC_check_errmsg("permission denied to raise \"%s\" above the server's setting", name);
+  GUC_check_errdetail("The server allows at most %.0f%s.", ceiling, unit);
+  GUC_check_errhint("A superuser can raise it, or GRANT SET ON PARAMETER %s to a role.", name);
+  return false;
+}
+
+double unlimitedAsInfinite(double v) { return v == 0 ? HUGE_VAL : v; }
+
+bool checkFuel(double* newval, void** extra, GucSource source) {
+  return checkLimit("wasm.fuel_limit", unlimitedAsInfinite(*newval), unlimitedAsInfinite(fuelCeiling),
+                    " instructions", extra, source);
+}
+void assignFuel(double newval, void* extra) {
+  if (extra && static_cast<LimitExtra*>(extra)->fromAdmin) fuelCeiling = newval;
+}
+
+bool checkMemory(int* newval, void** extra, GucSource source) {
+  return checkLimit("wasm.memory_limit", *newval, memoryCeilingKb, "kB", extra, source);
+}
+void assignMemory(int newval, void* extra) {
+  if (extra && static_cast<LimitExtra*>(extra)->fromAdmin) memoryCeilingKb = newval;
+}
+
+}  // namespace
+
+void defineGucs() {
+  DefineCustomRealVariable(
+      "wasm.fuel_limit",
+      "Fuel (WebAssembly instructions) for all Wasm calls of one statement together.",
+      "A statement whose Wasm calls use more fails with an error. 0 turns metering off "
+      "(superuser only). Users may lower it; raising it above the server's setting needs "
+      "privilege.",
+      &fuelLimitSetting, 1e10, 0, 1e18, PGC_USERSET, 0, checkFuel, assignFuel, nullptr);
+  DefineCustomIntVariable(
+      "wasm.memory_limit", "Largest linear memory of one WebAssembly instance.",
+      "memory.grow beyond it returns -1; a module that needs more at start fails. Users may "
+      "lower it; raising it above the server's setting needs privilege.",
+      &memoryLimitKb, 128 * 1024, 64, 4 * 1024 * 1024, PGC_USERSET, GUC_UNIT_KB, checkMemory,
+      assignMemory, nullptr);
+  DefineCustomIntVariable(
+      "wasm.max_module_size", "Largest WebAssembly module wasm.load_module accepts.", nullptr,
+      &maxModuleKb, 64 * 1024, 1, 1024 * 1024, PGC_SUSET, GUC_UNIT_KB, nullptr, nullptr, nullptr);
+  DefineCustomIntVariable(
+      "wasm.output_lines", "Lines of guest output (WASI stdout and stderr) reported per statement.",
+      "Further output of the statement is dropped, with one notice saying how much.", &outputLines,
+      100, 0, 1000000, PGC_USERSET, 0, nullptr, nullptr, nullptr);
+  MarkGUCPrefixReserved("wasm");
+}
+
+uint64_t fuelLimit() { return uint64_t(fuelLimitSetting); }
+uint64_t memoryLimitBytes() { return uint64_t(memoryLimitKb) * 1024; }
+uint64_t maxModuleBytes() { return uint64_t(maxModuleKb) * 1024; }
+int outputLineLimit() { return outputLines; }
+
+}  // namespace pgwasm

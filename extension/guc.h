@@ -1,0 +1,16 @@
+// PG zone. The extension's settings (wasm.*), see guc.cpp for their meaning and scope.
+#pragma once
+
+#include <cstdint>
+
+namespace pgwasm {
+
+void defineGucs();
+
+// Effective values.
+uint64_t fuelLimit();       // instructions per statement; 0 = unmetered
+uint64_t memoryLimitBytes();  // per instance
+uint64_t maxModuleBytes();
+int outputLineLimit();      // guest output lines per statement before suppression
+
+}  // namespace pgwasm

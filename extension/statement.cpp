@@ -1,0 +1,172 @@
+// PG zone. Statement boundaries, fuel budget, output quota; PostgreSQL interrupts and stack
+// depth as the engine sees them.
+//
+// A statement begins when the executor or ProcessUtility is entered at nesting level 0,
+// and at every transaction end (which also covers work outside any statement, such as
+// autovacuum's ANALYZE evaluating index expressions). Hooks are chained.
+#include "pg.h"
+
+#include "guc.h"
+#include "statement.h"
+
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wunused-parameter"
+extern "C" {
+#include "tcop/tcopprot.h"
+}
+
+namespace pgwasm {
+
+namespace {
+
+uint64_t generation = 1;
+int nesting = 0;
+uint64_t fuelLeft = 0;
+int outputLinesLeft = 0;
+ErrorData* pendingError = nullptr;
+
+ExecutorStart_hook_type prevExecutorStart = nullptr;
+ExecutorRun_hook_type prevExecutorRun = nullptr;
+ExecutorFinish_hook_type prevExecutorFinish = nullptr;
+ProcessUtility_hook_type prevProcessUtility = nullptr;
+
+void beginStatement() {
+  generation++;
+  fuelLeft = fuelLimit();
+  outputLinesLeft = outputLineLimit();
+}
+
+void onExecutorStart(QueryDesc* queryDesc, int eflags) {
+  if (nesting == 0) beginStatement();
+  if (prevExecutorStart) prevExecutorStart(queryDesc, eflags);
+  else standard_ExecutorStart(queryDesc, eflags);
+}
+
+void onExecutorRun(QueryDesc* queryDesc, ScanDirection direction, uint64 count, bool execute_once) {
+  nesting++;
+  PG_TRY();
+  {
+    if (prevExecutorRun) prevExecutorRun(queryDesc, direction, count, execute_once);
+    else standard_ExecutorRun(queryDesc, direction, count, execute_once);
+  }
+  PG_FINALLY();
+  {
+    nesting--;
+  }
+  PG_END_TRY();
+}
+
+void onExecutorFinish(QueryDesc* queryDesc) {
+  nesting++;
+  PG_TRY();
+  {
+    if (prevExecutorFinish) prevExecutorFinish(queryDesc);
+    else standard_ExecutorFinish(queryDesc);
+  }
+  PG_FINALLY();
+  {
+    nesting--;
+  }
+  PG_END_TRY();
+}
+
+void onProcessUtility(PlannedStmt* pstmt, const char* queryString, bool readOnlyTree,
+                      ProcessUtilityContext context, ParamListInfo params, QueryEnvironment* queryEnv,
+                      DestReceiver* dest, QueryCompletion* qc) {
+  if (nesting == 0) beginStatement();
+  nesting++;
+  PG_TRY();
+  {
+    if (prevProcessUtility)
+      prevProcessUtility(pstmt, queryString, readOnlyTree, context, params, queryEnv, dest, qc);
+    else
+      standard_ProcessUtility(pstmt, queryString, readOnlyTree, context, params, queryEnv, dest, qc);
+  }
+  PG_FINALLY();
+  {
+    nesting--;
+  }
+  PG_END_TRY();
+}
+
+void onXactEvent(XactEvent event, void*) {
+  switch (event) {
+    case XACT_EVENT_COMMIT:
+    case XACT_EVENT_ABORT:
+    case XACT_EVENT_PARALLEL_COMMIT:
+    case XACT_EVENT_PARALLEL_ABORT:
+    case XACT_EVENT_PREPARE:
+      nesting = 0;
+      beginStatement();
+      pendingError = nullptr;  // its memory context is gone
+      break;
+    default: break;
+  }
+}
+
+}  // namespace
+
+void installStatementHooks() {
+  prevExecutorStart = ExecutorStart_hook;
+  ExecutorStart_hook = onExecutorStart;
+  prevExecutorRun = ExecutorRun_hook;
+  ExecutorRun_hook = onExecutorRun;
+  prevExecutorFinish = ExecutorFinish_hook;
+  ExecutorFinish_hook = onExecutorFinish;
+  prevProcessUtility = ProcessUtility_hook;
+  ProcessUtility_hook = onProcessUtility;
+  RegisterXactCallback(onXactEvent, nullptr);
+  beginStatement();
+}
+
+uint64_t statementGeneration() { return generation; }
+uint64_t* statementFuel() { return &fuelLeft; }
+int* statementOutputLines() { return &outputLinesLeft; }
+
+uintptr_t wasmStackLimit() {
+  static char* base = nullptr;
+  if (!base) {
+    // PostgreSQL keeps its stack base private; set_stack_base() returns it.
+    pg_stack_base_t old = set_stack_base();
+    restore_stack_base(old);
+    base = old;
+  }
+  return uintptr_t(base) - uintptr_t(max_stack_depth) * 1024;
+}
+
+volatile sig_atomic_t* interruptFlag() { return &InterruptPending; }
+
+// Runs on the Wasm code's stack when InterruptPending is set. Benign interrupts (barriers,
+// parallel messages, ...) are processed and the Wasm code goes on; an ERROR (cancel,
+// statement_timeout) is caught here, never longjmps through JIT frames, and is re-thrown
+// by the caller once the engine has unwound. FATAL (terminate) exits the process cleanly.
+wasm::TrapKind handleInterrupt(void*) {
+  MemoryContext cxt = CurrentMemoryContext;
+  volatile bool failed = false;
+  PG_TRY();
+  {
+    CHECK_FOR_INTERRUPTS();
+  }
+  PG_CATCH();
+  {
+    MemoryContextSwitchTo(cxt);
+    setPendingError(CopyErrorData());
+    FlushErrorState();
+    failed = true;
+  }
+  PG_END_TRY();
+  return failed ? wasm::TrapKind::Interrupted : wasm::TrapKind::None;
+}
+
+void* takePendingError() {
+  ErrorData* e = pendingError;
+  pendingError = nullptr;
+  return e;
+}
+
+void setPendingError(void* errorData) {
+  if (pendingError) FreeErrorData(pendingError);
+  pendingError = static_cast<ErrorData*>(errorData);
+}
+
+}  // namespace pgwasm

@@ -1,0 +1,35 @@
+// PG zone. What lasts one statement: its generation number (instances and caches made in
+// an earlier statement are reset before reuse), its fuel budget, and the guest output
+// quota. Also the glue between PostgreSQL's interrupts and stack limit and the engine's.
+#pragma once
+
+#include <cstdint>
+
+#include "wasm/engine.h"
+
+namespace pgwasm {
+
+void installStatementHooks();
+
+// Changes at the start of every top-level statement.
+uint64_t statementGeneration();
+
+// Fuel left for this statement's Wasm calls (meaningful when fuelLimit() != 0).
+uint64_t* statementFuel();
+// Guest output lines left for this statement.
+int* statementOutputLines();
+
+// The lowest stack address Wasm code may use: PostgreSQL's max_stack_depth below the
+// backend's stack base.
+uintptr_t wasmStackLimit();
+
+// Interrupt handling for the engine: polled flag and the handler that processes
+// PostgreSQL interrupts while Wasm code runs (see statement.cpp).
+volatile sig_atomic_t* interruptFlag();
+wasm::TrapKind handleInterrupt(void* env);
+// The ERROR a host-side guard caught while Wasm code was running (an ErrorData*), to be
+// re-thrown once the engine has unwound. Taking it clears it.
+void* takePendingError();
+void setPendingError(void* errorData);
+
+}  // namespace pgwasm

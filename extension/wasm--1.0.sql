@@ -1,0 +1,61 @@
+-- pg-wasm 1.0: the language, the module catalog and its functions.
+\echo Use "CREATE EXTENSION wasm" to load this file. \quit
+
+-- Modules live in the database (WAL-logged, replicated, dumped), never on the server's disk.
+CREATE TABLE wasm.module_store (
+  name    text PRIMARY KEY
+          CONSTRAINT module_name_syntax CHECK (name ~ '^[A-Za-z_][A-Za-z0-9_.-]{0,62}$'),
+  bytes   bytea NOT NULL,
+  sha256  bytea NOT NULL,
+  owner   regrole NOT NULL,
+  created timestamptz NOT NULL DEFAULT now()
+);
+COMMENT ON TABLE wasm.module_store IS
+  'WebAssembly modules; change it only through wasm.load_module and wasm.drop_module';
+SELECT pg_catalog.pg_extension_config_dump('wasm.module_store', '');
+REVOKE ALL ON wasm.module_store FROM PUBLIC;
+
+CREATE VIEW wasm.modules AS
+  SELECT name, owner, octet_length(bytes) AS size, encode(sha256, 'hex') AS sha256, created
+  FROM wasm.module_store;
+COMMENT ON VIEW wasm.modules IS 'WebAssembly modules loaded with wasm.load_module';
+GRANT SELECT ON wasm.modules TO PUBLIC;
+
+CREATE FUNCTION wasm.call_handler() RETURNS language_handler
+  AS 'MODULE_PATHNAME', 'wasm_call_handler' LANGUAGE C;
+CREATE FUNCTION wasm.validator(oid) RETURNS void
+  AS 'MODULE_PATHNAME', 'wasm_validator' LANGUAGE C STRICT;
+CREATE TRUSTED LANGUAGE wasm HANDLER wasm.call_handler VALIDATOR wasm.validator;
+COMMENT ON LANGUAGE wasm IS 'WebAssembly functions from modules loaded with wasm.load_module';
+
+-- Loading and dropping modules is granted explicitly (see the README's security model).
+CREATE FUNCTION wasm.load_module(name text, bytes bytea) RETURNS text
+  AS 'MODULE_PATHNAME', 'wasm_load_module' LANGUAGE C STRICT VOLATILE;
+COMMENT ON FUNCTION wasm.load_module(text, bytea) IS
+  'Validates and stores a WebAssembly module, replacing any module of that name';
+REVOKE ALL ON FUNCTION wasm.load_module(text, bytea) FROM PUBLIC;
+
+CREATE FUNCTION wasm.load_module_file(name text, path text) RETURNS text
+  AS 'MODULE_PATHNAME', 'wasm_load_module_file' LANGUAGE C STRICT VOLATILE;
+COMMENT ON FUNCTION wasm.load_module_file(text, text) IS
+  'Reads a WebAssembly module from a file on the server (superuser or pg_read_server_files)';
+REVOKE ALL ON FUNCTION wasm.load_module_file(text, text) FROM PUBLIC;
+
+CREATE FUNCTION wasm.drop_module(name text, cascade boolean DEFAULT false) RETURNS void
+  AS 'MODULE_PATHNAME', 'wasm_drop_module' LANGUAGE C STRICT VOLATILE;
+COMMENT ON FUNCTION wasm.drop_module(text, boolean) IS
+  'Removes a module; with cascade => true also the functions that use it';
+REVOKE ALL ON FUNCTION wasm.drop_module(text, boolean) FROM PUBLIC;
+
+CREATE FUNCTION wasm.exports(name text,
+                             OUT export_name text, OUT kind text, OUT signature text)
+  RETURNS SETOF record
+  AS 'MODULE_PATHNAME', 'wasm_exports' LANGUAGE C STRICT STABLE;
+COMMENT ON FUNCTION wasm.exports(text) IS 'Exports of a loaded module, with their Wasm types';
+
+CREATE FUNCTION wasm.imports(name text,
+                             OUT module text, OUT import_name text, OUT kind text,
+                             OUT signature text)
+  RETURNS SETOF record
+  AS 'MODULE_PATHNAME', 'wasm_imports' LANGUAGE C STRICT STABLE;
+COMMENT ON FUNCTION wasm.imports(text) IS 'Imports of a loaded module, with their Wasm types';

@@ -1,0 +1,15 @@
+// PG zone. The extension's entry point: settings and statement hooks.
+#include "pg.h"
+
+#include "guc.h"
+#include "statement.h"
+
+extern "C" {
+PG_MODULE_MAGIC;
+void _PG_init(void);
+}
+
+void _PG_init(void) {
+  pgwasm::defineGucs();
+  pgwasm::installStatementHooks();
+}
