@@ -42,15 +42,18 @@ asan:
 	  -DPGWASM_SANITIZE=ON -DPGWASM_FUZZ=ON >/dev/null
 	cmake --build $(BUILD_ASAN) -j$(JOBS)
 
-# Every test: GoogleTest units, the spec suite in each code-generation mode, short fuzz runs;
-# once with gcc and once under ASan+UBSan. The last line is "N passed, N failed".
-test: engine asan
-	test/run_all.sh $(BUILD) $(BUILD_ASAN)
+# Every test: GoogleTest units, the spec suite in each code-generation mode, short fuzz runs
+# (once with gcc and once under ASan+UBSan), then the extension's SQL tests on a throwaway
+# cluster. Installs the extension first (run as root). The last line is "N passed, N failed".
+test: engine asan install
+	test/run_all.sh $(BUILD) $(BUILD_ASAN) --sql=$(BUILD)
 
-demo: engine
+# A throwaway cluster with the example modules loaded and example queries.
+demo: engine install
 	test/demo.sh $(BUILD)
 
-# Benchmarks (not tests): peers.sh with our engine's column, and compile speed.
-bench: engine
+# Benchmarks (not tests): peers.sh with our engine's column, and compile speed; the SQL
+# benchmark of Wasm UDFs against LANGUAGE C and PL/pgSQL.
+bench: engine install
 	test/bench/run_bench.sh $(BUILD)
 

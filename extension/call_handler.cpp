@@ -266,7 +266,13 @@ Datum resultDatum(FunctionCache* fc, uint64_t bits, bool* isnull) {
         memcpy(VARDATA(out), src, len);
         return PointerGetDatum(out);
       }
-      // Text and JSON must be valid UTF-8; pg_any_to_server verifies (and converts).
+      // Text and JSON must be valid UTF-8 (without NUL bytes) before anything stores them.
+      if (!pg_verify_mbstr(PG_UTF8, src, int(len), true))
+        ereport(ERROR, (errcode(ERRCODE_CHARACTER_NOT_IN_REPERTOIRE),
+                        errmsg("wasm function %s returned %s that is not valid UTF-8", fc->name,
+                               fc->resultKind == TypeKind::Text ? "text" : "JSON"),
+                        errdetail("%u bytes at address %u of its memory.", len, ptr),
+                        errhint("Return text results as UTF-8 without NUL bytes; use bytea for binary data.")));
       char* copy = static_cast<char*>(palloc(size_t(len) + 1));
       memcpy(copy, src, len);
       copy[len] = '\0';

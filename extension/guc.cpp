@@ -1,6 +1,6 @@
 // PG zone. Settings. Each limit is PGC_USERSET so that anyone may lower it for their
 // session, but a check hook refuses to raise it above the value the administrator set
-// (server configuration, ALTER SYSTEM, ALTER DATABASE/ROLE ... SET) unless the user is a
+// (server configuration file, command line or ALTER SYSTEM) unless the user is a
 // superuser or has been granted SET on the parameter (GRANT SET ON PARAMETER, PG 15).
 #include "pg.h"
 
@@ -18,14 +18,16 @@ int maxModuleKb = 64 * 1024;
 int outputLines = 100;
 
 // The administrator's value of each limit: the last one set from a source at or below
-// PGC_S_DATABASE_USER. Carried from check hook to assign hook in `extra`.
+// PGC_S_GLOBAL. Carried from check hook to assign hook in `extra`.
 struct LimitExtra {
   bool fromAdmin;
 };
 double fuelCeiling = 1e10;
 double memoryCeilingKb = 128 * 1024;
 
-bool adminSource(GucSource source) { return source <= PGC_S_DATABASE_USER; }
+// Server configuration and ALTER SYSTEM. Database and role settings can be made by the
+// database's owner or the role itself, so they count as the user's.
+bool adminSource(GucSource source) { return source <= PGC_S_GLOBAL; }
 
 bool mayRaise(const char* name) {
   if (!IsTransactionState() || !OidIsValid(GetUserId())) return false;
@@ -58,7 +60,7 @@ void assignFuel(double newval, void* extra) {
 }
 
 bool checkMemory(int* newval, void** extra, GucSource source) {
-  return checkLimit("wasm.memory_limit", *newval, memoryCeilingKb, "kB", extra, source);
+  return checkLimit("wasm.memory_limit", *newval, memoryCeilingKb, " kB", extra, source);
 }
 void assignMemory(int newval, void* extra) {
   if (extra && static_cast<LimitExtra*>(extra)->fromAdmin) memoryCeilingKb = newval;

@@ -15,6 +15,8 @@ COMMENT ON TABLE wasm.module_store IS
 SELECT pg_catalog.pg_extension_config_dump('wasm.module_store', '');
 REVOKE ALL ON wasm.module_store FROM PUBLIC;
 
+GRANT USAGE ON SCHEMA wasm TO PUBLIC;
+
 CREATE VIEW wasm.modules AS
   SELECT name, owner, octet_length(bytes) AS size, encode(sha256, 'hex') AS sha256, created
   FROM wasm.module_store;

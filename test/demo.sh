@@ -1,26 +1,79 @@
 #!/usr/bin/env bash
-# The demo: runs the engine's CLI on the example guest modules (udf-sdk/examples), showing
-# results, fuel accounting and how hostile code ends in a clean trap. (With the PostgreSQL
-# extension this becomes a throwaway cluster running SQL.)
+# The demo: a throwaway PostgreSQL cluster with the extension, the example modules of
+# udf-sdk/examples loaded, and example queries with their results: scalar math, text,
+# bytea, jsonb, NULLs, and hostile guests stopped cleanly by traps and limits.
+# Needs the extension installed (make install); run as root, the server runs as postgres.
 set -euo pipefail
-build=${1:-build}
-run=$build/wasm-run
-ex=$build/examples
-step() { printf '\n$ %s\n' "wasm-run $*"; "$run" "$@" || true; }
+repo=$(cd "$(dirname "$0")/.." && pwd)
+build=$(cd "${1:-$repo/build}" && pwd)
+bindir=$(pg_config --bindir)
+as_pg() { if [[ $(id -u) -eq 0 ]]; then runuser -u postgres -- "$@"; else "$@"; fi; }
 
-echo "== pg-wasm engine demo: compile once, run with limits =="
-step "$ex/math.wasm"
-step "$ex/math.wasm" --invoke add 40 2
-step "$ex/math.wasm" --invoke haversine 52.5200 13.4050 48.8566 2.3522
-step "$ex/math.wasm" --invoke collatz 27 --fuel 1000000
+tmp=$(mktemp -d /tmp/pgwasm-demo.XXXXXX)
+chmod 755 "$tmp"
+[[ $(id -u) -eq 0 ]] && chown postgres: "$tmp"
+port=$((20000 + RANDOM % 20000))
+trap 'as_pg "$bindir/pg_ctl" -D "$tmp/data" -m fast stop >/dev/null 2>&1; rm -rf "$tmp"' EXIT
+cp "$build"/examples/*.wasm "$tmp/"
+chmod a+r "$tmp"/*.wasm
+as_pg "$bindir/initdb" -D "$tmp/data" -A trust -E UTF8 --locale=C.UTF-8 --no-sync >/dev/null
+as_pg "$bindir/pg_ctl" -D "$tmp/data" -l "$tmp/log" -w \
+  -o "-p $port -k $tmp -c listen_addresses= -c fsync=off" start >/dev/null
+echo "== a throwaway PostgreSQL $("$bindir/postgres" --version | awk '{print $3}') cluster is up (port $port)"
+
+as_pg "$bindir/psql" -X -h "$tmp" -p "$port" -d postgres -v dir="$tmp" -e <<'SQL'
+CREATE EXTENSION wasm;
+-- Modules live in the database: validated, then stored (and replicated, and dumped).
+SELECT wasm.load_module('math',    pg_read_binary_file(:'dir' || '/math.wasm'));
+SELECT wasm.load_module('text',    pg_read_binary_file(:'dir' || '/text.wasm'));
+SELECT wasm.load_module('bytes',   pg_read_binary_file(:'dir' || '/bytes.wasm'));
+SELECT wasm.load_module('json',    pg_read_binary_file(:'dir' || '/json.wasm'));
+SELECT wasm.load_module('nulls',   pg_read_binary_file(:'dir' || '/nulls.wasm'));
+SELECT wasm.load_module('hostile', pg_read_binary_file(:'dir' || '/hostile.wasm'));
+SELECT name, owner, size, left(sha256, 16) AS sha256 FROM wasm.modules ORDER BY name;
+SELECT * FROM wasm.exports('math') WHERE kind = 'function';
+
+CREATE FUNCTION haversine(float8, float8, float8, float8) RETURNS float8
+  LANGUAGE wasm IMMUTABLE STRICT AS 'math:haversine';
+CREATE FUNCTION collatz(bigint) RETURNS int LANGUAGE wasm IMMUTABLE STRICT AS 'math:collatz';
+CREATE FUNCTION slugify(text) RETURNS text LANGUAGE wasm IMMUTABLE STRICT AS 'text:slugify';
+CREATE FUNCTION vowels(text) RETURNS int LANGUAGE wasm IMMUTABLE STRICT AS 'text:vowels';
+CREATE FUNCTION crc32(bytea) RETURNS bigint LANGUAGE wasm IMMUTABLE STRICT AS 'bytes:crc32';
+CREATE FUNCTION json_pick(jsonb, text) RETURNS jsonb LANGUAGE wasm IMMUTABLE STRICT AS 'json:json_pick';
+CREATE FUNCTION greet(text) RETURNS text LANGUAGE wasm IMMUTABLE AS 'nulls:greet';
+
+CREATE TABLE trips (city1 text, lat1 float8, lon1 float8, city2 text, lat2 float8, lon2 float8);
+INSERT INTO trips VALUES ('Paris', 48.8566, 2.3522, 'London', 51.5074, -0.1278),
+                         ('Berlin', 52.5200, 13.4050, 'Rome', 41.9028, 12.4964),
+                         ('Tokyo', 35.6762, 139.6503, 'Sydney', -33.8688, 151.2093);
+SELECT city1, city2, round(haversine(lat1, lon1, lat2, lon2)::numeric, 1) AS km FROM trips;
+SELECT n, collatz(n) AS steps FROM (VALUES (27), (97), (837799)) v(n);
+SELECT sum(collatz(i)) AS collatz_steps_1_to_300k FROM generate_series(1, 300000) i;
+SELECT slugify('Hello, World! Wasm in PostgreSQL'), vowels('Hello, World!');
+SELECT crc32('123456789'::bytea) AS crc32, to_hex(crc32('123456789'::bytea)) AS hex;
+SELECT json_pick('{"user": {"name": "ada", "langs": ["c", "wasm"]}, "id": 7}', 'user');
+SELECT x, greet(x) FROM (VALUES ('ada'), (NULL)) v(x);
+
+-- Hostile guests: every one ends in an ERROR with a SQLSTATE; the session goes on.
+\set ON_ERROR_STOP off
+\set VERBOSITY default
+CREATE FUNCTION infinite_loop() RETURNS int LANGUAGE wasm AS 'hostile:infinite_loop';
+CREATE FUNCTION deep_recursion(int) RETURNS int LANGUAGE wasm AS 'hostile:deep_recursion';
+CREATE FUNCTION memory_bomb() RETURNS int LANGUAGE wasm AS 'hostile:memory_bomb';
+CREATE FUNCTION out_of_bounds() RETURNS int LANGUAGE wasm AS 'hostile:out_of_bounds';
+SET wasm.fuel_limit = 100000000;
+SELECT infinite_loop();
+SET wasm.fuel_limit = 0;
+SET statement_timeout = '500ms';
+SELECT infinite_loop();
+RESET statement_timeout;
+RESET wasm.fuel_limit;
+SELECT deep_recursion(0);
+SET wasm.memory_limit = '16MB';
+SELECT memory_bomb() AS pages_granted_under_16MB;
+SELECT out_of_bounds();
+CREATE FUNCTION wrong(bigint, bigint) RETURNS bigint LANGUAGE wasm AS 'math:add';
+SELECT 'still here' AS session;
+SQL
 echo
-echo "== hostile guests: each one is stopped by a trap or a limit, never a crash =="
-step "$ex/hostile.wasm" --invoke infinite_loop --fuel 50000000
-step "$ex/hostile.wasm" --invoke deep_recursion 0
-step "$ex/hostile.wasm" --invoke memory_bomb --max-memory 67108864
-step "$ex/hostile.wasm" --invoke out_of_bounds
-step "$ex/hostile.wasm" --invoke unreachable
-step "$ex/hostile.wasm" --invoke divide 7 0
-echo
-echo "== --bench prints: result, run seconds, compile seconds =="
-step "$ex/math.wasm" --bench --invoke collatz 837799
+echo "== demo done; the cluster is removed"

@@ -1,10 +1,27 @@
 #!/usr/bin/env bash
 # Runs CTest in each build directory given (every test suite of the project: GoogleTest
-# units, the spec suite in each code-generation mode, short fuzz runs) and ends with one
+# units, the spec suite in each code-generation mode, short fuzz runs), and with
+# --sql=BUILD_DIR the extension's SQL tests (test/pg/run_regress.sh), and ends with one
 # line "N passed, N failed" over all of them. Exit status 0 only if nothing failed.
 set -uo pipefail
 passed=0 failed=0
+here=$(cd "$(dirname "$0")" && pwd)
 for dir in "$@"; do
+  if [[ $dir == --sql=* ]]; then
+    echo "=== SQL tests of the extension"
+    log=$(mktemp)
+    "$here/pg/run_regress.sh" "${dir#--sql=}" 2>&1 | tee "$log"
+    read -r p f < <(sed -n 's/^\([0-9][0-9]*\) passed, \([0-9][0-9]*\) failed$/\1 \2/p' "$log" | tail -n1)
+    rm -f "$log"
+    if [[ -z ${f:-} ]]; then
+      echo "run_all: no summary from the SQL tests" >&2
+      failed=$((failed + 1))
+    else
+      passed=$((passed + p))
+      failed=$((failed + f))
+    fi
+    continue
+  fi
   echo "=== tests in $dir"
   log=$(mktemp)
   (cd "$dir" && ctest --output-on-failure -j"$(nproc)") 2>&1 | tee "$log"

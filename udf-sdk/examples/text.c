@@ -16,7 +16,7 @@ PGWASM_EXPORT(vowels) int32_t vowels(const char* s, uint32_t len) {
 /* Reverses by code point, so multi-byte UTF-8 characters stay intact. */
 PGWASM_EXPORT(reverse) pgwasm_result reverse(const char* s, uint32_t len) {
   char* out = pgwasm_result_buffer(len);
-  if (!out) __builtin_trap();
+  if (!out && len) __builtin_trap();
   uint32_t o = len;
   for (uint32_t i = 0; i < len;) {
     uint32_t n = 1;

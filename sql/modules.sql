@@ -1,0 +1,61 @@
+-- Loading, inspecting, replacing and dropping modules.
+SELECT * FROM wasm.exports('math') ORDER BY export_name;
+SELECT * FROM wasm.imports('text') ORDER BY import_name;
+SELECT * FROM wasm.exports('nope');
+
+-- Bad input: every case is an ERROR that says what is wrong, and where.
+SELECT wasm.load_module('junk', '\x0061736d02000000'::bytea);           -- wrong version
+SELECT wasm.load_module('junk', '\x0061736d01000000017f'::bytea);       -- truncated section
+SELECT wasm.load_module('junk', 'not wasm at all'::bytea);
+SELECT wasm.load_module('junk', ''::bytea);
+-- a type section that claims 2^32-1 entries must not allocate them
+SELECT wasm.load_module('junk', '\x0061736d010000000105ffffffff0f'::bytea);
+SELECT wasm.load_module('simd', example('simd.wasm'));
+SELECT wasm.load_module('badimport', example('badimport.wasm'));
+SELECT wasm.load_module('bad name!', example('version1.wasm'));
+SELECT wasm.load_module('', example('version1.wasm'));
+SET wasm.max_module_size = '1kB';
+SELECT wasm.load_module('toolarge', example('math.wasm'));
+RESET wasm.max_module_size;
+SELECT count(*) AS nothing_stored FROM wasm.modules WHERE name IN ('junk', 'simd', 'badimport', 'toolarge');
+
+-- Replacing a module: its functions run the new code from the next statement on.
+SELECT wasm.load_module('versioned', example('version1.wasm'));
+CREATE FUNCTION module_version() RETURNS int LANGUAGE wasm AS 'versioned:version';
+CREATE FUNCTION only_in_v1() RETURNS int LANGUAGE wasm AS 'versioned:only_in_v1';
+SELECT module_version(), only_in_v1();
+SELECT wasm.load_module('versioned', example('version2.wasm'));
+SELECT module_version();
+SELECT only_in_v1();  -- the export is gone
+-- replacement is transactional
+BEGIN;
+SELECT wasm.load_module('versioned', example('version1.wasm'));
+SELECT module_version();
+ROLLBACK;
+SELECT module_version();
+
+-- Dropping: refused while functions use the module, unless cascading.
+SELECT wasm.drop_module('versioned');
+SELECT wasm.drop_module('versioned', cascade => true);
+SELECT count(*) AS functions_left FROM pg_proc WHERE proname IN ('module_version', 'only_in_v1');
+SELECT wasm.drop_module('versioned');
+-- a function whose module is gone fails cleanly
+SELECT wasm.load_module('gone', example('version1.wasm'));
+CREATE FUNCTION gone_version() RETURNS int LANGUAGE wasm AS 'gone:version';
+DELETE FROM wasm.module_store WHERE name = 'gone';  -- behind the API's back (superuser)
+SELECT gone_version();
+DROP FUNCTION gone_version();
+
+-- A module whose start function traps loads (it is valid) but cannot be instantiated.
+SELECT wasm.load_module('starttrap', example('starttrap.wasm'));
+CREATE FUNCTION starttrap() RETURNS int LANGUAGE wasm AS 'starttrap:f';
+SELECT starttrap();
+SELECT wasm.drop_module('starttrap', cascade => true);
+
+-- Results outside memory, and text arguments without the guest allocator.
+SELECT wasm.load_module('badresult', example('badresult.wasm'));
+CREATE FUNCTION wild() RETURNS text LANGUAGE wasm AS 'badresult:wild';
+CREATE FUNCTION noalloc(text) RETURNS int LANGUAGE wasm AS 'badresult:noalloc';
+SELECT wild();
+SELECT noalloc('x');
+SELECT wasm.drop_module('badresult', cascade => true);

@@ -1,0 +1,22 @@
+-- Installs the extension, loads the example modules, and notes when the postmaster
+-- started, so that finish.sql can prove no backend crashed on the way.
+CREATE EXTENSION wasm;
+CREATE TABLE regress_start AS SELECT pg_postmaster_start_time() AS started;
+GRANT SELECT ON regress_start TO PUBLIC;
+CREATE FUNCTION example(file text) RETURNS bytea LANGUAGE sql STABLE
+  AS $$ SELECT pg_read_binary_file(current_setting('pgwasm_test.examples') || '/' || file) $$;
+-- SQLSTATE and message of a statement's error, for tests that pin both.
+CREATE FUNCTION sqlstate_of(query text) RETURNS text LANGUAGE plpgsql AS $$
+BEGIN
+  EXECUTE query;
+  RETURN 'no error';
+EXCEPTION WHEN OTHERS THEN
+  RETURN SQLSTATE || ': ' || SQLERRM;
+END $$;
+SELECT wasm.load_module('math', example('math.wasm'));
+SELECT wasm.load_module('text', example('text.wasm'));
+SELECT wasm.load_module('bytes', example('bytes.wasm'));
+SELECT wasm.load_module('json', example('json.wasm'));
+SELECT wasm.load_module('nulls', example('nulls.wasm'));
+SELECT wasm.load_module('hostile', example('hostile.wasm'));
+SELECT name, owner, size > 0 AS has_bytes, length(sha256) AS sha256_hex_length FROM wasm.modules ORDER BY name;

@@ -1,0 +1,16 @@
+-- statement_timeout stops an endless guest loop (fuel metering off), within 100 ms of
+-- the deadline, with PostgreSQL's own error; the session goes on.
+SET wasm.fuel_limit = 0;
+SET statement_timeout = '300ms';
+SELECT infinite_loop();
+DO $$
+DECLARE
+  t0 timestamptz := clock_timestamp();
+BEGIN
+  PERFORM infinite_loop();
+EXCEPTION WHEN query_canceled THEN
+  RAISE NOTICE 'stopped within 100 ms of the deadline: %', clock_timestamp() - t0 < interval '400ms';
+END $$;
+RESET statement_timeout;
+RESET wasm.fuel_limit;
+SELECT add(3, 4) AS still_works;

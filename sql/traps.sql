@@ -1,0 +1,31 @@
+-- Hostile guests: every trap is an ERROR with a stable SQLSTATE and the trap kind, and
+-- the session keeps working after each one.
+CREATE FUNCTION unreachable() RETURNS int LANGUAGE wasm AS 'hostile:unreachable';
+CREATE FUNCTION divide(int, int) RETURNS int LANGUAGE wasm STRICT AS 'hostile:divide';
+CREATE FUNCTION out_of_bounds() RETURNS int LANGUAGE wasm AS 'hostile:out_of_bounds';
+CREATE FUNCTION deep_recursion(int) RETURNS int LANGUAGE wasm STRICT AS 'hostile:deep_recursion';
+CREATE FUNCTION infinite_loop() RETURNS int LANGUAGE wasm AS 'hostile:infinite_loop';
+CREATE FUNCTION memory_bomb() RETURNS int LANGUAGE wasm AS 'hostile:memory_bomb';
+SELECT unreachable();
+SELECT divide(7, 2);
+SELECT divide(1, 0);
+SELECT divide(-2147483648, -1);
+SELECT out_of_bounds();
+SELECT deep_recursion(0);
+SELECT deep_recursion(0);  -- again: the first trap unwound completely
+-- SQLSTATEs: 38000 for traps, 54001 for the stack
+SELECT q, sqlstate_of(q) FROM (VALUES ('SELECT unreachable()'), ('SELECT divide(1, 0)'),
+  ('SELECT divide(-2147483648, -1)'), ('SELECT out_of_bounds()'), ('SELECT deep_recursion(0)')) v(q);
+-- The trap happens on a later row; the earlier rows' work is rolled back with the statement.
+SELECT divide(10, d) FROM (VALUES (5), (2), (0), (1)) v(d);
+-- In a transaction, a trap aborts only that statement's subtransaction when caught.
+DO $$
+BEGIN
+  PERFORM divide(1, 0);
+EXCEPTION WHEN external_routine_exception THEN
+  RAISE NOTICE 'caught: %', SQLERRM;
+END $$;
+SELECT divide(9, 3) AS still_works;
+-- memory.grow stops at wasm.memory_limit (128 MB = 2048 pages; the module starts with 2)
+SELECT memory_bomb();
+SELECT add(1, 1) AS still_works;

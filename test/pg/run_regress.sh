@@ -1,0 +1,109 @@
+#!/usr/bin/env bash
+# The extension's SQL tests on a throwaway cluster:
+#   1. pg_regress over sql/ and expected/ (schedule: test/pg/schedule);
+#   2. pg_dump and pg_restore of modules and functions into a fresh database;
+#   3. the server log must never say "terminated by signal" (a backend crash).
+# The extension must be installed (make install). PostgreSQL refuses to run as root, so
+# when run as root the server and clients run as the postgres user.
+#   run_regress.sh [BUILD_DIR]     last line: "N passed, N failed"
+set -uo pipefail
+repo=$(cd "$(dirname "$0")/../.." && pwd)
+build=$(cd "${1:-$repo/build}" && pwd)
+bindir=$(pg_config --bindir)
+pg_regress=$(dirname "$(pg_config --pgxs)")/../test/regress/pg_regress
+
+as_pg() {
+  if [[ $(id -u) -eq 0 ]]; then runuser -u postgres -- "$@"; else "$@"; fi
+}
+
+tmp=$(mktemp -d /tmp/pgwasm-regress.XXXXXX)
+chmod 755 "$tmp"
+[[ $(id -u) -eq 0 ]] && chown postgres: "$tmp"
+port=$((20000 + RANDOM % 20000))
+cleanup() {
+  as_pg "$bindir/pg_ctl" -D "$tmp/data" -m immediate stop >/dev/null 2>&1
+  if [[ ${keep:-0} -eq 0 ]]; then rm -rf "$tmp"; fi
+}
+trap cleanup EXIT
+
+passed=0 failed=0
+pass() { passed=$((passed + 1)); echo "ok: $*"; }
+fail() { failed=$((failed + 1)); keep=1; echo "FAILED: $*"; }
+
+# Modules the tests load, where the server can read them.
+as_pg mkdir -p "$tmp/examples"
+cp "$build"/examples/*.wasm "$build"/test/pg-modules/*.wasm "$tmp/examples/"
+chmod a+r "$tmp"/examples/*
+
+as_pg "$bindir/initdb" -D "$tmp/data" -A trust -E UTF8 --locale=C.UTF-8 --no-sync >/dev/null || {
+  echo "initdb failed"; echo "0 passed, 1 failed"; exit 1; }
+cat >>"$tmp/data/postgresql.conf" <<CONF
+port = $port
+listen_addresses = ''
+unix_socket_directories = '$tmp'
+fsync = off
+pgwasm_test.examples = '$tmp/examples'
+CONF
+if ! as_pg "$bindir/pg_ctl" -D "$tmp/data" -l "$tmp/postmaster.log" -w start >/dev/null; then
+  cat "$tmp/postmaster.log"
+  echo "0 passed, 1 failed"
+  exit 1
+fi
+
+# 1. pg_regress
+out=$tmp/regress
+as_pg mkdir -p "$out"
+as_pg "$bindir/createdb" -h "$tmp" -p "$port" wasm_regression
+as_pg "$pg_regress" --use-existing --host="$tmp" --port="$port" --dbname=wasm_regression \
+  --inputdir="$repo" --outputdir="$out" --bindir="$bindir" \
+  --schedule="$repo/test/pg/schedule" 2>&1 | tee "$tmp/regress.log"
+# "ok 3 - name  123 ms" / "not ok 3 - name" (PG 16) or "     name ... ok  12 ms" (PG 15)
+r_ok=$(grep -cE '^(ok |     .* \.\.\. ok|test .* \.\.\. ok|     .*\.\.\. ok)' "$tmp/regress.log")
+r_bad=$(grep -cE '\.\.\. FAILED|^not ok ' "$tmp/regress.log")
+passed=$((passed + r_ok))
+failed=$((failed + r_bad))
+if [[ $r_bad -gt 0 ]]; then
+  keep=1
+  [[ -f $out/regression.diffs ]] && cat "$out/regression.diffs"
+fi
+
+# 2. pg_dump / pg_restore of modules and functions
+psql_pg() { as_pg "$bindir/psql" -X -q -v ON_ERROR_STOP=1 -h "$tmp" -p "$port" "$@"; }
+dump_check() {
+  psql_pg -d postgres -c "CREATE DATABASE dump_src" -c "CREATE DATABASE dump_dst" || return 1
+  psql_pg -d dump_src <<'SQL' || return 1
+CREATE EXTENSION wasm;
+SELECT wasm.load_module('math', pg_read_binary_file(current_setting('pgwasm_test.examples') || '/math.wasm'));
+SELECT wasm.load_module('text', pg_read_binary_file(current_setting('pgwasm_test.examples') || '/text.wasm'));
+CREATE FUNCTION add(int, int) RETURNS int LANGUAGE wasm STRICT IMMUTABLE AS 'math:add';
+CREATE FUNCTION slugify(text) RETURNS text LANGUAGE wasm STRICT IMMUTABLE AS 'text:slugify';
+CREATE TABLE posts (title text);
+INSERT INTO posts (title) VALUES ('Hello, World!'), ('pg-wasm: Dump & Restore');
+-- an expression index is rebuilt after the data (modules included) is restored
+CREATE UNIQUE INDEX posts_slug ON posts (slugify(title));
+SQL
+  as_pg "$bindir/pg_dump" -h "$tmp" -p "$port" -Fc -f "$tmp/dump_src.dump" dump_src || return 1
+  as_pg "$bindir/pg_restore" -h "$tmp" -p "$port" --exit-on-error -d dump_dst "$tmp/dump_src.dump" || return 1
+  local got want
+  want=$'hello-world|42|2\npg-wasm-dump-restore|42|2'
+  got=$(psql_pg -d dump_dst -At -c \
+    "SET enable_seqscan = off; SELECT slugify(title), add(40, 2), (SELECT count(*) FROM wasm.modules) FROM posts WHERE slugify(title) > '' ORDER BY 1") || return 1
+  if [[ $got != "$want" ]]; then
+    echo "restored database answered:"; echo "$got"; echo "expected:"; echo "$want"
+    return 1
+  fi
+  return 0
+}
+if dump_check; then pass "pg_dump/pg_restore of modules and functions"; else fail "pg_dump/pg_restore"; fi
+
+# 3. no backend died of a signal
+if grep -q "terminated by signal" "$tmp/postmaster.log"; then
+  grep "terminated by signal" "$tmp/postmaster.log"
+  fail "a backend crashed (see above)"
+else
+  pass "no backend terminated by a signal"
+fi
+
+[[ ${keep:-0} -eq 1 ]] && echo "kept $tmp for inspection"
+echo "$passed passed, $failed failed"
+[[ $failed -eq 0 ]]
