@@ -14,7 +14,7 @@ std::string typeKey(const FuncType& t) {
   std::string k;
   k.reserve(t.params.size() + t.results.size() + 1);
   for (ValType v : t.params) k.push_back(char(v));
-  k.push_back('|');
+  k.push_back('\0');  // not a type byte (0x7C, f64, is '|')
   for (ValType v : t.results) k.push_back(char(v));
   return k;
 }
@@ -37,11 +37,25 @@ uint32_t Engine::internType(const FuncType& type) {
   if (it != typeIndex_->ids.end()) return it->second;
   uint32_t id = uint32_t(typesById_.size());
   typesById_.push_back(type);
+  EntryLayout layout;
+  uint32_t ni = 0, nf = 0, stackParams = 0;
+  for (ValType t : type.params) {
+    if (isFloat(t) && nf < 8) layout.argIndex.push_back(6 + nf++);
+    else if (!isFloat(t) && ni < 6) layout.argIndex.push_back(ni++);
+    else layout.argIndex.push_back(uint32_t(kArgvRegs + 1 + stackParams++));
+  }
+  uint32_t stackResults = type.results.empty() ? 0 : uint32_t(type.results.size()) - 1;
+  layout.slots = stackParams > stackResults ? stackParams : stackResults;
+  for (size_t i = 0; i < type.results.size(); i++)
+    layout.resultIndex.push_back(i == 0 ? (isFloat(type.results[0]) ? 1 : 0) : uint32_t(2 + i - 1));
+  typeIndex_->layouts.push_back(std::move(layout));
   typeIndex_->ids.emplace(std::move(key), id);
   return id;
 }
 
 const FuncType& Engine::typeOfId(uint32_t id) const { return typesById_[id]; }
+
+const Engine::EntryLayout& Engine::entryLayout(uint32_t typeId) const { return typeIndex_->layouts[typeId]; }
 
 Status Engine::validate(const uint8_t* bytes, size_t size) {
   if (size > config_.maxModuleBytes)

@@ -32,8 +32,17 @@ inline constexpr size_t kArgvRegs = 14;
 
 Result<std::unique_ptr<Engine::Stubs>> generateStubs();
 
+// The argv/retv positions (see Stubs::entry) of a signature's parameters and results,
+// computed once per interned signature so calls from the embedder only copy.
+struct Engine::EntryLayout {
+  uint32_t slots = 0;                // stack slots shared by stack params and results
+  std::vector<uint32_t> argIndex;    // per param: index into argv
+  std::vector<uint32_t> resultIndex;  // per result: index into retv
+};
+
 struct Engine::TypeIndex {
   std::unordered_map<std::string, uint32_t> ids;
+  std::vector<EntryLayout> layouts;  // per type id
 };
 
 struct Module::Compiled {

@@ -95,7 +95,9 @@ Result<Table*> Store::newTable(const TableType& type, const Value& init) {
   if (type.limits.min > maxTableElems_)
     return makeError(ErrorKind::Limit, kNoOffset, "table of %llu elements exceeds the limit of %u",
                      (unsigned long long)type.limits.min, maxTableElems_);
-  tables_.push_back(TableAccess::create(type, init.bits, maxTableElems_));
+  std::unique_ptr<Table> t = TableAccess::create(type, init.bits, maxTableElems_);
+  if (!t) return makeError(ErrorKind::Resource, kNoOffset, "out of memory for a table");
+  tables_.push_back(std::move(t));
   return tables_.back().get();
 }
 
@@ -125,34 +127,52 @@ CallResult Store::call(FuncRef* f, const Value* args, Value* results) {
     for (size_t i = 0; i < ft.results.size(); i++) results[i] = Value{ft.results[i], 0};
     return {ctx->fn(hc, args, results)};
   }
-  // Lay the arguments out as the callee expects them (see CallLayout).
-  uint32_t ni = 0, nf = 0, stackParams = 0;
-  for (ValType t : ft.params) {
-    if (isFloat(t) ? nf < 8 : ni < 6) (isFloat(t) ? nf : ni)++;
-    else stackParams++;
+  uint64_t argBuf[16], resBuf[16];
+  std::vector<uint64_t> argHeap, resHeap;
+  uint64_t* a = argBuf;
+  uint64_t* r = resBuf;
+  if (ft.params.size() > 16) {
+    argHeap.resize(ft.params.size());
+    a = argHeap.data();
   }
-  uint32_t stackResults = ft.results.empty() ? 0 : uint32_t(ft.results.size()) - 1;
-  uint32_t slots = stackParams > stackResults ? stackParams : stackResults;
+  if (ft.results.size() > 16) {
+    resHeap.resize(ft.results.size());
+    r = resHeap.data();
+  }
+  for (size_t i = 0; i < ft.params.size(); i++) a[i] = narrow(ft.params[i], args[i].bits);
+  CallResult res = callRaw(f, a, r);
+  if (res.ok())
+    for (size_t i = 0; i < ft.results.size(); i++) results[i] = Value{ft.results[i], r[i]};
+  return res;
+}
+
+CallResult Store::callRaw(FuncRef* f, const uint64_t* args, uint64_t* results) {
+  const FuncType& ft = *f->type;
+  size_t np = ft.params.size(), nr = ft.results.size();
+  if (!f->instance) {
+    // A host function called directly: through Values.
+    std::vector<Value> a(np), r(nr);
+    for (size_t i = 0; i < np; i++) a[i] = Value{ft.params[i], args[i]};
+    CallResult res = call(f, a.data(), r.data());
+    for (size_t i = 0; i < nr && res.ok(); i++) results[i] = r[i].bits;
+    return res;
+  }
+  // Lay the arguments out as the callee expects them (see CallLayout): registers first,
+  // then stack slots, which results beyond the first share.
+  const Engine::EntryLayout& layout = engine_->entryLayout(f->typeId);
   uint64_t argvBuf[kArgvRegs + 1 + 16];
   uint64_t retvBuf[2 + 16];
-  std::vector<uint64_t> argvHeap, retvHeap;
   uint64_t* argv = argvBuf;
   uint64_t* retv = retvBuf;
+  std::unique_ptr<uint64_t[]> heap;
+  uint32_t slots = layout.slots;
   if (slots > 16) {
-    argvHeap.resize(kArgvRegs + 1 + slots);
-    retvHeap.resize(2 + slots);
-    argv = argvHeap.data();
-    retv = retvHeap.data();
+    heap.reset(new uint64_t[(kArgvRegs + 1 + slots) + (2 + slots)]);
+    argv = heap.get();
+    retv = argv + kArgvRegs + 1 + slots;
   }
-  ni = nf = 0;
-  uint32_t slot = 0;
-  for (size_t i = 0; i < ft.params.size(); i++) {
-    ValType t = ft.params[i];
-    uint64_t bits = narrow(t, args[i].bits);
-    if (isFloat(t) && nf < 8) argv[6 + nf++] = bits;
-    else if (!isFloat(t) && ni < 6) argv[ni++] = bits;
-    else argv[kArgvRegs + 1 + slot++] = bits;
-  }
+  const uint32_t* argIndex = layout.argIndex.data();
+  for (size_t i = 0; i < np; i++) argv[argIndex[i]] = args[i];
   argv[kArgvRegs] = slots;
 
   int64_t before = hot_->fuel;
@@ -165,11 +185,8 @@ CallResult Store::call(FuncRef* f, const Value* args, Value* results) {
     lastCallFuel_ = before > after ? uint64_t(before - after) : 0;
   }
   if (trap) return {TrapKind(trap)};
-  for (size_t i = 0; i < ft.results.size(); i++) {
-    ValType t = ft.results[i];
-    uint64_t bits = i == 0 ? retv[isFloat(t) ? 1 : 0] : retv[2 + i - 1];
-    results[i] = Value{t, narrow(t, bits)};
-  }
+  const uint32_t* resultIndex = layout.resultIndex.data();
+  for (size_t i = 0; i < nr; i++) results[i] = narrow(ft.results[i], retv[resultIndex[i]]);
   return {TrapKind::None};
 }
 

@@ -1,4 +1,6 @@
 // Engine zone. Tables of references (funcref: FuncRef*, externref: host word; 0 = null).
+#include <cstdlib>
+
 #include "runtime/internal.h"
 
 namespace wasm {
@@ -11,11 +13,15 @@ std::unique_ptr<Table> TableAccess::create(const TableType& type, uint64_t init,
   t->type_ = type;
   uint64_t max = type.limits.hasMax ? type.limits.max : 0xFFFFFFFFu;
   t->limitElems_ = uint32_t(max < limit ? max : limit);
-  t->storage_.assign(size_t(type.limits.min), init);
-  t->size_ = uint32_t(type.limits.min);
-  t->elems_ = t->storage_.data();
+  size_t n = size_t(type.limits.min);
+  t->elems_ = static_cast<uint64_t*>(malloc((n ? n : 1) * sizeof(uint64_t)));
+  if (!t->elems_) return nullptr;
+  for (size_t i = 0; i < n; i++) t->elems_[i] = init;
+  t->size_ = uint32_t(n);
   return t;
 }
+
+Table::~Table() { free(elems_); }
 
 bool Table::get(uint32_t index, Value* out) const {
   if (index >= size_) return false;
@@ -33,9 +39,12 @@ int64_t Table::grow(uint32_t delta, const Value& init) {
   uint32_t old = size_;
   if (delta == 0) return old;
   if (uint64_t(old) + delta > limitElems_) return -1;
-  storage_.resize(size_t(old) + delta, init.bits);
-  elems_ = storage_.data();
-  size_ = old + delta;
+  size_t n = size_t(old) + delta;
+  uint64_t* grown = static_cast<uint64_t*>(realloc(elems_, n * sizeof(uint64_t)));
+  if (!grown) return -1;
+  for (size_t i = old; i < n; i++) grown[i] = init.bits;
+  elems_ = grown;
+  size_ = uint32_t(n);
   return old;
 }
 

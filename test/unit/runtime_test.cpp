@@ -446,3 +446,19 @@ TEST_F(EngineTest, InspectListsImportsAndExportsWithTypes) {
 }
 
 }  // namespace wasm::test
+
+namespace wasm::test {
+
+TEST_F(EngineTest, SignaturesWithF64AreDistinct) {
+  FuncType takes{{ValType::F64}, {}}, gives{{}, {ValType::F64}};
+  EXPECT_NE(engine->internType(takes), engine->internType(gives));
+  EXPECT_EQ(engine->internType(takes), engine->internType(FuncType{{ValType::F64}, {}}));
+  Instance* inst = load("typeids");
+  ASSERT_NE(inst, nullptr);
+  std::vector<Value> r;
+  ASSERT_EQ(call(inst, "call_as_source", {Value::i32(1)}, &r), TrapKind::None);
+  EXPECT_EQ(r[0].asF64(), 2.5);
+  EXPECT_EQ(call(inst, "call_as_source", {Value::i32(0)}), TrapKind::IndirectCallTypeMismatch);
+}
+
+}  // namespace wasm::test

@@ -100,6 +100,7 @@ class Table {
   bool set(uint32_t index, const Value& v);
   // Returns the old size, or -1.
   int64_t grow(uint32_t delta, const Value& init);
+  ~Table();
 
  private:
   friend class Store;
@@ -110,7 +111,8 @@ class Table {
   uint64_t* elems_ = nullptr;  // FuncRef* or externref bits; 0 is null
   uint32_t size_ = 0;
   uint32_t pad_ = 0;
-  std::vector<uint64_t> storage_;
+  // elems_ is malloc'd (grown with realloc), so that table.grow, which runs inside Wasm
+  // code, fails with -1 when the host is out of memory instead of throwing.
   TableType type_;
   uint32_t limitElems_ = 0;
 };
@@ -182,6 +184,9 @@ class Engine {
 
   struct Stubs;
   const Stubs& stubs() const { return *stubs_; }
+  // Internal: where the entry trampoline takes each argument of a signature from.
+  struct EntryLayout;
+  const EntryLayout& entryLayout(uint32_t typeId) const;
 
  private:
   Engine() = default;
@@ -279,6 +284,9 @@ class Store {
   // Calls f. args and results follow f's type. A trap returns its kind; the store and its
   // instances stay usable.
   CallResult call(FuncRef* f, const Value* args, Value* results);
+  // The same with raw bits (i32 and f32 in the low 32 bits, the rest zero), for embedders
+  // on a per-row path: no Value objects are built.
+  CallResult callRaw(FuncRef* f, const uint64_t* args, uint64_t* results);
   static const FuncType& funcType(const FuncRef* f);
   static Instance* funcInstance(const FuncRef* f);  // nullptr for host functions
 
