@@ -32,6 +32,7 @@ include $(PGXS)
 
 $(OBJS): $(wildcard engine/include/wasm/*.h extension/*.h) | engine
 $(shlib): $(BUILD)/libwasmengine.a
+$(BUILD)/libwasmengine.a: engine ;
 
 engine:
 	cmake -S . -B $(BUILD) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null

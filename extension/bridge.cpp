@@ -279,13 +279,15 @@ void callInto(Runtime* rt, wasm::FuncRef* f, const wasm::Value* args, wasm::Valu
 
 void bridgeCall(Runtime* rt, const uint64_t* args, uint64_t* results, uint64_t* fuel,
                 Outcome* out) noexcept {
-  const wasm::FuncType& t = wasm::Store::funcType(rt->func);
-  wasm::Value a[32], r[8];
-  size_t np = t.params.size() < 32 ? t.params.size() : 32;
-  for (size_t i = 0; i < np; i++) a[i] = wasm::Value{t.params[i], args[i]};
-  callInto(rt, rt->func, a, r, fuel, out);
-  if (out->ok())
-    for (size_t i = 0; i < t.results.size() && i < 8; i++) results[i] = r[i].bits;
+  wasm::Store& store = *rt->store;
+  if (rt->fuel) store.setFuel(*fuel);
+  wasm::CallResult r = store.callRaw(rt->func, args, results);
+  if (rt->fuel) *fuel = store.fuel();
+  if (!r.ok()) {
+    out->status = Outcome::Trap;
+    out->trap = r.trap;
+    setMessage(out, "%s", wasm::trapMessage(r.trap));
+  }
 }
 
 uint32_t bridgeGuestAlloc(Runtime* rt, uint32_t size, uint64_t* fuel, Outcome* out) noexcept {

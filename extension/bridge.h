@@ -18,7 +18,8 @@ struct Outcome {
   wasm::ErrorKind errorKind = wasm::ErrorKind::Invalid;  // EngineError
   wasm::TrapKind trap = wasm::TrapKind::None;             // Trap
   uint64_t offset = wasm::kNoOffset;                      // byte offset in the module
-  char message[512] = {};
+  char message[512];  // not zero-filled: Outcomes live on the per-row path
+  Outcome() { message[0] = '\0'; }
   bool ok() const { return status == Ok; }
 };
 

@@ -38,13 +38,14 @@ struct FunctionCache {
   TypeKind argKinds[FUNC_MAX_ARGS];
   TypeKind resultKind;
   Oid resultType;
+  bool resultDomain;  // results are checked against the domain's constraints
+  void* domainExtra;  // domain_check's cache
   int nWasmParams;
   bool hasVarlenaArgs;
 
   uint64_t generation;   // statement the runtime belongs to
   uint8_t sha256[32];    // module content the runtime runs
   bool fuel;             // the runtime's code meters fuel
-  bool checkedSignature;
   Runtime* runtime;      // nullptr until first use in a statement
   CallState state;
   bool argNulls[FUNC_MAX_ARGS];
@@ -88,7 +89,8 @@ void initFunctionCache(FunctionCache* fc, Oid fnOid) {
   ReleaseSysCache(tup);
   fc->generation = 0;
   fc->runtime = nullptr;
-  fc->checkedSignature = false;
+  fc->resultDomain = get_typtype(fc->resultType) == TYPTYPE_DOMAIN;
+  fc->domainExtra = nullptr;
 }
 
 bool functionUnchanged(const FunctionCache* fc) {
@@ -143,7 +145,8 @@ void prepareForStatement(FunctionCache* fc) {
   }
   bool fuel = fuelLimit() != 0;
   CompiledModule* m = currentModule(fc, fuel);
-  if (!fc->checkedSignature) {
+  {
+    // Every statement: the module may have been replaced since the last one.
     HeapTuple tup = SearchSysCache1(PROCOID, ObjectIdGetDatum(fc->fnOid));
     if (!HeapTupleIsValid(tup)) elog(ERROR, "cache lookup failed for function %u", fc->fnOid);
     Oid argTypes[FUNC_MAX_ARGS];
@@ -170,7 +173,6 @@ void prepareForStatement(FunctionCache* fc) {
                     errhint("Functions with text, bytea or jsonb arguments need the guest allocator; "
                             "include pgwasm.h from udf-sdk.")));
   fc->fuel = fuel;
-  fc->checkedSignature = true;
   fc->generation = statementGeneration();
 }
 
@@ -314,7 +316,10 @@ Datum callFunction(FunctionCallInfo fcinfo) {
                       errhint("Raise wasm.memory_limit (now %llu kB) or pass smaller values.",
                               (unsigned long long)(memoryLimitBytes() / 1024))));
     base = bridgeGuestAlloc(rt, uint32_t(total), fuel, &out);
-    if (!out.ok()) reportCallFailure(fc->name, out);
+    if (!out.ok()) {
+      releaseRuntime(fc);  // the instance may be in any state after a trap
+      reportCallFailure(fc->name, out);
+    }
     uint64_t memSize;
     uint8_t* mem = bridgeMemory(rt, &memSize);
     if (base == 0 || !mem || uint64_t(base) + total > memSize)
@@ -362,7 +367,7 @@ Datum callFunction(FunctionCallInfo fcinfo) {
 
   fc->state.returnNull = false;
   bridgeCall(rt, args, results, fuel, &out);
-  flushGuestOutput(&fc->state);
+  if (fc->state.lineLen[0] | fc->state.lineLen[1]) flushGuestOutput(&fc->state);
   CHECK_FOR_INTERRUPTS();
   if (!out.ok()) {
     if (out.status == Outcome::Trap && out.trap == wasm::TrapKind::HostError) {
@@ -373,11 +378,12 @@ Datum callFunction(FunctionCallInfo fcinfo) {
     releaseRuntime(fc);
     reportCallFailure(fc->name, out);
   }
-  if (fc->state.returnNull) {
-    fcinfo->isnull = true;
-    return (Datum)0;
-  }
-  return resultDatum(fc, results[0], &fcinfo->isnull);
+  Datum result = (Datum)0;
+  fcinfo->isnull = fc->state.returnNull;
+  if (!fcinfo->isnull) result = resultDatum(fc, results[0], &fcinfo->isnull);
+  if (fc->resultDomain)
+    domain_check(result, fcinfo->isnull, fc->resultType, &fc->domainExtra, fcinfo->flinfo->fn_mcxt);
+  return result;
 }
 
 }  // namespace

@@ -40,18 +40,8 @@ uint8_t* guestRange(HostCall& call, uint64_t addr, uint64_t len) {
   return mem->data() + addr;
 }
 
-// Emits one line of guest output as a message, within the statement's quota.
-bool emitLine(CallState* st, int stream, const char* text, size_t len) {
-  int* left = statementOutputLines();
-  if (*left == 0) {
-    *left = -1;  // say it once per statement
-    text = "further guest output of this statement is suppressed (wasm.output_lines)";
-    len = strlen(text);
-  } else if (*left < 0) {
-    return true;
-  } else {
-    (*left)--;
-  }
+// Reports one line as a message; an ERROR on the way is parked, never thrown.
+bool reportLine(const CallState* st, int stream, const char* text, size_t len) {
   MemoryContext cxt = CurrentMemoryContext;
   volatile bool ok = true;
   PG_TRY();
@@ -70,6 +60,19 @@ bool emitLine(CallState* st, int stream, const char* text, size_t len) {
   }
   PG_END_TRY();
   return ok;
+}
+
+// Emits one line of guest output as a message, within the statement's quota.
+bool emitLine(CallState* st, int stream, const char* text, size_t len) {
+  int* left = statementOutputLines();
+  if (*left < 0) return true;
+  if (*left == 0) {
+    *left = -1;  // say it once per statement
+    static const char kSuppressed[] = "further guest output of this statement is suppressed (wasm.output_lines)";
+    return reportLine(st, stream, kSuppressed, sizeof kSuppressed - 1);
+  }
+  (*left)--;
+  return reportLine(st, stream, text, len);
 }
 
 bool appendOutput(CallState* st, int stream, const uint8_t* p, size_t n) {

@@ -17,12 +17,11 @@ extern "C" {
 
 namespace pgwasm {
 
+StatementState statementState = {1, 0, 0};
+
 namespace {
 
-uint64_t generation = 1;
 int nesting = 0;
-uint64_t fuelLeft = 0;
-int outputLinesLeft = 0;
 ErrorData* pendingError = nullptr;
 
 ExecutorStart_hook_type prevExecutorStart = nullptr;
@@ -31,9 +30,9 @@ ExecutorFinish_hook_type prevExecutorFinish = nullptr;
 ProcessUtility_hook_type prevProcessUtility = nullptr;
 
 void beginStatement() {
-  generation++;
-  fuelLeft = fuelLimit();
-  outputLinesLeft = outputLineLimit();
+  statementState.generation++;
+  statementState.fuelLeft = fuelLimit();
+  statementState.outputLinesLeft = outputLineLimit();
 }
 
 void onExecutorStart(QueryDesc* queryDesc, int eflags) {
@@ -119,9 +118,6 @@ void installStatementHooks() {
   beginStatement();
 }
 
-uint64_t statementGeneration() { return generation; }
-uint64_t* statementFuel() { return &fuelLeft; }
-int* statementOutputLines() { return &outputLinesLeft; }
 
 uintptr_t wasmStackLimit() {
   static char* base = nullptr;

@@ -11,13 +11,16 @@ namespace pgwasm {
 
 void installStatementHooks();
 
-// Changes at the start of every top-level statement.
-uint64_t statementGeneration();
+struct StatementState {
+  uint64_t generation;  // changes at the start of every top-level statement
+  uint64_t fuelLeft;    // for this statement's Wasm calls (when fuelLimit() != 0)
+  int outputLinesLeft;  // guest output lines left for this statement
+};
+extern StatementState statementState;
 
-// Fuel left for this statement's Wasm calls (meaningful when fuelLimit() != 0).
-uint64_t* statementFuel();
-// Guest output lines left for this statement.
-int* statementOutputLines();
+inline uint64_t statementGeneration() { return statementState.generation; }
+inline uint64_t* statementFuel() { return &statementState.fuelLeft; }
+inline int* statementOutputLines() { return &statementState.outputLinesLeft; }
 
 // The lowest stack address Wasm code may use: PostgreSQL's max_stack_depth below the
 // backend's stack base.

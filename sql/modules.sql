@@ -59,3 +59,37 @@ CREATE FUNCTION noalloc(text) RETURNS int LANGUAGE wasm AS 'badresult:noalloc';
 SELECT wild();
 SELECT noalloc('x');
 SELECT wasm.drop_module('badresult', cascade => true);
+
+-- A module replaced inside a transaction while a call site stays alive (a PL/pgSQL
+-- expression): the next statement checks the new export's signature again.
+SELECT wasm.load_module('shape', example('version1.wasm'));
+CREATE FUNCTION shape_version() RETURNS int LANGUAGE wasm AS 'shape:version';
+CREATE FUNCTION call_shape() RETURNS int LANGUAGE plpgsql AS $$ BEGIN RETURN shape_version(); END $$;
+BEGIN;
+SELECT call_shape();
+SELECT wasm.load_module('shape', example('wide.wasm'));
+SELECT call_shape();
+ROLLBACK;
+SELECT call_shape();
+DROP FUNCTION call_shape();
+SELECT wasm.drop_module('shape', cascade => true);
+
+-- A trap in the guest allocator is an ERROR like any other trap; a later call (here after
+-- the error was caught) runs on a fresh instance.
+SELECT wasm.load_module('alloctrap', example('alloctrap.wasm'));
+CREATE FUNCTION alloc_len(text) RETURNS int LANGUAGE wasm STRICT AS 'alloctrap:len';
+SELECT alloc_len('thirteen char');
+DO $$
+DECLARE
+  r int;
+BEGIN
+  FOR i IN 1..2 LOOP
+    BEGIN
+      r := alloc_len(CASE i WHEN 1 THEN 'thirteen char' ELSE 'ok' END);
+      RAISE NOTICE 'call %: %', i, r;
+    EXCEPTION WHEN external_routine_exception THEN
+      RAISE NOTICE 'call %: %', i, SQLERRM;
+    END;
+  END LOOP;
+END $$;
+SELECT wasm.drop_module('alloctrap', cascade => true);

@@ -52,3 +52,7 @@ SELECT json_pick('{"a": 1, "b": {"c": [1, 2, "x"]}, "d": "é"}', 'b');
 SELECT json_pick('{"a": 1, "b": 2}', 'a'), json_pick('{"a": 1}', 'zz') IS NULL AS missing;
 SELECT json_pick('{"d": "é\"q"}', 'd');
 SELECT json_pick(jsonb_build_object('k', repeat('x', 100000)), 'k') = to_jsonb(repeat('x', 100000));
+-- domain constraints hold for results too
+CREATE FUNCTION add_to_positive(int, int) RETURNS positive LANGUAGE wasm STRICT AS 'math:add';
+SELECT add_to_positive(2, 3);
+SELECT add_to_positive(-7, 2);
