@@ -279,10 +279,7 @@ void callInto(Runtime* rt, wasm::FuncRef* f, const wasm::Value* args, wasm::Valu
 
 void bridgeCall(Runtime* rt, const uint64_t* args, uint64_t* results, uint64_t* fuel,
                 Outcome* out) noexcept {
-  wasm::Store& store = *rt->store;
-  if (rt->fuel) store.setFuel(*fuel);
-  wasm::CallResult r = store.callRaw(rt->func, args, results);
-  if (rt->fuel) *fuel = store.fuel();
+  wasm::CallResult r = rt->store->callRaw(rt->func, args, results, rt->fuel ? fuel : nullptr);
   if (!r.ok()) {
     out->status = Outcome::Trap;
     out->trap = r.trap;

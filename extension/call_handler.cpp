@@ -289,6 +289,46 @@ Datum resultDatum(FunctionCache* fc, uint64_t bits, bool* isnull) {
   return (Datum)0;
 }
 
+// Copies the text, bytea and jsonb arguments into the guest (one pgwasm_alloc for all of
+// them) and returns their base address; bytes[i] says where each one's data came from.
+uint32_t copyVarlenaArgs(FunctionCache* fc, FunctionCallInfo fcinfo, GuestBytes* bytes, uint64_t* fuel) {
+  Runtime* rt = fc->runtime;
+  uint64_t total = 0;
+  for (int i = 0; i < fc->nargs; i++) {
+    if (isVarlenaKind(fc->argKinds[i]) && !fc->argNulls[i]) {
+      bytes[i] = argumentBytes(fc->argKinds[i], fcinfo->args[i].value);
+      total += bytes[i].len;
+    }
+  }
+  if (total > memoryLimitBytes() || total > UINT32_MAX - 16)
+    ereport(ERROR, (errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+                    errmsg("arguments of wasm function %s need %llu bytes, more than wasm.memory_limit allows",
+                           fc->name, (unsigned long long)total),
+                    errhint("Raise wasm.memory_limit (now %llu kB) or pass smaller values.",
+                            (unsigned long long)(memoryLimitBytes() / 1024))));
+  Outcome out;
+  uint32_t base = bridgeGuestAlloc(rt, uint32_t(total), fuel, &out);
+  if (!out.ok()) {
+    releaseRuntime(fc);  // the instance may be in any state after a trap
+    reportCallFailure(fc->name, out);
+  }
+  uint64_t memSize;
+  uint8_t* mem = bridgeMemory(rt, &memSize);
+  if (base == 0 || !mem || uint64_t(base) + total > memSize)
+    ereport(ERROR, (errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+                    errmsg("wasm function %s cannot take arguments of %llu bytes: the guest allocator failed",
+                           fc->name, (unsigned long long)total),
+                    errhint("Raise wasm.memory_limit (now %llu kB) if the module needs more memory.",
+                            (unsigned long long)(memoryLimitBytes() / 1024))));
+  uint32_t at = base;
+  for (int i = 0; i < fc->nargs; i++) {
+    if (!isVarlenaKind(fc->argKinds[i]) || fc->argNulls[i]) continue;
+    memcpy(mem + at, bytes[i].data, bytes[i].len);
+    at += bytes[i].len;
+  }
+  return base;
+}
+
 Datum callFunction(FunctionCallInfo fcinfo) {
   FunctionCache* fc = getFunctionCache(fcinfo);
   Runtime* rt = fc->runtime;
@@ -297,44 +337,9 @@ Datum callFunction(FunctionCallInfo fcinfo) {
   uint64_t* fuel = statementFuel();
   Outcome out;
 
-  // Varlena arguments: one guest allocation for all of them, then one copy each.
   GuestBytes bytes[FUNC_MAX_ARGS];
-  uint64_t total = 0;
-  for (int i = 0; i < fc->nargs; i++) {
-    fc->argNulls[i] = fcinfo->args[i].isnull;
-    if (isVarlenaKind(fc->argKinds[i]) && !fc->argNulls[i]) {
-      bytes[i] = argumentBytes(fc->argKinds[i], fcinfo->args[i].value);
-      total += bytes[i].len;
-    }
-  }
-  uint32_t base = 0;
-  if (fc->hasVarlenaArgs) {
-    if (total > memoryLimitBytes() || total > UINT32_MAX - 16)
-      ereport(ERROR, (errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-                      errmsg("arguments of wasm function %s need %llu bytes, more than wasm.memory_limit allows",
-                             fc->name, (unsigned long long)total),
-                      errhint("Raise wasm.memory_limit (now %llu kB) or pass smaller values.",
-                              (unsigned long long)(memoryLimitBytes() / 1024))));
-    base = bridgeGuestAlloc(rt, uint32_t(total), fuel, &out);
-    if (!out.ok()) {
-      releaseRuntime(fc);  // the instance may be in any state after a trap
-      reportCallFailure(fc->name, out);
-    }
-    uint64_t memSize;
-    uint8_t* mem = bridgeMemory(rt, &memSize);
-    if (base == 0 || !mem || uint64_t(base) + total > memSize)
-      ereport(ERROR, (errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-                      errmsg("wasm function %s cannot take arguments of %llu bytes: the guest allocator failed",
-                             fc->name, (unsigned long long)total),
-                      errhint("Raise wasm.memory_limit (now %llu kB) if the module needs more memory.",
-                              (unsigned long long)(memoryLimitBytes() / 1024))));
-    uint32_t at = base;
-    for (int i = 0; i < fc->nargs; i++) {
-      if (!isVarlenaKind(fc->argKinds[i]) || fc->argNulls[i]) continue;
-      memcpy(mem + at, bytes[i].data, bytes[i].len);
-      at += bytes[i].len;
-    }
-  }
+  for (int i = 0; i < fc->nargs; i++) fc->argNulls[i] = fcinfo->args[i].isnull;
+  uint32_t base = fc->hasVarlenaArgs ? copyVarlenaArgs(fc, fcinfo, bytes, fuel) : 0;
   int w = 0;
   uint32_t at = base;
   for (int i = 0; i < fc->nargs; i++) {

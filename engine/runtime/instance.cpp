@@ -162,6 +162,7 @@ Result<Instance*> Store::instantiate(const std::shared_ptr<const Module>& module
     r.code = cc.code.base() + cc.funcOffsets[i];
     r.vmctx = vm;
     r.typeId = cc.typeIds[m.funcs[fi]];
+    r.layout = &engine_->entryLayout(r.typeId);
     r.funcIndex = fi;
     r.instance = inst.get();
     r.type = &m.types[m.funcs[fi]];

@@ -1,6 +1,7 @@
 // Engine zone. Definitions of the engine's private parts declared in engine.h.
 #pragma once
 
+#include <deque>
 #include <memory>
 #include <string>
 #include <unordered_map>
@@ -42,7 +43,7 @@ struct Engine::EntryLayout {
 
 struct Engine::TypeIndex {
   std::unordered_map<std::string, uint32_t> ids;
-  std::vector<EntryLayout> layouts;  // per type id
+  std::deque<EntryLayout> layouts;  // per type id; a deque, so FuncRefs may point in
 };
 
 struct Module::Compiled {

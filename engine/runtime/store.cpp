@@ -78,6 +78,7 @@ FuncRef* Store::newHostFunc(const FuncType& type, HostFn fn, void* env) {
   ctx->ref.code = engine_->stubs().hostStub;
   ctx->ref.vmctx = ctx.get();
   ctx->ref.typeId = engine_->internType(type);
+  ctx->ref.layout = &engine_->entryLayout(ctx->ref.typeId);
   ctx->ref.instance = nullptr;
   ctx->ref.type = &ctx->type;
   FuncRef* r = &ctx->ref;
@@ -146,7 +147,7 @@ CallResult Store::call(FuncRef* f, const Value* args, Value* results) {
   return res;
 }
 
-CallResult Store::callRaw(FuncRef* f, const uint64_t* args, uint64_t* results) {
+CallResult Store::callRaw(FuncRef* f, const uint64_t* args, uint64_t* results, uint64_t* fuel) {
   const FuncType& ft = *f->type;
   size_t np = ft.params.size(), nr = ft.results.size();
   if (!f->instance) {
@@ -159,7 +160,7 @@ CallResult Store::callRaw(FuncRef* f, const uint64_t* args, uint64_t* results) {
   }
   // Lay the arguments out as the callee expects them (see CallLayout): registers first,
   // then stack slots, which results beyond the first share.
-  const Engine::EntryLayout& layout = engine_->entryLayout(f->typeId);
+  const Engine::EntryLayout& layout = *f->layout;
   uint64_t argvBuf[kArgvRegs + 1 + 16];
   uint64_t retvBuf[2 + 16];
   uint64_t* argv = argvBuf;
@@ -175,6 +176,7 @@ CallResult Store::callRaw(FuncRef* f, const uint64_t* args, uint64_t* results) {
   for (size_t i = 0; i < np; i++) argv[argIndex[i]] = args[i];
   argv[kArgvRegs] = slots;
 
+  if (fuel) setFuel(*fuel);
   int64_t before = hot_->fuel;
   hot_->depth++;
   uint32_t trap = engine_->stubs().entry(static_cast<VMContext*>(f->vmctx), f->code, argv, retv);
@@ -184,6 +186,7 @@ CallResult Store::callRaw(FuncRef* f, const uint64_t* args, uint64_t* results) {
     if (hot_->fuel < 0) hot_->fuel = 0;
     lastCallFuel_ = before > after ? uint64_t(before - after) : 0;
   }
+  if (fuel) *fuel = hot_->fuel > 0 ? uint64_t(hot_->fuel) : 0;
   if (trap) return {TrapKind(trap)};
   const uint32_t* resultIndex = layout.resultIndex.data();
   for (size_t i = 0; i < nr; i++) results[i] = narrow(ft.results[i], retv[resultIndex[i]]);

@@ -46,6 +46,7 @@ struct FuncRef {
   uint32_t funcIndex = 0;
   Instance* instance = nullptr;  // nullptr for host functions
   const FuncType* type = nullptr;
+  const Engine::EntryLayout* layout = nullptr;  // of its type, for calls from the embedder
 };
 static_assert(offsetof(FuncRef, code) == 0);
 static_assert(offsetof(FuncRef, vmctx) == 8);

@@ -286,7 +286,9 @@ class Store {
   CallResult call(FuncRef* f, const Value* args, Value* results);
   // The same with raw bits (i32 and f32 in the low 32 bits, the rest zero), for embedders
   // on a per-row path: no Value objects are built.
-  CallResult callRaw(FuncRef* f, const uint64_t* args, uint64_t* results);
+  // With fuel != nullptr (stores that meter fuel), *fuel is the budget for the call and
+  // is set to what is left after it, as setFuel and fuel() would do around the call.
+  CallResult callRaw(FuncRef* f, const uint64_t* args, uint64_t* results, uint64_t* fuel = nullptr);
   static const FuncType& funcType(const FuncRef* f);
   static Instance* funcInstance(const FuncRef* f);  // nullptr for host functions
 
