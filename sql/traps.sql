@@ -29,3 +29,10 @@ SELECT divide(9, 3) AS still_works;
 -- memory.grow stops at wasm.memory_limit (128 MB = 2048 pages; the module starts with 2)
 SELECT memory_bomb();
 SELECT add(1, 1) AS still_works;
+-- The other trap kinds, from a hand-written module.
+SELECT wasm.load_module('traps', example('traps.wasm'));
+CREATE FUNCTION to_int(float8) RETURNS int LANGUAGE wasm STRICT AS 'traps:to_int';
+CREATE FUNCTION call_slot(int) RETURNS int LANGUAGE wasm STRICT AS 'traps:call_slot';
+SELECT to_int(42.9), call_slot(0);
+SELECT q, sqlstate_of(q) FROM (VALUES ('SELECT to_int(''NaN'')'), ('SELECT to_int(1e10)'),
+  ('SELECT call_slot(1)'), ('SELECT call_slot(2)'), ('SELECT call_slot(3)')) v(q);
