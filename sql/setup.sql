@@ -19,4 +19,11 @@ SELECT wasm.load_module('bytes', example('bytes.wasm'));
 SELECT wasm.load_module('json', example('json.wasm'));
 SELECT wasm.load_module('nulls', example('nulls.wasm'));
 SELECT wasm.load_module('hostile', example('hostile.wasm'));
+-- Hostile guests, used by several tests.
+CREATE FUNCTION unreachable() RETURNS int LANGUAGE wasm AS 'hostile:unreachable';
+CREATE FUNCTION divide(int, int) RETURNS int LANGUAGE wasm STRICT AS 'hostile:divide';
+CREATE FUNCTION out_of_bounds() RETURNS int LANGUAGE wasm AS 'hostile:out_of_bounds';
+CREATE FUNCTION deep_recursion(int) RETURNS int LANGUAGE wasm STRICT AS 'hostile:deep_recursion';
+CREATE FUNCTION infinite_loop() RETURNS int LANGUAGE wasm AS 'hostile:infinite_loop';
+CREATE FUNCTION memory_bomb() RETURNS int LANGUAGE wasm AS 'hostile:memory_bomb';
 SELECT name, owner, size > 0 AS has_bytes, length(sha256) AS sha256_hex_length FROM wasm.modules ORDER BY name;

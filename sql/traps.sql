@@ -1,11 +1,6 @@
 -- Hostile guests: every trap is an ERROR with a stable SQLSTATE and the trap kind, and
 -- the session keeps working after each one.
-CREATE FUNCTION unreachable() RETURNS int LANGUAGE wasm AS 'hostile:unreachable';
-CREATE FUNCTION divide(int, int) RETURNS int LANGUAGE wasm STRICT AS 'hostile:divide';
-CREATE FUNCTION out_of_bounds() RETURNS int LANGUAGE wasm AS 'hostile:out_of_bounds';
-CREATE FUNCTION deep_recursion(int) RETURNS int LANGUAGE wasm STRICT AS 'hostile:deep_recursion';
-CREATE FUNCTION infinite_loop() RETURNS int LANGUAGE wasm AS 'hostile:infinite_loop';
-CREATE FUNCTION memory_bomb() RETURNS int LANGUAGE wasm AS 'hostile:memory_bomb';
+-- (the hostile functions are created in setup.sql: tests running in parallel use them)
 SELECT unreachable();
 SELECT divide(7, 2);
 SELECT divide(1, 0);

@@ -96,7 +96,31 @@ SQL
 }
 if dump_check; then pass "pg_dump/pg_restore of modules and functions"; else fail "pg_dump/pg_restore"; fi
 
-# 3. no backend died of a signal
+# 3. pg_terminate_backend on a session inside an endless Wasm loop: a clean FATAL for that
+#    session only; the postmaster does not restart.
+terminate_check() {
+  local started victim out
+  started=$(psql_pg -d wasm_regression -At -c "SELECT pg_postmaster_start_time()") || return 1
+  as_pg "$bindir/psql" -X -h "$tmp" -p "$port" -d wasm_regression \
+    -c "SET application_name = 'wasm_terminate_victim'" -c "SET wasm.fuel_limit = 0" \
+    -c "SELECT infinite_loop()" >"$tmp/victim.out" 2>&1 &
+  victim=$!
+  for _ in $(seq 1 100); do
+    out=$(psql_pg -d wasm_regression -At -c "SELECT pg_terminate_backend(pid, 5000) FROM pg_stat_activity
+      WHERE application_name = 'wasm_terminate_victim' AND query = 'SELECT infinite_loop()' AND state = 'active'")
+    [[ $out == t ]] && break
+    sleep 0.1
+  done
+  wait "$victim"
+  if ! grep -q "FATAL:  terminating connection due to administrator command" "$tmp/victim.out"; then
+    echo "the victim session said:"; cat "$tmp/victim.out"
+    return 1
+  fi
+  [[ $(psql_pg -d wasm_regression -At -c "SELECT pg_postmaster_start_time()") == "$started" ]]
+}
+if terminate_check; then pass "pg_terminate_backend ends an endless Wasm loop cleanly"; else fail "pg_terminate_backend"; fi
+
+# 4. no backend died of a signal
 if grep -q "terminated by signal" "$tmp/postmaster.log"; then
   grep "terminated by signal" "$tmp/postmaster.log"
   fail "a backend crashed (see above)"
