@@ -18,7 +18,12 @@ struct CompiledCode {
   CodeMemory code;  // sealed (read + execute)
   std::vector<uint32_t> funcOffsets;  // per defined function
   uint32_t trapExitOffset = 0;        // the module's trap exit (eax = TrapKind)
+  uint32_t cpuBits = 0;               // hostCodegenCpuBits() the code was generated for
 };
+
+// The optional CPU features code generation uses on this host, as bits: code generated
+// for one value may only run where all its bits are present.
+uint32_t hostCodegenCpuBits();
 
 // Requires validateModule(m) to have passed; validates each body as it goes.
 Result<CompiledCode> compileModuleCode(const ModuleInfo& m, const CompileOptions& opts);

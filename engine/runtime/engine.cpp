@@ -74,9 +74,17 @@ Result<std::shared_ptr<const Module>> Engine::compile(const uint8_t* bytes, size
   WASM_ASSIGN(std::unique_ptr<ModuleInfo> info, decodeModule(bytes, size));
   WASM_TRY(validateModule(*info));
   WASM_ASSIGN(CompiledCode cc, compileModuleCode(*info, options));
+  return finishModule(std::move(info), std::move(cc), options, t0);
+}
+
+Result<std::shared_ptr<const Module>> Engine::finishModule(std::unique_ptr<ModuleInfo> info, CompiledCode cc,
+                                                           const CompileOptions& options,
+                                                           std::chrono::steady_clock::time_point t0) {
   auto compiled = std::make_unique<Module::Compiled>();
   compiled->code = std::move(cc.code);
   compiled->funcOffsets = std::move(cc.funcOffsets);
+  compiled->trapExitOffset = cc.trapExitOffset;
+  compiled->cpuBits = cc.cpuBits;
   compiled->typeIds.reserve(info->types.size());
   for (const FuncType& t : info->types) compiled->typeIds.push_back(internType(t));
   compiled->layout = VMContextLayout::of(*info);

@@ -51,6 +51,8 @@ struct Module::Compiled {
   std::vector<uint32_t> funcOffsets;  // per defined function
   std::vector<uint32_t> typeIds;      // Engine::internType per module type index
   VMContextLayout layout;
+  uint32_t trapExitOffset = 0;
+  uint32_t cpuBits = 0;               // see hostCodegenCpuBits
   bool guardRegistered = false;       // code range known to the trap handler
   ~Compiled();
 };

@@ -31,6 +31,12 @@ Status checkHostCpu() {
   return okStatus();
 }
 
+uint32_t hostCodegenCpuBits() {
+  x64::CpuFlags f = x64::CpuFlags::host();
+  return (f.sse41 ? 1u : 0u) | (f.popcnt ? 2u : 0u) | (f.lzcnt ? 4u : 0u) | (f.bmi1 ? 8u : 0u) |
+         (f.bmi2 ? 16u : 0u);
+}
+
 Result<CompiledCode> compileModuleCode(const ModuleInfo& m, const CompileOptions& opts) {
   namespace ax = asmjit::x86;
   asmjit::CodeHolder code;
@@ -109,6 +115,7 @@ Result<CompiledCode> compileModuleCode(const ModuleInfo& m, const CompileOptions
   for (uint32_t i = 0; i < nDefined; i++)
     out.funcOffsets[i] = uint32_t(code.labelOffsetFromBase(mc.funcLabels[i]));
   out.trapExitOffset = uint32_t(code.labelOffsetFromBase(mc.trapExit));
+  out.cpuBits = hostCodegenCpuBits();
   return out;
 }
 

@@ -4,6 +4,7 @@
 // Result errors and traps are TrapKind values. Not thread-safe: one Store per thread.
 #pragma once
 
+#include <chrono>
 #include <csignal>
 #include <cstddef>
 #include <cstdint>
@@ -25,6 +26,7 @@ class Module;
 class Store;
 class Instance;
 class CodeMemory;
+struct CompiledCode;
 
 // How linear-memory accesses are checked. Guard (the default, as in V8 and Wasmtime): an
 // 8 GiB reservation per memory makes every 32-bit address plus offset land in reserved
@@ -174,6 +176,16 @@ class Engine {
                                                 const CompileOptions& options = {});
   // Decodes and validates only.
   Status validate(const uint8_t* bytes, size_t size);
+
+  // Compiled-code artifacts, for a code cache shared between processes (see
+  // Module::serialize). The tag names everything that makes generated code differ: the
+  // engine build, the CPU features used, and the options. Artifacts with equal tags are
+  // interchangeable; deserialize refuses any other.
+  std::string codeTag(const CompileOptions& options) const;
+  // Loads an artifact made by Module::serialize, with no decoding of function bodies,
+  // validation or compilation. The caller vouches for its integrity (a checksum): the
+  // header is checked, the code is trusted.
+  Result<std::shared_ptr<const Module>> deserialize(const uint8_t* data, size_t size);
   // Decodes and validates, and lists the module's imports and exports.
   Result<ModuleSummary> inspect(const uint8_t* bytes, size_t size);
 
@@ -190,6 +202,9 @@ class Engine {
 
  private:
   Engine() = default;
+  Result<std::shared_ptr<const Module>> finishModule(std::unique_ptr<ModuleInfo> info, CompiledCode cc,
+                                                     const CompileOptions& options,
+                                                     std::chrono::steady_clock::time_point t0);
   EngineConfig config_;
   std::unique_ptr<Stubs> stubs_;
   std::vector<FuncType> typesById_;
@@ -208,6 +223,11 @@ class Module {
   // Index of the export called name, or -1.
   int64_t findExport(std::string_view name, ExternKind kind) const;
   ModuleSummary summary() const;
+  // A position-independent artifact of this module (its binary, machine code and code
+  // metadata) that Engine::deserialize turns back into an equivalent Module, in this or
+  // another process running the same engine build on a CPU with the same features.
+  std::vector<uint8_t> serialize() const;
+  // Seconds spent compiling (or, for a deserialized module, loading).
   double compileSeconds() const { return compileSeconds_; }
   size_t codeBytes() const { return codeSize_; }
 
