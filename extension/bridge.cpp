@@ -86,6 +86,23 @@ ModuleCache& cache() {
 }
 }  // namespace
 
+namespace {
+// Adds a module to the backend's cache (or returns the one already there for key).
+CompiledModule* cacheModule(const ModuleKey& key, std::shared_ptr<const wasm::Module> module) {
+  ModuleCache& c = cache();
+  std::string k = keyString(key);
+  auto old = c.index.find(k);
+  if (old != c.index.end()) return old->second->get();  // compiled meanwhile: same code
+  auto m = std::make_unique<CompiledModule>();
+  m->key = key;
+  m->module = std::move(module);
+  m->summary = m->module->summary();
+  c.lru.push_front(std::move(m));
+  c.index.emplace(std::move(k), c.lru.begin());
+  return c.lru.front().get();
+}
+}  // namespace
+
 wasm::ModuleSummary* bridgeInspect(const uint8_t* bytes, size_t size, Outcome* out) noexcept {
   try {
     wasm::Engine* engine = theEngine(out);
@@ -129,17 +146,51 @@ CompiledModule* bridgeCompile(const ModuleKey& key, const uint8_t* bytes, size_t
       fromError(r.error(), out);
       return nullptr;
     }
-    auto m = std::make_unique<CompiledModule>();
-    m->key = key;
-    m->module = r.take();
-    m->summary = m->module->summary();
-    ModuleCache& c = cache();
-    std::string k = keyString(key);
-    auto old = c.index.find(k);
-    if (old != c.index.end()) return old->second->get();  // compiled meanwhile: same code
-    c.lru.push_front(std::move(m));
-    c.index.emplace(std::move(k), c.lru.begin());
-    return c.lru.front().get();
+    return cacheModule(key, r.take());
+  } catch (const std::bad_alloc&) {
+    outOfMemory(out);
+    return nullptr;
+  }
+}
+
+
+void bridgeCodeTag(bool fuel, char* buf, size_t cap) noexcept {
+  Outcome out;
+  wasm::Engine* engine = theEngine(&out);
+  wasm::CompileOptions options;
+  options.fuel = fuel;
+  try {
+    snprintf(buf, cap, "%s", engine ? engine->codeTag(options).c_str() : "no-engine");
+  } catch (const std::bad_alloc&) {
+    snprintf(buf, cap, "no-memory");
+  }
+}
+
+uint8_t* bridgeSerialize(const CompiledModule* m, size_t* size) noexcept {
+  try {
+    std::vector<uint8_t> art = m->module->serialize();
+    uint8_t* out = static_cast<uint8_t*>(malloc(art.size()));
+    if (!out) return nullptr;
+    memcpy(out, art.data(), art.size());
+    *size = art.size();
+    return out;
+  } catch (const std::bad_alloc&) {
+    return nullptr;
+  }
+}
+
+CompiledModule* bridgeLoadArtifact(const ModuleKey& key, const uint8_t* data, size_t size,
+                                   Outcome* out) noexcept {
+  try {
+    wasm::Engine* engine = theEngine(out);
+    if (!engine) return nullptr;
+    if (CompiledModule* hit = bridgeCachedModule(key)) return hit;
+    auto r = engine->deserialize(data, size);
+    if (!r.ok()) {
+      fromError(r.error(), out);
+      return nullptr;
+    }
+    return cacheModule(key, r.take());
   } catch (const std::bad_alloc&) {
     outOfMemory(out);
     return nullptr;
@@ -148,6 +199,13 @@ CompiledModule* bridgeCompile(const ModuleKey& key, const uint8_t* bytes, size_t
 
 const wasm::ModuleSummary& bridgeModuleSummary(const CompiledModule* m) noexcept { return m->summary; }
 double bridgeCompileSeconds(const CompiledModule* m) noexcept { return m->module->compileSeconds(); }
+
+void bridgeModuleCacheStats(size_t* entries, size_t* codeBytes) noexcept {
+  ModuleCache& c = cache();
+  *entries = c.lru.size();
+  *codeBytes = 0;
+  for (const auto& m : c.lru) *codeBytes += m->module->codeBytes();
+}
 
 void bridgeTrimModuleCache(size_t keep) noexcept {
   ModuleCache& c = cache();

@@ -47,8 +47,18 @@ CompiledModule* bridgeCachedModule(const ModuleKey& key) noexcept;
 // Compiles bytes and caches the result under key. Returns the cached module.
 CompiledModule* bridgeCompile(const ModuleKey& key, const uint8_t* bytes, size_t size,
                               Outcome* out) noexcept;
+// Compiled-code artifacts, for the shared code cache (code_cache.cpp). The tag names what
+// makes code differ (engine build, CPU features, fuel metering): see Engine::codeTag.
+void bridgeCodeTag(bool fuel, char* buf, size_t cap) noexcept;
+// A malloc'd artifact of m (free it with free()), or nullptr when out of memory.
+uint8_t* bridgeSerialize(const CompiledModule* m, size_t* size) noexcept;
+// Loads an artifact and caches the module under key, like bridgeCompile.
+CompiledModule* bridgeLoadArtifact(const ModuleKey& key, const uint8_t* data, size_t size,
+                                   Outcome* out) noexcept;
 const wasm::ModuleSummary& bridgeModuleSummary(const CompiledModule* m) noexcept;
 double bridgeCompileSeconds(const CompiledModule* m) noexcept;
+// The backend's cache: modules and bytes of machine code.
+void bridgeModuleCacheStats(size_t* entries, size_t* codeBytes) noexcept;
 // Drops cached modules not used by any runtime beyond the newest `keep` (LRU).
 void bridgeTrimModuleCache(size_t keep) noexcept;
 

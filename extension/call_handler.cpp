@@ -12,6 +12,7 @@
 #include "pg.h"
 
 #include "bridge.h"
+#include "code_cache.h"
 #include "error_report.h"
 #include "guc.h"
 #include "host_imports.h"
@@ -109,28 +110,8 @@ CompiledModule* currentModule(FunctionCache* fc, bool fuel) {
     ereport(ERROR, (errcode(ERRCODE_UNDEFINED_OBJECT),
                     errmsg("module \"%s\" of wasm function %s does not exist", fc->moduleName, fc->name),
                     errhint("Load it with wasm.load_module('%s', ...).", fc->moduleName)));
-  ModuleKey key;
-  memcpy(key.sha256, row.sha256, 32);
-  key.fuel = fuel;
-  if (CompiledModule* m = bridgeCachedModule(key)) {
-    memcpy(fc->sha256, row.sha256, 32);
-    return m;
-  }
-  if (!lookupModule(fc->moduleName, true, &row))
-    ereport(ERROR, (errcode(ERRCODE_UNDEFINED_OBJECT),
-                    errmsg("module \"%s\" of wasm function %s does not exist", fc->moduleName, fc->name)));
-  memcpy(key.sha256, row.sha256, 32);
-  Outcome out;
-  CompiledModule* m = bridgeCompile(key, reinterpret_cast<const uint8_t*>(VARDATA_ANY(row.bytes)),
-                                    VARSIZE_ANY_EXHDR(row.bytes), &out);
-  pfree(row.bytes);
-  if (!m) {
-    char subject[NAMEDATALEN + 16];
-    snprintf(subject, sizeof subject, "module \"%s\"", fc->moduleName);
-    reportModuleError(subject, out);
-  }
-  bridgeTrimModuleCache(32);
-  memcpy(fc->sha256, key.sha256, 32);
+  CompiledModule* m = obtainModule(fc->moduleName, row.sha256, fuel);
+  memcpy(fc->sha256, row.sha256, 32);
   return m;
 }
 

@@ -61,3 +61,17 @@ CREATE FUNCTION wasm.imports(name text,
   RETURNS SETOF record
   AS 'MODULE_PATHNAME', 'wasm_imports' LANGUAGE C STRICT STABLE;
 COMMENT ON FUNCTION wasm.imports(text) IS 'Imports of a loaded module, with their Wasm types';
+
+-- The code cache (see the README): shared by all backends with shared_preload_libraries =
+-- 'wasm', else per backend.
+CREATE FUNCTION wasm.cache_stats(
+    OUT mode text, OUT entries bigint, OUT bytes_used bigint, OUT bytes_total bigint,
+    OUT hits bigint, OUT misses bigint, OUT evictions bigint,
+    OUT compile_seconds float8, OUT compile_seconds_saved float8,
+    OUT backend_hits bigint, OUT backend_misses bigint, OUT backend_hit_ratio float8,
+    OUT backend_compiles bigint, OUT backend_compile_seconds float8)
+  RETURNS record
+  AS 'MODULE_PATHNAME', 'wasm_cache_stats' LANGUAGE C VOLATILE;
+CREATE VIEW wasm.cache_stats AS SELECT * FROM wasm.cache_stats();
+COMMENT ON VIEW wasm.cache_stats IS 'The code cache: mode (shared or backend), size, hits, misses, evictions, compile time spent and saved, and this backend''s use of it';
+GRANT SELECT ON wasm.cache_stats TO PUBLIC;

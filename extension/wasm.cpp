@@ -1,6 +1,7 @@
 // PG zone. The extension's entry point: settings and statement hooks.
 #include "pg.h"
 
+#include "code_cache.h"
 #include "guc.h"
 #include "statement.h"
 
@@ -11,5 +12,7 @@ void _PG_init(void);
 
 void _PG_init(void) {
   pgwasm::defineGucs();
+  pgwasm::defineCodeCacheGucs();
   pgwasm::installStatementHooks();
+  if (process_shared_preload_libraries_in_progress) pgwasm::requestSharedCodeCache();
 }

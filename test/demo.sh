@@ -16,6 +16,7 @@ port=$((20000 + RANDOM % 20000))
 trap 'as_pg "$bindir/pg_ctl" -D "$tmp/data" -m fast stop >/dev/null 2>&1; rm -rf "$tmp"' EXIT
 cp "$build"/examples/*.wasm "$tmp/"
 chmod a+r "$tmp"/*.wasm
+cd "$tmp"  # a directory the postgres user may enter (a clone under /root is not)
 as_pg "$bindir/initdb" -D "$tmp/data" -A trust -E UTF8 --locale=C.UTF-8 --no-sync >/dev/null
 as_pg "$bindir/pg_ctl" -D "$tmp/data" -l "$tmp/log" -w \
   -o "-p $port -k $tmp -c listen_addresses= -c fsync=off" start >/dev/null

@@ -49,6 +49,7 @@ cleanup() {
   rm -rf "$work"
 }
 trap cleanup EXIT
+cd "$work"  # a directory the postgres user may enter (a clone under /root is not)
 as_pg "$bindir/initdb" -D "$work/data" -U postgres -A trust -E UTF8 --locale=C --no-sync >/dev/null
 # JIT and parallel query off: every implementation then runs the same plan, one function call
 # per row in one process (JIT could otherwise inline the C function from its bitcode). work_mem

@@ -30,10 +30,13 @@ passed=0 failed=0
 pass() { passed=$((passed + 1)); echo "ok: $*"; }
 fail() { failed=$((failed + 1)); keep=1; echo "FAILED: $*"; }
 
-# Modules the tests load, where the server can read them.
-as_pg mkdir -p "$tmp/examples"
+# The tests and the modules they load, where the postgres user can read them (a clone
+# under /root is not), and a working directory it may enter.
+cd "$tmp"
+mkdir -p "$tmp/examples" "$tmp/input"
 cp "$build"/examples/*.wasm "$build"/test/pg-modules/*.wasm "$tmp/examples/"
-chmod a+r "$tmp"/examples/*
+cp -r "$repo/sql" "$repo/expected" "$repo/test/pg/schedule" "$tmp/input/"
+chmod -R a+rX "$tmp/examples" "$tmp/input"
 
 as_pg "$bindir/initdb" -D "$tmp/data" -A trust -E UTF8 --locale=C.UTF-8 --no-sync >/dev/null || {
   echo "initdb failed"; echo "0 passed, 1 failed"; exit 1; }
@@ -55,8 +58,8 @@ out=$tmp/regress
 as_pg mkdir -p "$out"
 as_pg "$bindir/createdb" -h "$tmp" -p "$port" wasm_regression
 as_pg "$pg_regress" --use-existing --host="$tmp" --port="$port" --dbname=wasm_regression \
-  --inputdir="$repo" --outputdir="$out" --bindir="$bindir" \
-  --schedule="$repo/test/pg/schedule" 2>&1 | tee "$tmp/regress.log"
+  --inputdir="$tmp/input" --outputdir="$out" --bindir="$bindir" \
+  --schedule="$tmp/input/schedule" 2>&1 | tee "$tmp/regress.log"
 # "ok 3 - name  123 ms" / "not ok 3 - name" (PG 16) or "     name ... ok  12 ms" (PG 15)
 r_ok=$(grep -cE '^(ok |     .* \.\.\. ok|test .* \.\.\. ok|     .*\.\.\. ok)' "$tmp/regress.log")
 r_bad=$(grep -cE '\.\.\. FAILED|^not ok ' "$tmp/regress.log")
