@@ -155,8 +155,10 @@ void onShmemStartup() {
 dsa_area* artifactArea() {
   if (!area) {
     LWLockRegisterTranche(shared->dsaTranche, "pg_wasm code cache area");
+    // The dsa_area handle lives as long as the backend (it is palloc'd).
+    MemoryContext old = MemoryContextSwitchTo(TopMemoryContext);
     area = dsa_attach_in_place(areaPlace, nullptr);
-    dsa_pin_mapping(area);
+    MemoryContextSwitchTo(old);
   }
   return area;
 }
@@ -396,13 +398,15 @@ __attribute__((noinline)) CompiledModule* compileAndPublish(int slot, const char
 }  // namespace
 
 void defineCodeCacheGucs() {
-  // A postmaster setting can only be defined while preloading (anything else is FATAL).
-  if (!process_shared_preload_libraries_in_progress) return;
+  // A postmaster setting can only be defined while preloading (later it is FATAL). Loaded
+  // later, the library defines it as a reloadable setting it does not use, so that a
+  // configuration file naming it stays valid.
+  bool preloading = process_shared_preload_libraries_in_progress;
   DefineCustomIntVariable(
       "wasm.code_cache_size", "Size of the shared cache of compiled WebAssembly code.",
       "Used with shared_preload_libraries = 'wasm'; least recently used code is evicted when it is full.",
-      &codeCacheSizeKb, 128 * 1024, 1024, INT_MAX / 2, PGC_POSTMASTER, GUC_UNIT_KB, nullptr, nullptr,
-      nullptr);
+      &codeCacheSizeKb, 128 * 1024, 1024, INT_MAX / 2, preloading ? PGC_POSTMASTER : PGC_SIGHUP,
+      GUC_UNIT_KB, nullptr, nullptr, nullptr);
 }
 
 void requestSharedCodeCache() {

@@ -89,7 +89,6 @@ void defineGucs() {
       "wasm.output_lines", "Lines of guest output (WASI stdout and stderr) reported per statement.",
       "Further output of the statement is dropped, with one notice saying how much.", &outputLines,
       100, 0, 1000000, PGC_USERSET, 0, nullptr, nullptr, nullptr);
-  MarkGUCPrefixReserved("wasm");
 }
 
 uint64_t fuelLimit() { return uint64_t(fuelLimitSetting); }

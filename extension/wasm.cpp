@@ -13,6 +13,7 @@ void _PG_init(void);
 void _PG_init(void) {
   pgwasm::defineGucs();
   pgwasm::defineCodeCacheGucs();
+  MarkGUCPrefixReserved("wasm");  // after every wasm.* setting is defined
   pgwasm::installStatementHooks();
   if (process_shared_preload_libraries_in_progress) pgwasm::requestSharedCodeCache();
 }

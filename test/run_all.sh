@@ -1,25 +1,33 @@
 #!/usr/bin/env bash
 # Runs CTest in each build directory given (every test suite of the project: GoogleTest
 # units, the spec suite in each code-generation mode, short fuzz runs), and with
-# --sql=BUILD_DIR the extension's SQL tests (test/pg/run_regress.sh), and ends with one
+# --sql=BUILD_DIR the extension's SQL, cache and load tests (test/pg/), and ends with one
 # line "N passed, N failed" over all of them. Exit status 0 only if nothing failed.
 set -uo pipefail
 passed=0 failed=0
 here=$(cd "$(dirname "$0")" && pwd)
 for dir in "$@"; do
   if [[ $dir == --sql=* ]]; then
-    echo "=== SQL tests of the extension"
-    log=$(mktemp)
-    "$here/pg/run_regress.sh" "${dir#--sql=}" 2>&1 | tee "$log"
-    read -r p f < <(sed -n 's/^\([0-9][0-9]*\) passed, \([0-9][0-9]*\) failed$/\1 \2/p' "$log" | tail -n1)
-    rm -f "$log"
-    if [[ -z ${f:-} ]]; then
-      echo "run_all: no summary from the SQL tests" >&2
-      failed=$((failed + 1))
-    else
-      passed=$((passed + p))
-      failed=$((failed + f))
-    fi
+    # The extension on throwaway clusters: the pg_regress suite without and with the
+    # shared code cache, the cache across sessions, and a short pgbench load run.
+    sqlbuild=${dir#--sql=}
+    for suite in "pg/run_regress.sh $sqlbuild" "pg/run_regress.sh --preload $sqlbuild" \
+                 "pg/cache_tests.sh $sqlbuild" "pg/load_test.sh $sqlbuild 10 16"; do
+      echo "=== $suite"
+      log=$(mktemp)
+      # shellcheck disable=SC2086
+      "$here"/$suite 2>&1 | tee "$log"
+      read -r p f < <(sed -n 's/^\([0-9][0-9]*\) passed, \([0-9][0-9]*\) failed$/\1 \2/p' "$log" | tail -n1)
+      rm -f "$log"
+      if [[ -z ${f:-} ]]; then
+        echo "run_all: no summary from $suite" >&2
+        failed=$((failed + 1))
+      else
+        passed=$((passed + p))
+        failed=$((failed + f))
+      fi
+      unset p f
+    done
     continue
   fi
   echo "=== tests in $dir"

@@ -1,0 +1,160 @@
+#!/usr/bin/env bash
+# The code cache, across sessions, on a throwaway cluster with shared_preload_libraries:
+#   - a second session's first call is a cache hit;
+#   - replacing a module makes every session (one already running included) use the new code;
+#   - concurrent first calls of one module from several sessions all get correct results,
+#     and the module is compiled at most twice;
+#   - eviction under a tiny wasm.code_cache_size keeps results correct;
+#   - without preloading, everything works with the backend's own cache;
+#   - a backend killed with SIGKILL while compiling leaves no entry that others would use.
+# Reference results come from the engine's CLI (build/wasm-run) on the same modules.
+#   cache_tests.sh [BUILD_DIR]     last line: "N passed, N failed"
+set -uo pipefail
+repo=$(cd "$(dirname "$0")/../.." && pwd)
+build=$(cd "${1:-$repo/build}" && pwd)
+source "$repo/test/pg/cluster.sh"
+
+cluster_init "shared_preload_libraries = 'wasm'" || { echo "0 passed, 1 failed"; exit 1; }
+cluster_copy_modules "$build"/examples/*.wasm "$build"/test/pg-modules/version*.wasm
+
+# A module big enough (about 1 MB of code) for compilation to take a while: many
+# functions with loops, and an export that calls a few of them.
+gen_big() {
+  awk -v n="$1" -v salt="$2" 'BEGIN {
+    print "(module"
+    for (k = 0; k < n; k++) {
+      printf "(func $f%d (param i32) (result i32) (local i32 i32)\n", k
+      printf "  (local.set 1 (i32.const %d))\n", k + salt
+      print  "  (loop $l"
+      print  "    (local.set 1 (i32.add (local.get 1) (i32.mul (local.get 0) (i32.const 3))))"
+      print  "    (local.set 2 (i32.xor (local.get 2) (i32.rotl (local.get 1) (i32.const 5))))"
+      print  "    (local.set 0 (i32.sub (local.get 0) (i32.const 1)))"
+      print  "    (br_if $l (i32.gt_s (local.get 0) (i32.const 0))))"
+      print  "  (i32.add (local.get 1) (local.get 2)))"
+    }
+    printf "(func (export \"answer\") (param i32) (result i32)\n"
+    printf "  (i32.add (call $f0 (local.get 0)) (i32.add (call $f%d (local.get 0)) (call $f%d (local.get 0)))))\n", n / 2, n - 1
+    print ")"
+  }' >"$tmp/examples/big$2.wat"
+  wat2wasm "$tmp/examples/big$2.wat" -o "$tmp/examples/big$2.wasm" && chmod a+r "$tmp/examples/big$2.wasm"
+}
+gen_big 24000 1 && gen_big 24000 2 || { echo "cannot build the big test modules"; echo "0 passed, 1 failed"; exit 1; }
+ref() { "$build/wasm-run" "$1" --invoke "$2" "${@:3}" | sed 's/^i32://'; }
+big1_ref=$(ref "$tmp/examples/big1.wasm" answer 10)
+big2_ref=$(ref "$tmp/examples/big2.wasm" answer 10)
+
+cluster_start || { echo "0 passed, 1 failed"; exit 1; }
+psql_pg -d postgres >/dev/null <<'SQL' || { echo "setup failed"; echo "0 passed, 1 failed"; exit 1; }
+CREATE EXTENSION wasm;
+CREATE FUNCTION example(file text) RETURNS bytea LANGUAGE sql STABLE
+  AS $$ SELECT pg_read_binary_file(current_setting('data_directory') || '/../examples/' || file) $$;
+SELECT wasm.load_module(m, example(m || '.wasm'))
+  FROM unnest(ARRAY['math', 'text', 'bytes', 'json', 'nulls', 'hostile']) m;
+SELECT wasm.load_module('versioned', example('version1.wasm'));
+SELECT wasm.load_module('big1', example('big1.wasm'));
+SELECT wasm.load_module('big2', example('big2.wasm'));
+CREATE FUNCTION add(int, int) RETURNS int LANGUAGE wasm STRICT AS 'math:add';
+CREATE FUNCTION collatz(bigint) RETURNS int LANGUAGE wasm STRICT AS 'math:collatz';
+CREATE FUNCTION vowels(text) RETURNS int LANGUAGE wasm STRICT AS 'text:vowels';
+CREATE FUNCTION crc32(bytea) RETURNS bigint LANGUAGE wasm STRICT AS 'bytes:crc32';
+CREATE FUNCTION json_pick(jsonb, text) RETURNS jsonb LANGUAGE wasm STRICT AS 'json:json_pick';
+CREATE FUNCTION greet(text) RETURNS text LANGUAGE wasm AS 'nulls:greet';
+CREATE FUNCTION divide(int, int) RETURNS int LANGUAGE wasm STRICT AS 'hostile:divide';
+CREATE FUNCTION module_version() RETURNS int LANGUAGE wasm AS 'versioned:version';
+CREATE FUNCTION big1(int) RETURNS int LANGUAGE wasm STRICT AS 'big1:answer';
+CREATE FUNCTION big2(int) RETURNS int LANGUAGE wasm STRICT AS 'big2:answer';
+SQL
+
+# 1. A second session's first call is a hit.
+check "mode is shared with preloading" "$(sql_value "SELECT mode FROM wasm.cache_stats")" shared
+# (a call, then the statistics: in one statement they would be read before the call)
+call_then_stats() {
+  psql_pg -At -d postgres -c "$1" -c "SELECT ${2:-backend_hits, backend_misses} FROM wasm.cache_stats" | tr '\n' ' '
+}
+check "first session compiles" "$(call_then_stats "SELECT add(1, 2)")" "3 0|1 "
+check "second session's first call is a hit" "$(call_then_stats "SELECT add(2, 3)")" "5 1|0 "
+
+# 2. Replacing a module: a session that is already running and new sessions run the new code.
+as_pg "$bindir/psql" -X -At -h "$tmp" -p "$port" -d postgres \
+  -c "SELECT module_version()" -c "SELECT pg_sleep(2)" -c "SELECT module_version()" >"$tmp/long.out" 2>&1 &
+long=$!
+sleep 0.7
+check "before the replacement" "$(sql_value "SELECT module_version()")" 1
+sql_value "SELECT wasm.load_module('versioned', example('version2.wasm'))" >/dev/null
+check "a new session after the replacement" "$(sql_value "SELECT module_version()")" 2
+wait "$long"
+check "a running session after the replacement" "$(tr '\n' ' ' <"$tmp/long.out")" "1  2 "
+
+# 3. Concurrent first calls of one module (about 1 MB of code) from 8 sessions.
+before=$(sql_value "SELECT misses FROM wasm.cache_stats")
+for i in $(seq 1 8); do
+  as_pg "$bindir/psql" -X -At -h "$tmp" -p "$port" -d postgres -c "SELECT big1(10)" >"$tmp/conc$i.out" 2>&1 &
+done
+wait
+good=0
+for i in $(seq 1 8); do [[ $(cat "$tmp/conc$i.out") == "$big1_ref" ]] && good=$((good + 1)); done
+check "8 concurrent first calls, correct results" "$good" 8
+compiled=$(($(sql_value "SELECT misses FROM wasm.cache_stats") - before))
+if [[ $compiled -ge 1 && $compiled -le 2 ]]; then pass "compiled $compiled time(s) for 8 concurrent sessions"
+else fail "compiled $compiled times for 8 concurrent sessions"; fi
+check "a ninth session hits" "$(call_then_stats "SELECT big1(10)" backend_hits)" "$big1_ref 1 "
+no_crash
+
+# 4. Eviction under a tiny cache: results stay correct, entries are evicted. (big1's
+#    artifact does not fit at all: it is compiled by every backend that needs it.)
+echo "wasm.code_cache_size = '1MB'" >>"$tmp/data/postgresql.conf"
+cluster_restart
+check "tiny cache configured" "$(sql_value "SHOW wasm.code_cache_size")" 1MB
+want="3|3|3142|3421780262|1|hello, ada|5|$big1_ref"
+bad=0
+for round in 1 2 3; do
+  got=$(sql_value "SELECT add(1, 2), vowels('aei'), sum(collatz(i)) FROM generate_series(1, 100) i")
+  got="$got|$(sql_value "SELECT crc32('123456789')")"
+  got="$got|$(sql_value "SELECT json_pick('{\"a\": 1}', 'a')")"
+  got="$got|$(sql_value "SELECT greet('ada')")"
+  got="$got|$(sql_value "SELECT divide(10, 2)")"
+  got="$got|$(sql_value "SELECT big1(10)")"
+  [[ $got == "$want" ]] || { bad=$((bad + 1)); echo "round $round: $got"; }
+done
+check "results under a tiny cache, 3 rounds of 8 modules" "$bad" 0
+ev=$(sql_value "SELECT evictions > 0 AND bytes_used <= bytes_total FROM wasm.cache_stats")
+check "entries were evicted, and the cache stayed within its size" "$ev" t
+no_crash
+
+# 5. Without preloading: the backend's own cache.
+sed -i "s/^shared_preload_libraries = 'wasm'$/shared_preload_libraries = ''/" "$tmp/data/postgresql.conf"
+cluster_restart
+check "mode is backend without preloading" \
+  "$(psql_pg -At -d postgres -c "SELECT add(1, 1)" -c "SELECT add(2, 2)" -c "SELECT mode, backend_hits, backend_misses FROM wasm.cache_stats" | tr '\n' ' ')" \
+  "2 4 backend|1|1 "
+check "big module without preloading" "$(sql_value "SELECT big2(10)")" "$big2_ref"
+no_crash
+
+# 6. SIGKILL of a backend while it compiles big2 (about 1 MB, cache empty): the postmaster
+#    reinitializes shared memory, the cache comes back empty and consistent, and the next
+#    session compiles again and gets the right result.
+sed -i -e "s/^shared_preload_libraries = ''$/shared_preload_libraries = 'wasm'/" \
+  -e "/^wasm.code_cache_size/d" "$tmp/data/postgresql.conf"
+cluster_restart
+as_pg "$bindir/psql" -X -At -h "$tmp" -p "$port" -d postgres -c "SET application_name = 'victim'" \
+  -c "SELECT big2(10)" >"$tmp/victim.out" 2>&1 &
+victim=""
+for _ in $(seq 1 200); do
+  victim=$(sql_value "SELECT pid FROM pg_stat_activity WHERE application_name = 'victim' AND state = 'active'")
+  [[ -n $victim ]] && break
+  sleep 0.005
+done
+if [[ -n $victim ]]; then
+  kill -9 "$victim"
+  wait
+  for _ in $(seq 1 100); do as_pg "$bindir/pg_isready" -q -h "$tmp" -p "$port" && break; sleep 0.1; done
+  sleep 0.5
+  check "after SIGKILL: the cache was reinitialized, empty" "$(sql_value "SELECT entries, hits, misses FROM wasm.cache_stats")" "0|0|0"
+  check "after SIGKILL: the next session compiles and gets the right result" \
+    "$(call_then_stats "SELECT big2(10)")" "$big2_ref 0|1 "
+  check "and the session after that hits it" "$(call_then_stats "SELECT big2(10)" backend_hits)" "$big2_ref 1 "
+else
+  fail "the victim session never became active"
+fi
+
+summary

@@ -1,0 +1,84 @@
+# Sourced by the SQL test scripts: a throwaway PostgreSQL cluster in a temporary directory,
+# on a Unix socket only. PostgreSQL refuses to run as root, so as root the server and the
+# clients run as the postgres user (from a directory it may enter).
+#
+#   source test/pg/cluster.sh
+#   cluster_init "shared_preload_libraries = 'wasm'"   # extra postgresql.conf lines
+#   cluster_start
+#   psql_pg -d postgres -c 'SELECT 1'
+#   cluster_restart / cluster_stop; the directory is removed at exit unless keep=1
+bindir=$(pg_config --bindir)
+
+as_pg() {
+  if [[ $(id -u) -eq 0 ]]; then runuser -u postgres -- "$@"; else "$@"; fi
+}
+
+cluster_init() {
+  tmp=$(mktemp -d /tmp/pgwasm-test.XXXXXX)
+  chmod 755 "$tmp"
+  [[ $(id -u) -eq 0 ]] && chown postgres: "$tmp"
+  cd "$tmp" || return 1
+  port=$((20000 + RANDOM % 20000))
+  trap cluster_cleanup EXIT
+  as_pg "$bindir/initdb" -D "$tmp/data" -A trust -E UTF8 --locale=C.UTF-8 --no-sync >/dev/null || return 1
+  cat >>"$tmp/data/postgresql.conf" <<CONF
+port = $port
+listen_addresses = ''
+unix_socket_directories = '$tmp'
+fsync = off
+max_connections = 60
+$1
+CONF
+}
+
+cluster_start() {
+  as_pg "$bindir/pg_ctl" -D "$tmp/data" -l "$tmp/postmaster.log" -w start >/dev/null || {
+    tail -20 "$tmp/postmaster.log"
+    return 1
+  }
+}
+
+cluster_restart() {
+  as_pg "$bindir/pg_ctl" -D "$tmp/data" -l "$tmp/postmaster.log" -m fast -w restart >/dev/null
+}
+
+cluster_stop() {
+  as_pg "$bindir/pg_ctl" -D "$tmp/data" -m immediate stop >/dev/null 2>&1
+}
+
+cluster_cleanup() {
+  cluster_stop
+  if [[ ${keep:-0} -eq 0 ]]; then rm -rf "$tmp"; else echo "kept $tmp for inspection"; fi
+}
+
+# Copies .wasm files where the server can read them: $tmp/examples.
+cluster_copy_modules() {
+  mkdir -p "$tmp/examples"
+  cp "$@" "$tmp/examples/"
+  chmod -R a+rX "$tmp/examples"
+}
+
+psql_pg() { as_pg "$bindir/psql" -X -q -v ON_ERROR_STOP=1 -h "$tmp" -p "$port" "$@"; }
+
+# A value from a one-row, one-column query.
+sql_value() { psql_pg -At -d "${db:-postgres}" -c "$1"; }
+
+# Checks for the end of a test script.
+passed=0 failed=0
+pass() { passed=$((passed + 1)); echo "ok: $*"; }
+fail() { failed=$((failed + 1)); keep=1; echo "FAILED: $*"; }
+check() {  # check "description" actual expected
+  if [[ $2 == "$3" ]]; then pass "$1"; else fail "$1: got '$2', expected '$3'"; fi
+}
+no_crash() {
+  if grep -q "terminated by signal" "$tmp/postmaster.log"; then
+    grep "terminated by signal" "$tmp/postmaster.log"
+    fail "a backend crashed"
+  else
+    pass "no backend terminated by a signal"
+  fi
+}
+summary() {
+  echo "$passed passed, $failed failed"
+  [[ $failed -eq 0 ]]
+}
