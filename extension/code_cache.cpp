@@ -9,9 +9,8 @@
 // backend compiles, serializes and publishes the artifact; other backends copy it into
 // their own executable memory (W^X) and load it without compiling.
 //
-// Keys: SHA-256 over the module's SHA-256 and the engine's code tag (build id, CPU
-//   features, fuel metering, bounds-check mode), so entries of another build or option
-//   never match.
+// Keys: the module's SHA-256 and a hash of the engine's code tag (build id, CPU features,
+//   fuel metering, bounds-check mode), so entries of another build or option never match.
 // Publication is atomic: an entry is Compiling (a placeholder, with the compiler's pid)
 //   until its artifact is completely written; only then, under the exclusive lock, it
 //   becomes Ready. Readers use Ready entries only. A compiler that fails or is cancelled
@@ -37,8 +36,6 @@
 #pragma GCC diagnostic ignored "-Wunused-parameter"
 #pragma GCC diagnostic ignored "-Wregister"
 extern "C" {
-#include "common/cryptohash.h"
-#include "common/sha2.h"
 #include "port/atomics.h"
 #include "port/pg_crc32c.h"
 #include "storage/condition_variable.h"
@@ -60,7 +57,7 @@ int codeCacheSizeKb = 128 * 1024;
 enum EntryState : uint32_t { Free = 0, Compiling = 1, Ready = 2 };
 
 struct SharedEntry {
-  uint8_t key[32];
+  uint8_t key[40];  // see cacheKey
   uint32_t state;
   int32_t compilerPid;     // Compiling: who
   TimestampTz since;       // Compiling: since when
@@ -163,20 +160,20 @@ dsa_area* artifactArea() {
   return area;
 }
 
-void cacheKey(const uint8_t sha256[32], bool fuel, uint8_t out[32]) {
+// The module's SHA-256, then a 64-bit FNV-1a hash of the code tag. (Artifacts of another
+// engine build are refused by the engine anyway; the tag separates the options.)
+void cacheKey(const uint8_t sha256[32], bool fuel, uint8_t out[40]) {
   char tag[128];
   bridgeCodeTag(fuel, tag, sizeof tag);
-  pg_cryptohash_ctx* ctx = pg_cryptohash_create(PG_SHA256);
-  if (pg_cryptohash_init(ctx) < 0 || pg_cryptohash_update(ctx, sha256, 32) < 0 ||
-      pg_cryptohash_update(ctx, reinterpret_cast<const uint8*>(tag), strlen(tag)) < 0 ||
-      pg_cryptohash_final(ctx, out, 32) < 0)
-    ereport(ERROR, (errcode(ERRCODE_INTERNAL_ERROR), errmsg("could not compute a code cache key")));
-  pg_cryptohash_free(ctx);
+  uint64_t h = 1469598103934665603ull;
+  for (const char* p = tag; *p; p++) h = (h ^ uint8_t(*p)) * 1099511628211ull;
+  memcpy(out, sha256, 32);
+  memcpy(out + 32, &h, 8);
 }
 
-int findSlot(const uint8_t key[32]) {
+int findSlot(const uint8_t key[40]) {
   for (int i = 0; i < shared->nslots; i++)
-    if (shared->entries[i].state != Free && memcmp(shared->entries[i].key, key, 32) == 0) return i;
+    if (shared->entries[i].state != Free && memcmp(shared->entries[i].key, key, 40) == 0) return i;
   return -1;
 }
 
@@ -221,9 +218,10 @@ void releaseClaim() {
 
 void onShmemExit(int, Datum) { releaseClaim(); }
 
-// Copies a Ready artifact out (the lock keeps it from being freed meanwhile) and loads it.
-// Returns nullptr if there is none, it is damaged, or it does not load.
-CompiledModule* loadShared(const uint8_t key[32], const ModuleKey& mkey) {
+// Checks and loads a Ready artifact where it lies in shared memory (the shared lock keeps
+// it from being freed meanwhile; loading copies what the module keeps). Returns nullptr
+// if there is none, it is damaged, or it does not load.
+CompiledModule* loadShared(const uint8_t key[40], const ModuleKey& mkey) {
   LWLockAcquire(shared->lock, LW_SHARED);
   int slot = findSlot(key);
   if (slot < 0 || shared->entries[slot].state != Ready) {
@@ -235,18 +233,15 @@ CompiledModule* loadShared(const uint8_t key[32], const ModuleKey& mkey) {
   size_t size = e.size;
   pg_crc32c want = e.crc;
   double saved = e.compileSeconds;
-  uint8_t* copy = static_cast<uint8_t*>(palloc_extended(size, MCXT_ALLOC_HUGE | MCXT_ALLOC_NO_OOM));
-  if (copy) memcpy(copy, dsa_get_address(artifactArea(), e.artifact), size);
-  LWLockRelease(shared->lock);
-  if (!copy) return nullptr;
-
+  const uint8_t* art = static_cast<const uint8_t*>(dsa_get_address(artifactArea(), e.artifact));
   pg_crc32c crc;
   INIT_CRC32C(crc);
-  COMP_CRC32C(crc, copy, size);
+  COMP_CRC32C(crc, art, size);
   FIN_CRC32C(crc);
   Outcome out;
-  CompiledModule* m = crc == want ? bridgeLoadArtifact(mkey, copy, size, &out) : nullptr;
-  pfree(copy);
+  CompiledModule* m = crc == want ? bridgeLoadArtifact(mkey, art, size, &out) : nullptr;
+  LWLockRelease(shared->lock);
+
   LWLockAcquire(shared->lock, LW_EXCLUSIVE);
   if (m) {
     shared->hits++;
@@ -314,7 +309,7 @@ void publish(int slot, const CompiledModule* m, double compileSeconds) {
 
 // Claims a slot for compiling key, or says to wait for another backend's compilation.
 // Returns the claimed slot, -1 to wait, or -2 if the cache cannot take it (no slot).
-int claimOrWait(const uint8_t key[32]) {
+int claimOrWait(const uint8_t key[40]) {
   LWLockAcquire(shared->lock, LW_EXCLUSIVE);
   int slot = findSlot(key);
   if (slot >= 0) {
@@ -339,7 +334,7 @@ int claimOrWait(const uint8_t key[32]) {
   }
   if (slot >= 0) {
     SharedEntry& e = shared->entries[slot];
-    memcpy(e.key, key, 32);
+    memcpy(e.key, key, 40);
     e.state = Compiling;
     e.compilerPid = MyProcPid;
     e.since = GetCurrentTimestamp();
@@ -437,7 +432,7 @@ CompiledModule* obtainModule(const char* moduleName, const uint8_t sha256[32], b
     before_shmem_exit(onShmemExit, 0);
     exitCallback = true;
   }
-  uint8_t key[32];
+  uint8_t key[40];
   cacheKey(sha256, fuel, key);
   CompiledModule* m = nullptr;
   for (int attempt = 0; !m; attempt++) {

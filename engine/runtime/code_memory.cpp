@@ -30,7 +30,9 @@ Result<CodeMemory> CodeMemory::allocate(size_t size) {
   size_t page = size_t(sysconf(_SC_PAGESIZE));
   size_t mapped = (size + page - 1) / page * page;
   if (mapped == 0) mapped = page;
-  void* p = mmap(nullptr, mapped, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  // Populated up front: every page is written right away, and one call is much cheaper
+  // than a page fault per page.
+  void* p = mmap(nullptr, mapped, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
   if (p == MAP_FAILED)
     return makeError(ErrorKind::Resource, kNoOffset, "cannot map %zu bytes for code: %s", mapped,
                      strerror(errno));
