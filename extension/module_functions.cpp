@@ -26,6 +26,7 @@ PG_FUNCTION_INFO_V1(wasm_drop_module);
 PG_FUNCTION_INFO_V1(wasm_exports);
 PG_FUNCTION_INFO_V1(wasm_imports);
 }
+#pragma GCC diagnostic pop
 
 namespace pgwasm {
 

@@ -4,9 +4,15 @@
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wunused-parameter"
 extern "C" {
+#include "access/genam.h"
+#include "access/stratnum.h"
+#include "access/table.h"
 #include "catalog/namespace.h"
+#include "utils/fmgroids.h"
 #include "utils/rel.h"
+#include "utils/snapmgr.h"
 }
+#pragma GCC diagnostic pop
 
 namespace pgwasm {
 
@@ -43,49 +49,38 @@ void runAsStoreOwner(void (*fn)(void*), void* arg) {
 }
 
 namespace {
-struct LookupArgs {
-  const char* name;
-  bool wantBytes;
-  ModuleRow* row;
-  MemoryContext callerCxt;
-  bool found;
-};
-
-void lookupAsOwner(void* p) {
-  LookupArgs* a = static_cast<LookupArgs*>(p);
-  if (SPI_connect() != SPI_OK_CONNECT) elog(ERROR, "SPI_connect failed");
-  Oid argTypes[1] = {TEXTOID};
-  Datum args[1] = {CStringGetTextDatum(a->name)};
-  const char* sql = a->wantBytes
-      ? "SELECT sha256, owner::oid, bytes FROM wasm.module_store WHERE name = $1"
-      : "SELECT sha256, owner::oid FROM wasm.module_store WHERE name = $1";
-  int rc = SPI_execute_with_args(sql, 1, argTypes, args, nullptr, true, 1);
-  if (rc != SPI_OK_SELECT) elog(ERROR, "SPI_execute_with_args failed: %s", SPI_result_code_string(rc));
-  if (SPI_processed == 1) {
-    a->found = true;
-    HeapTuple tup = SPI_tuptable->vals[0];
-    TupleDesc desc = SPI_tuptable->tupdesc;
-    bool isnull;
-    bytea* sha = DatumGetByteaPP(SPI_getbinval(tup, desc, 1, &isnull));
-    if (VARSIZE_ANY_EXHDR(sha) != 32) elog(ERROR, "wasm.module_store: bad sha256 for module %s", a->name);
-    memcpy(a->row->sha256, VARDATA_ANY(sha), 32);
-    a->row->owner = DatumGetObjectId(SPI_getbinval(tup, desc, 2, &isnull));
-    a->row->bytes = nullptr;
-    if (a->wantBytes) {
-      Datum b = SPI_getbinval(tup, desc, 3, &isnull);
-      MemoryContext spiCxt = MemoryContextSwitchTo(a->callerCxt);
-      a->row->bytes = DatumGetByteaPCopy(b);
-      MemoryContextSwitchTo(spiCxt);
-    }
-  }
-  SPI_finish();
-}
+// Columns of wasm.module_store (wasm--1.0.sql).
+constexpr AttrNumber kName = 1, kBytes = 2, kSha256 = 3, kOwner = 4;
 }  // namespace
 
+// An index lookup in the statement's snapshot, with no SQL: this runs at the first call of
+// every statement (and it is the extension reading its own catalog, so no privilege check).
 bool lookupModule(const char* name, bool wantBytes, ModuleRow* row) {
-  LookupArgs a{name, wantBytes, row, CurrentMemoryContext, false};
-  runAsStoreOwner(lookupAsOwner, &a);
-  return a.found;
+  Oid nsp = get_namespace_oid("wasm", false);
+  Oid relid = get_relname_relid("module_store", nsp);
+  Oid indexId = get_relname_relid("module_store_pkey", nsp);
+  if (!OidIsValid(relid) || !OidIsValid(indexId))
+    ereport(ERROR, (errcode(ERRCODE_UNDEFINED_TABLE), errmsg("wasm.module_store is missing"),
+                    errhint("Recreate the extension: DROP EXTENSION wasm; CREATE EXTENSION wasm.")));
+  Relation rel = table_open(relid, AccessShareLock);
+  ScanKeyData key;
+  ScanKeyInit(&key, kName, BTEqualStrategyNumber, F_TEXTEQ, CStringGetTextDatum(name));
+  Snapshot snap = ActiveSnapshotSet() ? GetActiveSnapshot() : GetTransactionSnapshot();
+  SysScanDesc scan = systable_beginscan(rel, indexId, true, snap, 1, &key);
+  HeapTuple tup = systable_getnext(scan);
+  bool found = HeapTupleIsValid(tup);
+  if (found) {
+    TupleDesc desc = RelationGetDescr(rel);
+    bool isnull;
+    bytea* sha = DatumGetByteaPP(heap_getattr(tup, kSha256, desc, &isnull));
+    if (isnull || VARSIZE_ANY_EXHDR(sha) != 32) elog(ERROR, "wasm.module_store: bad sha256 for module %s", name);
+    memcpy(row->sha256, VARDATA_ANY(sha), 32);
+    row->owner = DatumGetObjectId(heap_getattr(tup, kOwner, desc, &isnull));
+    row->bytes = wantBytes ? DatumGetByteaPCopy(heap_getattr(tup, kBytes, desc, &isnull)) : nullptr;
+  }
+  systable_endscan(scan);
+  table_close(rel, AccessShareLock);
+  return found;
 }
 
 void checkModuleOwner(const char* name, Oid owner) {

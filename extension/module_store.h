@@ -13,8 +13,8 @@ struct ModuleRow {
   bytea* bytes;  // detoasted, palloc'd in the caller's context; nullptr unless asked for
 };
 
-// Looks module `name` up in the current snapshot, reading the catalog with the privileges
-// of its owner (callers need no access to the table). False if there is no such module.
+// Looks module `name` up in the statement's snapshot (callers need no access to the
+// table). False if there is no such module.
 bool lookupModule(const char* name, bool wantBytes, ModuleRow* row);
 
 // Runs fn(arg) with the privileges of wasm.module_store's owner (for SPI on the table);

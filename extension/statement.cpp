@@ -14,6 +14,7 @@
 extern "C" {
 #include "tcop/tcopprot.h"
 }
+#pragma GCC diagnostic pop
 
 namespace pgwasm {
 

@@ -2,7 +2,9 @@
 # Every benchmark of the engine, each as a ratio to a peer measured in the same run:
 #  1. ../shared/bench/peers.sh with our column (run time against native, wasm2c, V8);
 #  2. the cost of fuel metering (fuel_overhead.sh);
-#  3. compile speed on SQLite (build_sqlite.sh) against V8 Liftoff on the same module.
+#  3. compile speed on SQLite (build_sqlite.sh) against V8 Liftoff on the same module;
+#  4. Wasm UDFs in SQL against LANGUAGE C and PL/pgSQL (udf_bench.sh);
+#  5. the code cache: first calls on a hit and a miss, connection latency (cache_bench.sh).
 #   run_bench.sh BUILD_DIR
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -26,3 +28,9 @@ if command -v node >/dev/null; then
   code=$(wasm-objdump -h "$wasm" | sed -n 's/.*Code .*size=\(0x[0-9a-f]*\).*/\1/p')
   awk -v t="$best" -v c="$((code))" 'BEGIN{printf "V8 Liftoff (single-threaded, eager): %.6f s = %.1f MB/s\n", t, c/t/1e6}'
 fi
+echo
+echo "== SQL: Wasm UDFs against LANGUAGE C and PL/pgSQL (udf_bench.sh)"
+"$here/udf_bench.sh" "$build"
+echo
+echo "== the code cache (cache_bench.sh)"
+"$here/cache_bench.sh" "$build"
