@@ -11,6 +11,10 @@
 // the engine is reached only through the bridge (noexcept).
 #include "pg.h"
 
+extern "C" {
+#include "commands/proclang.h"
+}
+
 #include "bridge.h"
 #include "code_cache.h"
 #include "error_report.h"
@@ -67,6 +71,11 @@ void initFunctionCache(FunctionCache* fc, Oid fnOid) {
   HeapTuple tup = SearchSysCache1(PROCOID, ObjectIdGetDatum(fnOid));
   if (!HeapTupleIsValid(tup)) elog(ERROR, "cache lookup failed for function %u", fnOid);
   Form_pg_proc proc = (Form_pg_proc)GETSTRUCT(tup);
+  if (proc->prolang != get_language_oid("wasm", false)) {
+    ReleaseSysCache(tup);
+    ereport(ERROR, (errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+                    errmsg("wasm.call_handler can only be called as the handler of LANGUAGE wasm")));
+  }
   fc->fnOid = fnOid;
   fc->fnXmin = HeapTupleHeaderGetRawXmin(tup->t_data);
   fc->fnTid = tup->t_self;

@@ -23,3 +23,5 @@ SELECT v_later(1, 2);
 SELECT v_mismatch_later(1);
 DROP FUNCTION v_mismatch_later(bigint);
 SELECT wasm.drop_module('later', cascade => true);
+-- The handler itself is not a function to call.
+SELECT wasm.call_handler();
