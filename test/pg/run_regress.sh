@@ -33,8 +33,15 @@ as_pg "$bindir/createdb" -h "$tmp" -p "$port" wasm_regression
 as_pg "$pg_regress" --use-existing --host="$tmp" --port="$port" --dbname=wasm_regression \
   --inputdir="$tmp/input" --outputdir="$out" --bindir="$bindir" \
   --schedule="$tmp/input/schedule" 2>&1 | tee "$tmp/regress.log"
+rc=${PIPESTATUS[0]}
 r_ok=$(grep -cE '^(test|    ) .* \.\.\. ok' "$tmp/regress.log")
 r_bad=$(grep -cE '\.\.\. FAILED' "$tmp/regress.log")
+# Every scheduled test must have run and passed (pg_regress may fail before running any).
+scheduled=$(sed -n 's/^test: *//p' "$tmp/input/schedule" | wc -w)
+if [[ $((r_ok + r_bad)) -ne $scheduled || ($rc -ne 0 && $r_bad -eq 0) ]]; then
+  r_bad=$((scheduled - r_ok))
+  echo "pg_regress exited with status $rc after $r_ok of $scheduled tests passed"
+fi
 passed=$((passed + r_ok))
 failed=$((failed + r_bad))
 if [[ $r_bad -gt 0 ]]; then
