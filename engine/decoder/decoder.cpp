@@ -89,7 +89,7 @@ Status decodeCustomSection(Reader& r, ModuleInfo& m) {
 }
 }  // namespace
 
-Result<std::unique_ptr<ModuleInfo>> decodeModule(const uint8_t* bytes, size_t size) {
+Result<std::unique_ptr<ModuleInfo>> decodeModule(const uint8_t* bytes, size_t size, DecodeMode mode) {
   if (size > UINT32_MAX) {
     return makeError(ErrorKind::Limit, kNoOffset, "module of %zu bytes is too large", size);
   }
@@ -170,7 +170,7 @@ Result<std::unique_ptr<ModuleInfo>> decodeModule(const uint8_t* bytes, size_t si
     r.seek(end);
   }
 
-  if (!c.sawCodeSection && m.numDefinedFuncs() != 0) {
+  if (!c.sawCodeSection && m.numDefinedFuncs() != 0 && mode != DecodeMode::WithoutCode) {
     return makeError(ErrorKind::Malformed, size,
                      "function and code section have inconsistent lengths (%u functions, no code "
                      "section)",

@@ -33,7 +33,11 @@ struct DecodeLimits {
   static constexpr uint32_t kMaxStringSize = 100'000;
 };
 
-// Decodes a module. The returned ModuleInfo owns a copy of the bytes.
-Result<std::unique_ptr<ModuleInfo>> decodeModule(const uint8_t* bytes, size_t size);
+// Decodes a module. The returned ModuleInfo owns a copy of the bytes. WithoutCode accepts
+// a binary whose code section was removed (compiled-code artifacts carry the machine code
+// instead): the module then has no bodies.
+enum class DecodeMode : uint8_t { Full, WithoutCode };
+Result<std::unique_ptr<ModuleInfo>> decodeModule(const uint8_t* bytes, size_t size,
+                                                 DecodeMode mode = DecodeMode::Full);
 
 }  // namespace wasm

@@ -17,7 +17,7 @@ namespace wasm {
 
 namespace {
 constexpr char kMagic[8] = {'P', 'G', 'W', 'A', 'S', 'M', 'C', '1'};
-constexpr uint32_t kFormat = 1;
+constexpr uint32_t kFormat = 2;
 
 struct ArtifactHeader {
   char magic[8];
@@ -33,6 +33,26 @@ struct ArtifactHeader {
   uint64_t codeBytes;
 };
 static_assert(sizeof(ArtifactHeader) % 8 == 0);
+// The binary without its code section (id 10): the bodies are compiled already, and
+// leaving them out makes artifacts a third smaller and quicker to check and load.
+std::vector<uint8_t> withoutCodeSection(const std::vector<uint8_t>& bin) {
+  std::vector<uint8_t> out(bin.begin(), bin.begin() + (bin.size() < 8 ? bin.size() : 8));
+  size_t p = 8;
+  while (p < bin.size()) {
+    size_t start = p;
+    uint8_t id = bin[p++];
+    uint64_t size = 0;
+    for (int shift = 0; p < bin.size() && shift < 35; shift += 7) {
+      uint8_t b = bin[p++];
+      size |= uint64_t(b & 0x7F) << shift;
+      if (!(b & 0x80)) break;
+    }
+    size_t end = p + size > bin.size() ? bin.size() : size_t(p + size);
+    if (id != 10) out.insert(out.end(), bin.begin() + start, bin.begin() + end);
+    p = end;
+  }
+  return out;
+}
 }  // namespace
 
 std::string Engine::codeTag(const CompileOptions& options) const {
@@ -54,13 +74,14 @@ std::vector<uint8_t> Module::serialize() const {
   h.boundsChecks = uint8_t(options_.boundsChecks);
   h.numFuncs = uint32_t(c.funcOffsets.size());
   h.trapExitOffset = c.trapExitOffset;
-  h.moduleBytes = info_->bytes.size();
+  std::vector<uint8_t> binary = withoutCodeSection(info_->bytes);
+  h.moduleBytes = binary.size();
   h.codeBytes = c.code.size();
   std::vector<uint8_t> out(sizeof h + h.moduleBytes + h.codeBytes + 4ull * h.numFuncs);
   uint8_t* p = out.data();
   memcpy(p, &h, sizeof h);
   p += sizeof h;
-  memcpy(p, info_->bytes.data(), h.moduleBytes);
+  memcpy(p, binary.data(), h.moduleBytes);
   p += h.moduleBytes;
   memcpy(p, c.code.base(), h.codeBytes);
   p += h.codeBytes;
@@ -83,7 +104,7 @@ Result<std::shared_ptr<const Module>> Engine::deserialize(const uint8_t* data, s
   if (h.moduleBytes > size || h.codeBytes > size || need != size || h.trapExitOffset >= h.codeBytes)
     return makeError(ErrorKind::Malformed, kNoOffset, "compiled-code artifact has inconsistent sizes");
   const uint8_t* p = data + sizeof h;
-  WASM_ASSIGN(std::unique_ptr<ModuleInfo> info, decodeModule(p, h.moduleBytes));
+  WASM_ASSIGN(std::unique_ptr<ModuleInfo> info, decodeModule(p, h.moduleBytes, DecodeMode::WithoutCode));
   if (info->numDefinedFuncs() != h.numFuncs)
     return makeError(ErrorKind::Malformed, kNoOffset, "compiled-code artifact does not match its module");
   p += h.moduleBytes;
