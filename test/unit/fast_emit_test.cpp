@@ -267,6 +267,18 @@ TEST(FastEmit, NarrowStoresAndExtendingLoads) {
   }
 }
 
+TEST(FastEmit, IndirectCalls) {
+  for (int base : {0, 3, 4, 5, 11, 12, 13, 15}) {
+    for (int index : {-1, 0, 10, 12}) {
+      for (int32_t disp : {0, 8, -8, 1000}) {
+        FastMem fm = fmem(base, index, 3, disp);
+        expectSame([&](FastAssembler& f) { f.callM(fm); },
+                   [&](ax::Assembler& a) { a.call(amem(base, index, 3, disp, 8)); }, "call [m]");
+      }
+    }
+  }
+}
+
 // Branches: backward short and long, forward (patched later), calls; every condition.
 TEST(FastEmit, BranchesAndCalls) {
   for (int pad : {0, 100, 200}) {

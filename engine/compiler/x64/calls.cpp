@@ -130,12 +130,12 @@ void FuncCompiler::callDirect(uint32_t f) {
   prepareCall(ft, cl, nullptr);
   bool imported = f < m_.numImportedFuncs;
   if (imported) {
-    a_.mov(ax::qword_ptr(ax::rsp, vmctxSaveOff_ + rspAdjust_), ax::r15);
+    a_.movMR(true, FastMem{RSP, FastMem::kNoIndex, 0, vmctxSaveOff_ + rspAdjust_}, R15);
     a_.movRM(true, kScratch, FastMem{kVmctx, FastMem::kNoIndex, 0, vmoff::kFuncRefs});
     a_.movRM(true, kScratch, FastMem{kScratch, FastMem::kNoIndex, 0, int32_t(f) * 8});
-    a_.mov(ax::rax, ax::r15);
-    a_.mov(ax::r15, ax::qword_ptr(ax::r11, vmoff::kFuncRefVmctx));
-    a_.call(ax::qword_ptr(ax::r11, vmoff::kFuncRefCode));
+    a_.movRR(true, RAX, R15);
+    a_.movRM(true, R15, FastMem{R11, FastMem::kNoIndex, 0, vmoff::kFuncRefVmctx});
+    a_.callM(FastMem{R11, FastMem::kNoIndex, 0, vmoff::kFuncRefCode});
   } else {
     a_.call(mc_.funcLabels[f - m_.numImportedFuncs]);
   }
@@ -149,22 +149,23 @@ void FuncCompiler::callIndirect(uint32_t typeIndex, uint32_t table) {
   Val idx = pop();
   ArgMove index{R10, idx};  // r10: not an argument register
   prepareCall(ft, cl, &index);
-  a_.mov(ax::r11, ax::qword_ptr(ax::r15, vmoff::kTables));
-  a_.mov(ax::r11, ax::qword_ptr(ax::r11, int32_t(table) * 8));
-  a_.cmp(ax::r10d, ax::dword_ptr(ax::r11, vmoff::kTableSize));
+  constexpr uint8_t kNo = FastMem::kNoIndex;
+  a_.movRM(true, R11, FastMem{R15, kNo, 0, vmoff::kTables});
+  a_.movRM(true, R11, FastMem{R11, kNo, 0, int32_t(table) * 8});
+  a_.aluRM(Alu::Cmp, false, R10, FastMem{R11, kNo, 0, vmoff::kTableSize});
   a_.jae(trapLabel(TrapKind::UndefinedElement));
-  a_.mov(ax::r11, ax::qword_ptr(ax::r11, vmoff::kTableElems));
-  a_.mov(ax::r11, ax::qword_ptr(ax::r11, ax::r10, 3));
-  a_.test(ax::r11, ax::r11);
+  a_.movRM(true, R11, FastMem{R11, kNo, 0, vmoff::kTableElems});
+  a_.movRM(true, R11, FastMem{R11, R10, 3, 0});
+  a_.testRR(true, R11, R11);
   a_.jz(trapLabel(TrapKind::UninitializedElement));
-  a_.mov(ax::r10, ax::qword_ptr(ax::r15, vmoff::kTypeIds));
-  a_.mov(ax::r10d, ax::dword_ptr(ax::r10, int32_t(typeIndex) * 4));
-  a_.cmp(ax::r10d, ax::dword_ptr(ax::r11, vmoff::kFuncRefTypeId));
+  a_.movRM(true, R10, FastMem{R15, kNo, 0, vmoff::kTypeIds});
+  a_.movRM(false, R10, FastMem{R10, kNo, 0, int32_t(typeIndex) * 4});
+  a_.aluRM(Alu::Cmp, false, R10, FastMem{R11, kNo, 0, vmoff::kFuncRefTypeId});
   a_.jne(trapLabel(TrapKind::IndirectCallTypeMismatch));
-  a_.mov(ax::qword_ptr(ax::rsp, vmctxSaveOff_ + rspAdjust_), ax::r15);
-  a_.mov(ax::rax, ax::r15);
-  a_.mov(ax::r15, ax::qword_ptr(ax::r11, vmoff::kFuncRefVmctx));
-  a_.call(ax::qword_ptr(ax::r11, vmoff::kFuncRefCode));
+  a_.movMR(true, FastMem{RSP, kNo, 0, vmctxSaveOff_ + rspAdjust_}, R15);
+  a_.movRR(true, RAX, R15);
+  a_.movRM(true, R15, FastMem{R11, kNo, 0, vmoff::kFuncRefVmctx});
+  a_.callM(FastMem{R11, kNo, 0, vmoff::kFuncRefCode});
   finishCall(ft, cl, true);
 }
 

@@ -187,6 +187,7 @@ class FastAssembler : public asmjit::x86::Assembler {
     flush(b);
   }
   void movRM(bool wide, uint8_t dst, const FastMem& m) { rm(wide, 0x8B, dst, m); }
+  void callM(const FastMem& m) { rm(false, 0xFF, 2, m); }  // call qword [m]
   void movMR(bool wide, const FastMem& m, uint8_t src) { rm(wide, 0x89, src, m); }
   void aluRM(Alu op, bool wide, uint8_t dst, const FastMem& m) { rm(wide, uint8_t(uint8_t(op) * 8 + 3), dst, m); }
   void lea(bool wide, uint8_t dst, const FastMem& m) { rm(wide, 0x8D, dst, m); }

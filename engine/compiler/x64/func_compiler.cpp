@@ -153,11 +153,11 @@ void FuncCompiler::setupLocals() {
 
 void FuncCompiler::emitPrologue() {
   // Guard the stack before the frame is touched, whatever its size.
-  a_.lea(ax::r11, ax::ptr(ax::rsp, -frameSize_));
-  a_.cmp(ax::r11, ax::qword_ptr(ax::r15, vmoff::kStackLimit));
+  a_.lea(true, R11, FastMem{RSP, FastMem::kNoIndex, 0, -frameSize_});
+  a_.aluRM(Alu::Cmp, true, R11, FastMem{R15, FastMem::kNoIndex, 0, vmoff::kStackLimit});
   a_.jb(trapLabel(TrapKind::StackExhausted));
   emitInterruptPoll();
-  a_.sub(ax::rsp, frameSize_);
+  a_.aluRI(Alu::Sub, true, RSP, frameSize_);
 
   uint32_t nParams = uint32_t(type_.params.size());
   if (zeroEnd_ > zeroBegin_) {
@@ -230,9 +230,9 @@ void FuncCompiler::emitEpilogue() {
   a_.bind(epilogue_);
   for (auto& [reg, off] : savedRegs_) {
     if (isXmm(reg)) a_.movsd(ax::xmm(reg - XMM0), ax::qword_ptr(ax::rsp, off));
-    else a_.mov(ax::gpq(reg), ax::qword_ptr(ax::rsp, off));
+    else a_.movRM(true, reg, FastMem{RSP, FastMem::kNoIndex, 0, off});
   }
-  a_.add(ax::rsp, frameSize_);
+  a_.aluRI(Alu::Add, true, RSP, frameSize_);
   a_.ret();
 }
 
