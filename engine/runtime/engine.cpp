@@ -46,8 +46,13 @@ uint32_t Engine::internType(const FuncType& type) {
   }
   uint32_t stackResults = type.results.empty() ? 0 : uint32_t(type.results.size()) - 1;
   layout.slots = stackParams > stackResults ? stackParams : stackResults;
-  for (size_t i = 0; i < type.results.size(); i++)
-    layout.resultIndex.push_back(i == 0 ? (isFloat(type.results[0]) ? 1 : 0) : uint32_t(2 + i - 1));
+  for (size_t i = 0; i < type.results.size(); i++) {
+    ValType t = type.results[i];
+    layout.resultIndex.push_back(i == 0 ? (isFloat(t) ? 1 : 0) : uint32_t(2 + i - 1));
+    layout.resultMask.push_back(t == ValType::I32 || t == ValType::F32 ? 0xFFFFFFFFull : ~0ull);
+  }
+  layout.numParams = uint32_t(type.params.size());
+  layout.numResults = uint32_t(type.results.size());
   typeIndex_->layouts.push_back(std::move(layout));
   typeIndex_->ids.emplace(std::move(key), id);
   return id;

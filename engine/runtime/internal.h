@@ -37,8 +37,11 @@ Result<std::unique_ptr<Engine::Stubs>> generateStubs();
 // computed once per interned signature so calls from the embedder only copy.
 struct Engine::EntryLayout {
   uint32_t slots = 0;                // stack slots shared by stack params and results
-  std::vector<uint32_t> argIndex;    // per param: index into argv
+  uint32_t numParams = 0;
+  uint32_t numResults = 0;
+  std::vector<uint32_t> argIndex;     // per param: index into argv
   std::vector<uint32_t> resultIndex;  // per result: index into retv
+  std::vector<uint64_t> resultMask;   // per result: the bits its type keeps
 };
 
 struct Engine::TypeIndex {

@@ -27,7 +27,8 @@ uintptr_t defaultStackLimit() {
   return uintptr_t(__builtin_frame_address(0)) - 1024 * 1024;
 }
 
-Store::Store(Engine& engine) : engine_(&engine), hot_(std::make_unique<Hot>()) {
+Store::Store(Engine& engine)
+    : engine_(&engine), hot_(std::make_unique<Hot>()), entry_(engine.stubs().entry) {
   hot_->store = this;
   hot_->interrupt = &kNeverInterrupted;
   hot_->stackLimit = defaultStackLimit();
@@ -148,48 +149,49 @@ CallResult Store::call(FuncRef* f, const Value* args, Value* results) {
 }
 
 CallResult Store::callRaw(FuncRef* f, const uint64_t* args, uint64_t* results, uint64_t* fuel) {
-  const FuncType& ft = *f->type;
-  size_t np = ft.params.size(), nr = ft.results.size();
   if (!f->instance) {
     // A host function called directly: through Values.
+    const FuncType& ft = *f->type;
+    size_t np = ft.params.size(), nr = ft.results.size();
     std::vector<Value> a(np), r(nr);
     for (size_t i = 0; i < np; i++) a[i] = Value{ft.params[i], args[i]};
     CallResult res = call(f, a.data(), r.data());
     for (size_t i = 0; i < nr && res.ok(); i++) results[i] = r[i].bits;
     return res;
   }
-  // Lay the arguments out as the callee expects them (see CallLayout): registers first,
-  // then stack slots, which results beyond the first share.
+  // The per-row path of embedders: everything about the signature is precomputed in its
+  // entry layout (argv/retv positions, see Stubs::entry; result masks).
   const Engine::EntryLayout& layout = *f->layout;
+  uint32_t slots = layout.slots;
   uint64_t argvBuf[kArgvRegs + 1 + 16];
   uint64_t retvBuf[2 + 16];
   uint64_t* argv = argvBuf;
   uint64_t* retv = retvBuf;
   std::unique_ptr<uint64_t[]> heap;
-  uint32_t slots = layout.slots;
-  if (slots > 16) {
+  if (__builtin_expect(slots > 16, 0)) {
     heap.reset(new uint64_t[(kArgvRegs + 1 + slots) + (2 + slots)]);
     argv = heap.get();
     retv = argv + kArgvRegs + 1 + slots;
   }
   const uint32_t* argIndex = layout.argIndex.data();
-  for (size_t i = 0; i < np; i++) argv[argIndex[i]] = args[i];
+  for (uint32_t i = 0; i < layout.numParams; i++) argv[argIndex[i]] = args[i];
   argv[kArgvRegs] = slots;
 
-  if (fuel) setFuel(*fuel);
-  int64_t before = hot_->fuel;
-  hot_->depth++;
-  uint32_t trap = engine_->stubs().entry(static_cast<VMContext*>(f->vmctx), f->code, argv, retv);
-  hot_->depth--;
-  if (hot_->fuelEnabled) {
-    int64_t after = hot_->fuel > 0 ? hot_->fuel : 0;
-    if (hot_->fuel < 0) hot_->fuel = 0;
-    lastCallFuel_ = before > after ? uint64_t(before - after) : 0;
+  Hot* hot = hot_.get();
+  if (fuel) hot->fuel = *fuel > uint64_t(INT64_MAX) ? INT64_MAX : int64_t(*fuel);
+  int64_t before = hot->fuel;
+  hot->depth++;
+  uint32_t trap = entry_(static_cast<VMContext*>(f->vmctx), f->code, argv, retv);
+  hot->depth--;
+  if (hot->fuelEnabled) {
+    if (hot->fuel < 0) hot->fuel = 0;
+    lastCallFuel_ = before > hot->fuel ? uint64_t(before - hot->fuel) : 0;
+    if (fuel) *fuel = uint64_t(hot->fuel);
   }
-  if (fuel) *fuel = hot_->fuel > 0 ? uint64_t(hot_->fuel) : 0;
   if (trap) return {TrapKind(trap)};
   const uint32_t* resultIndex = layout.resultIndex.data();
-  for (size_t i = 0; i < nr; i++) results[i] = narrow(ft.results[i], retv[resultIndex[i]]);
+  const uint64_t* resultMask = layout.resultMask.data();
+  for (uint32_t i = 0; i < layout.numResults; i++) results[i] = retv[resultIndex[i]] & resultMask[i];
   return {TrapKind::None};
 }
 

@@ -324,6 +324,7 @@ class Store {
   friend class Instance;
   Engine* engine_;
   std::unique_ptr<Hot> hot_;
+  uint32_t (*entry_)(VMContext*, const void*, uint64_t*, uint64_t*);  // Engine::Stubs::entry
   uint64_t maxMemoryBytes_ = uint64_t(kMaxPages) * kPageSize;
   uint32_t maxTableElems_ = 10'000'000;
   uint64_t lastCallFuel_ = 0;
