@@ -103,6 +103,15 @@ CompiledModule* cacheModule(const ModuleKey& key, std::shared_ptr<const wasm::Mo
 }
 }  // namespace
 
+void bridgeWarmUp() noexcept {
+  Outcome out;
+  try {
+    theEngine(&out);
+  } catch (const std::bad_alloc&) {
+    // The first call will try again and report it.
+  }
+}
+
 wasm::ModuleSummary* bridgeInspect(const uint8_t* bytes, size_t size, Outcome* out) noexcept {
   try {
     wasm::Engine* engine = theEngine(out);

@@ -28,6 +28,10 @@ struct Outcome {
 using ImportResolver = bool (*)(const wasm::ExternDesc& import, wasm::HostFn* fn, void** env,
                                 void* resolverEnv, char* why, size_t whyCap);
 
+// Creates the engine (its trampolines) ahead of use: in the postmaster while preloading,
+// so that every backend inherits it instead of generating it on its first call.
+void bridgeWarmUp() noexcept;
+
 // --- modules ---------------------------------------------------------------------------
 struct ModuleKey {
   uint8_t sha256[32];

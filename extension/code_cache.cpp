@@ -26,6 +26,9 @@
 // Without preloading only the backend's own cache exists. wasm.cache_stats says which.
 #include "pg.h"
 
+#include <sys/mman.h>
+#include <unistd.h>
+
 #include <csignal>
 
 #include "code_cache.h"
@@ -218,6 +221,20 @@ void releaseClaim() {
 
 void onShmemExit(int, Datum) { releaseClaim(); }
 
+// A backend reads an artifact's pages of the shared segment for the first time: map them
+// with one call rather than a page fault each (Linux 5.14+; elsewhere a no-op).
+void prefault(const void* p, size_t size) {
+#ifdef MADV_POPULATE_READ
+  uintptr_t page = uintptr_t(sysconf(_SC_PAGESIZE));
+  uintptr_t begin = uintptr_t(p) & ~(page - 1);
+  uintptr_t end = (uintptr_t(p) + size + page - 1) & ~(page - 1);
+  (void)madvise(reinterpret_cast<void*>(begin), end - begin, MADV_POPULATE_READ);
+#else
+  (void)p;
+  (void)size;
+#endif
+}
+
 // Checks and loads a Ready artifact where it lies in shared memory (the shared lock keeps
 // it from being freed meanwhile; loading copies what the module keeps). Returns nullptr
 // if there is none, it is damaged, or it does not load.
@@ -234,6 +251,7 @@ CompiledModule* loadShared(const uint8_t key[40], const ModuleKey& mkey) {
   pg_crc32c want = e.crc;
   double saved = e.compileSeconds;
   const uint8_t* art = static_cast<const uint8_t*>(dsa_get_address(artifactArea(), e.artifact));
+  prefault(art, size);
   pg_crc32c crc;
   INIT_CRC32C(crc);
   COMP_CRC32C(crc, art, size);

@@ -1,6 +1,7 @@
 // PG zone. The extension's entry point: settings and statement hooks.
 #include "pg.h"
 
+#include "bridge.h"
 #include "code_cache.h"
 #include "guc.h"
 #include "statement.h"
@@ -15,5 +16,8 @@ void _PG_init(void) {
   pgwasm::defineCodeCacheGucs();
   MarkGUCPrefixReserved("wasm");  // after every wasm.* setting is defined
   pgwasm::installStatementHooks();
-  if (process_shared_preload_libraries_in_progress) pgwasm::requestSharedCodeCache();
+  if (process_shared_preload_libraries_in_progress) {
+    pgwasm::requestSharedCodeCache();
+    pgwasm::bridgeWarmUp();  // backends inherit the engine's trampolines
+  }
 }
