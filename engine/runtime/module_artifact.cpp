@@ -17,7 +17,7 @@ namespace wasm {
 
 namespace {
 constexpr char kMagic[8] = {'P', 'G', 'W', 'A', 'S', 'M', 'C', '1'};
-constexpr uint32_t kFormat = 2;
+constexpr uint32_t kFormat = 3;
 
 struct ArtifactHeader {
   char magic[8];
@@ -33,8 +33,9 @@ struct ArtifactHeader {
   uint64_t codeBytes;
 };
 static_assert(sizeof(ArtifactHeader) % 8 == 0);
-// The binary without its code section (id 10): the bodies are compiled already, and
-// leaving them out makes artifacts a third smaller and quicker to check and load.
+// The binary without its code section (id 10) and custom sections (id 0: names, debug
+// information): the bodies are compiled already and nothing at run time reads custom
+// sections, so leaving them out makes artifacts smaller and quicker to check and load.
 std::vector<uint8_t> withoutCodeSection(const std::vector<uint8_t>& bin) {
   std::vector<uint8_t> out(bin.begin(), bin.begin() + (bin.size() < 8 ? bin.size() : 8));
   size_t p = 8;
@@ -48,7 +49,7 @@ std::vector<uint8_t> withoutCodeSection(const std::vector<uint8_t>& bin) {
       if (!(b & 0x80)) break;
     }
     size_t end = p + size > bin.size() ? bin.size() : size_t(p + size);
-    if (id != 10) out.insert(out.end(), bin.begin() + start, bin.begin() + end);
+    if (id != 10 && id != 0) out.insert(out.end(), bin.begin() + start, bin.begin() + end);
     p = end;
   }
   return out;
