@@ -142,15 +142,15 @@ CompiledModule* bridgeCachedModule(const ModuleKey& key) noexcept {
   }
 }
 
-CompiledModule* bridgeCompile(const ModuleKey& key, const uint8_t* bytes, size_t size,
-                              Outcome* out) noexcept {
+namespace {
+// The backend's module for key, made by produce(engine) unless it is cached already.
+template <typename Produce>
+CompiledModule* obtain(const ModuleKey& key, Outcome* out, Produce produce) {
   try {
     wasm::Engine* engine = theEngine(out);
     if (!engine) return nullptr;
     if (CompiledModule* hit = bridgeCachedModule(key)) return hit;
-    wasm::CompileOptions options;
-    options.fuel = key.fuel;
-    auto r = engine->compile(bytes, size, options);
+    auto r = produce(*engine);
     if (!r.ok()) {
       fromError(r.error(), out);
       return nullptr;
@@ -160,6 +160,16 @@ CompiledModule* bridgeCompile(const ModuleKey& key, const uint8_t* bytes, size_t
     outOfMemory(out);
     return nullptr;
   }
+}
+}  // namespace
+
+CompiledModule* bridgeCompile(const ModuleKey& key, const uint8_t* bytes, size_t size,
+                              Outcome* out) noexcept {
+  return obtain(key, out, [&](wasm::Engine& engine) {
+    wasm::CompileOptions options;
+    options.fuel = key.fuel;
+    return engine.compile(bytes, size, options);
+  });
 }
 
 
@@ -190,24 +200,10 @@ uint8_t* bridgeSerialize(const CompiledModule* m, size_t* size) noexcept {
 
 CompiledModule* bridgeLoadArtifact(const ModuleKey& key, const uint8_t* data, size_t size,
                                    Outcome* out) noexcept {
-  try {
-    wasm::Engine* engine = theEngine(out);
-    if (!engine) return nullptr;
-    if (CompiledModule* hit = bridgeCachedModule(key)) return hit;
-    auto r = engine->deserialize(data, size);
-    if (!r.ok()) {
-      fromError(r.error(), out);
-      return nullptr;
-    }
-    return cacheModule(key, r.take());
-  } catch (const std::bad_alloc&) {
-    outOfMemory(out);
-    return nullptr;
-  }
+  return obtain(key, out, [&](wasm::Engine& engine) { return engine.deserialize(data, size); });
 }
 
 const wasm::ModuleSummary& bridgeModuleSummary(const CompiledModule* m) noexcept { return m->summary; }
-double bridgeCompileSeconds(const CompiledModule* m) noexcept { return m->module->compileSeconds(); }
 
 void bridgeModuleCacheStats(size_t* entries, size_t* codeBytes) noexcept {
   ModuleCache& c = cache();
@@ -325,7 +321,6 @@ void bridgeFreeRuntime(Runtime* rt) noexcept {
   delete rt;
 }
 
-void bridgeSetStackLimit(Runtime* rt, uintptr_t limit) noexcept { rt->store->setStackLimit(limit); }
 
 bool bridgeHasAllocator(const Runtime* rt) noexcept { return rt->alloc != nullptr; }
 

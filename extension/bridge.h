@@ -60,7 +60,6 @@ uint8_t* bridgeSerialize(const CompiledModule* m, size_t* size) noexcept;
 CompiledModule* bridgeLoadArtifact(const ModuleKey& key, const uint8_t* data, size_t size,
                                    Outcome* out) noexcept;
 const wasm::ModuleSummary& bridgeModuleSummary(const CompiledModule* m) noexcept;
-double bridgeCompileSeconds(const CompiledModule* m) noexcept;
 // The backend's cache: modules and bytes of machine code.
 void bridgeModuleCacheStats(size_t* entries, size_t* codeBytes) noexcept;
 // Drops cached modules not used by any runtime beyond the newest `keep` (LRU).
@@ -96,7 +95,6 @@ struct Runtime;
 Runtime* bridgeInstantiate(CompiledModule* m, const char* func, const RuntimeLimits& limits,
                            ImportResolver resolver, void* resolverEnv, Outcome* out) noexcept;
 void bridgeFreeRuntime(Runtime* rt) noexcept;
-void bridgeSetStackLimit(Runtime* rt, uintptr_t limit) noexcept;
 bool bridgeHasAllocator(const Runtime* rt) noexcept;
 
 // Calls the runtime's function. args/results are raw bits per its Wasm type. fuel: in,

@@ -41,6 +41,7 @@ struct FunctionCache {
   char* exportName;
   int nargs;
   TypeKind argKinds[FUNC_MAX_ARGS];
+  Oid argTypes[FUNC_MAX_ARGS];  // as declared, for messages
   TypeKind resultKind;
   Oid resultType;
   bool resultDomain;  // results are checked against the domain's constraints
@@ -86,6 +87,7 @@ void initFunctionCache(FunctionCache* fc, Oid fnOid) {
   if (isnull) elog(ERROR, "null prosrc for function %u", fnOid);
   parseFunctionBody(fc->name, TextDatumGetCString(src), &fc->moduleName, &fc->exportName);
   fc->nargs = proc->pronargs;
+  memcpy(fc->argTypes, proc->proargtypes.values, fc->nargs * sizeof(Oid));
   fc->resultType = proc->prorettype;
   checkSupportedTypes(fc->name, proc->proargtypes.values, proc->pronargs, proc->prorettype,
                       proc->proretset, fc->argKinds, &fc->resultKind);
@@ -135,16 +137,9 @@ void prepareForStatement(FunctionCache* fc) {
   }
   bool fuel = fuelLimit() != 0;
   CompiledModule* m = currentModule(fc, fuel);
-  {
-    // Every statement: the module may have been replaced since the last one.
-    HeapTuple tup = SearchSysCache1(PROCOID, ObjectIdGetDatum(fc->fnOid));
-    if (!HeapTupleIsValid(tup)) elog(ERROR, "cache lookup failed for function %u", fc->fnOid);
-    Oid argTypes[FUNC_MAX_ARGS];
-    memcpy(argTypes, ((Form_pg_proc)GETSTRUCT(tup))->proargtypes.values, fc->nargs * sizeof(Oid));
-    ReleaseSysCache(tup);
-    checkExportSignature(bridgeModuleSummary(m), fc->moduleName, fc->exportName, fc->argKinds, argTypes,
-                         fc->nargs, fc->resultKind, fc->resultType);
-  }
+  // Every statement: the module may have been replaced since the last one.
+  checkExportSignature(bridgeModuleSummary(m), fc->moduleName, fc->exportName, fc->argKinds, fc->argTypes,
+                       fc->nargs, fc->resultKind, fc->resultType);
   RuntimeLimits limits;
   limits.maxMemoryBytes = memoryLimitBytes();
   limits.stackLimit = wasmStackLimit();

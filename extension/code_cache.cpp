@@ -68,55 +68,40 @@ struct Checksum {
   bool operator!=(const Checksum& o) const { return !(*this == o); }
 };
 
+// Parts 0-2 are size / 4 bytes long; part 3 takes the rest.
 #if defined(__x86_64__)
-__attribute__((target("sse4.2"))) void crc4Sse42(const uint8_t* p, size_t quarter, Checksum* c) {
-  uint64_t a = 0xFFFFFFFF, b = 0xFFFFFFFF, d = 0xFFFFFFFF, e = 0xFFFFFFFF;
-  const uint8_t *p0 = p, *p1 = p + quarter, *p2 = p + 2 * quarter, *p3 = p + 3 * quarter;
+__attribute__((target("sse4.2"))) void crc4Sse42(const uint8_t* p, size_t size, Checksum* c) {
+  size_t quarter = size / 4;
+  uint64_t crc[4] = {0xFFFFFFFF, 0xFFFFFFFF, 0xFFFFFFFF, 0xFFFFFFFF};
   size_t i = 0;
-  for (; i + 8 <= quarter; i += 8) {
-    uint64_t w0, w1, w2, w3;
-    memcpy(&w0, p0 + i, 8);
-    memcpy(&w1, p1 + i, 8);
-    memcpy(&w2, p2 + i, 8);
-    memcpy(&w3, p3 + i, 8);
-    a = __builtin_ia32_crc32di(a, w0);
-    b = __builtin_ia32_crc32di(b, w1);
-    d = __builtin_ia32_crc32di(d, w2);
-    e = __builtin_ia32_crc32di(e, w3);
+  for (; i + 8 <= quarter; i += 8) {  // the four streams in lockstep
+    for (int k = 0; k < 4; k++) {
+      uint64_t w;
+      memcpy(&w, p + k * quarter + i, 8);
+      crc[k] = __builtin_ia32_crc32di(crc[k], w);
+    }
   }
-  for (; i < quarter; i++) {
-    a = __builtin_ia32_crc32qi(uint32_t(a), p0[i]);
-    b = __builtin_ia32_crc32qi(uint32_t(b), p1[i]);
-    d = __builtin_ia32_crc32qi(uint32_t(d), p2[i]);
-    e = __builtin_ia32_crc32qi(uint32_t(e), p3[i]);
+  for (int k = 0; k < 4; k++) {
+    size_t end = k < 3 ? quarter : size - 3 * quarter;
+    for (size_t j = i; j < end; j++) crc[k] = __builtin_ia32_crc32qi(uint32_t(crc[k]), p[k * quarter + j]);
+    c->part[k] = ~uint32_t(crc[k]);
   }
-  c->part[0] = ~uint32_t(a);
-  c->part[1] = ~uint32_t(b);
-  c->part[2] = ~uint32_t(d);
-  c->part[3] = ~uint32_t(e);
 }
 #endif
 
 Checksum artifactChecksum(const uint8_t* p, size_t size) {
   Checksum c;
-  size_t quarter = size / 4;
 #if defined(__x86_64__)
   if (__builtin_cpu_supports("sse4.2")) {
-    crc4Sse42(p, quarter, &c);
-  } else
-#endif
-  {
-    for (int k = 0; k < 4; k++) {
-      INIT_CRC32C(c.part[k]);
-      COMP_CRC32C(c.part[k], p + k * quarter, quarter);
-      FIN_CRC32C(c.part[k]);
-    }
+    crc4Sse42(p, size, &c);
+    return c;
   }
-  // The bytes after the four quarters (size % 4) go into the last part.
-  if (size % 4) {
-    pg_crc32c tail = c.part[3];
-    COMP_CRC32C(tail, p + 4 * quarter, size % 4);
-    c.part[3] = tail;
+#endif
+  size_t quarter = size / 4;
+  for (int k = 0; k < 4; k++) {
+    INIT_CRC32C(c.part[k]);
+    COMP_CRC32C(c.part[k], p + k * quarter, k < 3 ? quarter : size - 3 * quarter);
+    FIN_CRC32C(c.part[k]);
   }
   return c;
 }
@@ -139,7 +124,7 @@ struct SharedCache {
   ConditionVariable published;
   pg_atomic_uint64 clock;
   // statistics (under lock)
-  uint64_t hits, misses, evictions, loadFailures;
+  uint64_t hits, misses, evictions;
   double compileSeconds, savedSeconds;
   uint64_t bytesUsed;
   uint64_t bytesTotal;
@@ -325,7 +310,6 @@ CompiledModule* loadShared(const uint8_t key[40], const ModuleKey& mkey) {
     shared->savedSeconds += saved;
   } else {
     // Damaged or unloadable: nobody may use it again.
-    shared->loadFailures++;
     int again = findSlot(key);
     if (again >= 0 && shared->entries[again].state == Ready && shared->entries[again].crc == want)
       freeEntry(shared->entries[again]);
@@ -430,11 +414,7 @@ CompiledModule* compileFromCatalog(const char* moduleName, const ModuleKey& mkey
   CompiledModule* m = bridgeCompile(mkey, reinterpret_cast<const uint8_t*>(VARDATA_ANY(row.bytes)),
                                     VARSIZE_ANY_EXHDR(row.bytes), &out);
   pfree(row.bytes);
-  if (!m) {
-    char subject[NAMEDATALEN + 16];
-    snprintf(subject, sizeof subject, "module \"%s\"", moduleName);
-    reportModuleError(subject, out);
-  }
+  if (!m) reportNamedModuleError(moduleName, out);
   long secs;
   int usecs;
   TimestampDifference(t0, GetCurrentTimestamp(), &secs, &usecs);

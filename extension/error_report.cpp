@@ -63,6 +63,19 @@ void reportModuleError(const char* subject, const Outcome& out) {
   pg_unreachable();
 }
 
+void reportNamedModuleError(const char* moduleName, const Outcome& out) {
+  char subject[NAMEDATALEN + 16];
+  snprintf(subject, sizeof subject, "module \"%s\"", moduleName);
+  reportModuleError(subject, out);
+}
+
+wasm::ModuleSummary* inspectModule(const char* moduleName, const uint8_t* bytes, size_t size) {
+  Outcome out;
+  wasm::ModuleSummary* s = bridgeInspect(bytes, size, &out);
+  if (!s) reportNamedModuleError(moduleName, out);
+  return s;
+}
+
 void reportCallFailure(const char* fname, const Outcome& out) {
   if (void* pending = takePendingError()) ReThrowError(static_cast<ErrorData*>(pending));
   switch (out.status) {

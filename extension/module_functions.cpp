@@ -51,11 +51,7 @@ int checkModule(const char* name, const uint8_t* bytes, size_t size) {
                     errmsg("module \"%s\" has %zu bytes, more than wasm.max_module_size (%llu kB)", name, size,
                            (unsigned long long)(maxModuleBytes() / 1024)),
                     errhint("A superuser can raise wasm.max_module_size.")));
-  char subject[NAMEDATALEN + 16];
-  snprintf(subject, sizeof subject, "module \"%s\"", name);
-  Outcome out;
-  wasm::ModuleSummary* s = bridgeInspect(bytes, size, &out);
-  if (!s) reportModuleError(subject, out);
+  wasm::ModuleSummary* s = inspectModule(name, bytes, size);
   char why[512] = {};
   bool linkable = true;
   int funcs = 0;
@@ -70,10 +66,11 @@ int checkModule(const char* name, const uint8_t* bytes, size_t size) {
   for (const wasm::ExternDesc& e : s->exports) funcs += e.kind == wasm::ExternKind::Func;
   bridgeFreeSummary(s);
   if (!linkable) {
+    Outcome out;
     out.status = Outcome::EngineError;
     out.errorKind = wasm::ErrorKind::Link;
     snprintf(out.message, sizeof out.message, "%s", why);
-    reportModuleError(subject, out);
+    reportNamedModuleError(name, out);
   }
   return funcs;
 }
@@ -149,14 +146,8 @@ void listModule(FunctionCallInfo fcinfo, const char* name, bool imports) {
   ModuleRow row;
   if (!lookupModule(name, true, &row))
     ereport(ERROR, (errcode(ERRCODE_UNDEFINED_OBJECT), errmsg("module \"%s\" does not exist", name)));
-  Outcome out;
-  wasm::ModuleSummary* s = bridgeInspect(reinterpret_cast<const uint8_t*>(VARDATA_ANY(row.bytes)),
-                                         VARSIZE_ANY_EXHDR(row.bytes), &out);
-  if (!s) {
-    char subject[NAMEDATALEN + 16];
-    snprintf(subject, sizeof subject, "module \"%s\"", name);
-    reportModuleError(subject, out);
-  }
+  wasm::ModuleSummary* s =
+      inspectModule(name, reinterpret_cast<const uint8_t*>(VARDATA_ANY(row.bytes)), VARSIZE_ANY_EXHDR(row.bytes));
   PG_TRY();
   {
     const char* kinds[] = {"function", "table", "memory", "global"};

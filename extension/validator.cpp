@@ -42,14 +42,8 @@ extern "C" Datum wasm_validator(PG_FUNCTION_ARGS) {
                     errhint("Load it first with wasm.load_module('%s', ...), or SET check_function_bodies "
                             "= off to create the function before the module.",
                             moduleName)));
-  Outcome out;
-  wasm::ModuleSummary* summary = bridgeInspect(reinterpret_cast<const uint8_t*>(VARDATA_ANY(row.bytes)),
-                                               VARSIZE_ANY_EXHDR(row.bytes), &out);
-  if (!summary) {
-    char subject[NAMEDATALEN + 16];
-    snprintf(subject, sizeof subject, "module \"%s\"", moduleName);
-    reportModuleError(subject, out);
-  }
+  wasm::ModuleSummary* summary = inspectModule(
+      moduleName, reinterpret_cast<const uint8_t*>(VARDATA_ANY(row.bytes)), VARSIZE_ANY_EXHDR(row.bytes));
   PG_TRY();
   {
     checkExportSignature(*summary, moduleName, exportName, argKinds, argTypes, nargs, resultKind, resultType);

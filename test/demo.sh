@@ -6,23 +6,14 @@
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
 build=$(cd "${1:-$repo/build}" && pwd)
-bindir=$(pg_config --bindir)
-as_pg() { if [[ $(id -u) -eq 0 ]]; then runuser -u postgres -- "$@"; else "$@"; fi; }
+source "$repo/test/pg/cluster.sh"
 
-tmp=$(mktemp -d /tmp/pgwasm-demo.XXXXXX)
-chmod 755 "$tmp"
-[[ $(id -u) -eq 0 ]] && chown postgres: "$tmp"
-port=$((20000 + RANDOM % 20000))
-trap 'as_pg "$bindir/pg_ctl" -D "$tmp/data" -m fast stop >/dev/null 2>&1; rm -rf "$tmp"' EXIT
-cp "$build"/examples/*.wasm "$tmp/"
-chmod a+r "$tmp"/*.wasm
-cd "$tmp"  # a directory the postgres user may enter (a clone under /root is not)
-as_pg "$bindir/initdb" -D "$tmp/data" -A trust -E UTF8 --locale=C.UTF-8 --no-sync >/dev/null
-as_pg "$bindir/pg_ctl" -D "$tmp/data" -l "$tmp/log" -w \
-  -o "-p $port -k $tmp -c listen_addresses= -c fsync=off" start >/dev/null
+cluster_init ""
+cluster_copy_modules "$build"/examples/*.wasm
+cluster_start
 echo "== a throwaway PostgreSQL $("$bindir/postgres" --version | awk '{print $3}') cluster is up (port $port)"
 
-as_pg "$bindir/psql" -X -h "$tmp" -p "$port" -d postgres -v dir="$tmp" -e <<'SQL'
+as_pg "$bindir/psql" -X -h "$tmp" -p "$port" -d postgres -v dir="$tmp/examples" -e <<'SQL'
 CREATE EXTENSION wasm;
 -- Modules live in the database: validated, then stored (and replicated, and dumped).
 SELECT wasm.load_module('math',    pg_read_binary_file(:'dir' || '/math.wasm'));

@@ -6,6 +6,16 @@
 set -uo pipefail
 passed=0 failed=0
 here=$(cd "$(dirname "$0")" && pwd)
+# Adds a suite's passed and failed counts; a suite that printed no summary counts as failed.
+tally() {  # tally NAME PASSED FAILED
+  if [[ -z ${3:-} ]]; then
+    echo "run_all: no summary from $1" >&2
+    failed=$((failed + 1))
+  else
+    passed=$((passed + $2))
+    failed=$((failed + $3))
+  fi
+}
 for dir in "$@"; do
   if [[ $dir == --sql=* ]]; then
     # The extension on throwaway clusters: the pg_regress suite without and with the
@@ -19,13 +29,7 @@ for dir in "$@"; do
       "$here"/$suite 2>&1 | tee "$log"
       read -r p f < <(sed -n 's/^\([0-9][0-9]*\) passed, \([0-9][0-9]*\) failed$/\1 \2/p' "$log" | tail -n1)
       rm -f "$log"
-      if [[ -z ${f:-} ]]; then
-        echo "run_all: no summary from $suite" >&2
-        failed=$((failed + 1))
-      else
-        passed=$((passed + p))
-        failed=$((failed + f))
-      fi
+      tally "$suite" "${p:-}" "${f:-}"
       unset p f
     done
     continue
@@ -36,13 +40,8 @@ for dir in "$@"; do
   # CTest's summary: "NN% tests passed, F tests failed out of T"
   read -r f t < <(sed -n 's/.* \([0-9][0-9]*\) tests\{0,1\} failed out of \([0-9][0-9]*\).*/\1 \2/p' "$log" | tail -n1)
   rm -f "$log"
-  if [[ -z ${t:-} ]]; then
-    echo "run_all: no CTest summary from $dir" >&2
-    failed=$((failed + 1))
-    continue
-  fi
-  passed=$((passed + t - f))
-  failed=$((failed + f))
+  tally "CTest in $dir" "$(( ${t:-0} - ${f:-0} ))" "${t:+$f}"
+  unset f t
 done
 echo "$passed passed, $failed failed"
 [[ $failed -eq 0 ]]
