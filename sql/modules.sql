@@ -12,6 +12,8 @@ SELECT wasm.load_module('junk', ''::bytea);
 SELECT wasm.load_module('junk', '\x0061736d010000000105ffffffff0f'::bytea);
 SELECT wasm.load_module('simd', example('simd.wasm'));
 SELECT wasm.load_module('badimport', example('badimport.wasm'));
+SELECT wasm.load_module('badimport', example('badimports.wasm'));      -- a host function, wrong type
+SELECT wasm.load_module('badimport', example('importmemory.wasm'));    -- imports a memory
 SELECT wasm.load_module('bad name!', example('version1.wasm'));
 SELECT wasm.load_module('', example('version1.wasm'));
 SET wasm.max_module_size = '1kB';
@@ -93,3 +95,10 @@ BEGIN
   END LOOP;
 END $$;
 SELECT wasm.drop_module('alloctrap', cascade => true);
+
+-- WASI proc_exit ends the call with an ERROR (every time: a fresh instance runs it again).
+SELECT wasm.load_module('procexit', example('procexit.wasm'));
+CREATE FUNCTION quit() RETURNS int LANGUAGE wasm AS 'procexit:quit';
+SELECT quit();
+SELECT quit();
+SELECT wasm.drop_module('procexit', cascade => true);
