@@ -253,10 +253,9 @@ Runtime* bridgeInstantiate(CompiledModule* m, const char* func, const RuntimeLim
     auto rt = std::make_unique<Runtime>();
     rt->module = m;
     rt->fuel = m->key.fuel;
-    rt->store = std::make_unique<wasm::Store>(*engine);
+    rt->store = std::make_unique<wasm::Store>(*engine, limits.stackLimit);
     wasm::Store& store = *rt->store;
     store.setMaxMemoryBytes(limits.maxMemoryBytes);
-    store.setStackLimit(limits.stackLimit);
     store.setInterruptFlag(limits.interruptFlag);
     store.setInterruptHandler(limits.interruptHandler, limits.interruptEnv);
     store.setFuel(0);

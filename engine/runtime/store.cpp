@@ -15,7 +15,8 @@ inline uint64_t narrow(ValType t, uint64_t bits) {
 }
 }  // namespace
 
-uintptr_t defaultStackLimit() {
+namespace {
+uintptr_t computeStackLimit() {
   pthread_attr_t attr;
   void* addr = nullptr;
   size_t size = 0;
@@ -26,12 +27,23 @@ uintptr_t defaultStackLimit() {
   if (addr && size > 2 * kStackHeadroom) return uintptr_t(addr) + kStackHeadroom;
   return uintptr_t(__builtin_frame_address(0)) - 1024 * 1024;
 }
+}  // namespace
 
-Store::Store(Engine& engine)
+// Once per thread: for the main thread glibc finds the stack by parsing /proc/self/maps,
+// which costs more than everything else in making a Store (hundreds of microseconds in a
+// PostgreSQL backend, whose maps list grows with every module and memory it maps).
+uintptr_t defaultStackLimit() {
+  thread_local uintptr_t limit = computeStackLimit();
+  return limit;
+}
+
+Store::Store(Engine& engine) : Store(engine, defaultStackLimit()) {}
+
+Store::Store(Engine& engine, uintptr_t stackLimit)
     : engine_(&engine), hot_(std::make_unique<Hot>()), entry_(engine.stubs().entry) {
   hot_->store = this;
   hot_->interrupt = &kNeverInterrupted;
-  hot_->stackLimit = defaultStackLimit();
+  hot_->stackLimit = stackLimit;
   hot_->trapLanding = engine.stubs().trapLanding;
   hostFuncs_ = std::make_unique<HostFuncs>();
 }

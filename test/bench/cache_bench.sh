@@ -7,6 +7,9 @@
 #      shared_preload_libraries, next to a plain SELECT 1.
 #   3. Steady-state per-row cost with and without the shared cache: the add-one query of
 #      udf_bench.sh, as a ratio to LANGUAGE C measured in the same session.
+#   4. Steady-state per-statement cost: one session (pgbench, one client) running
+#      SELECT add_one(1) again and again, next to SELECT c_add_one(1) in LANGUAGE C. Every
+#      statement gets a fresh instance, so this is the cost of making one.
 # Medians of N runs (default 7), in one run, on one throwaway cluster.
 #   cache_bench.sh [BUILD_DIR] [N]
 set -euo pipefail
@@ -94,15 +97,35 @@ per_row() {  # label: add-one over 3M rows, C and wasm alternating in one sessio
   w=$(echo "$out" | awk 'NR % 2 == 0' | median)
   awk -v l="$1" -v c="$c" -v w="$w" 'BEGIN { printf "%-26s C %7.1f ms   wasm %7.1f ms = %.2fx C\n", l, c, w, w / c }'
 }
+per_statement() {  # label: pgbench latency of one-call statements, C and wasm alternating
+  local c=() w=() f
+  for fn in c_add_one add_one; do echo "SELECT $fn(1);" >"$tmp/$fn.sql"; done
+  chmod a+r "$tmp"/*add_one.sql
+  for _ in 1 2 3; do
+    for fn in c_add_one add_one; do
+      f=$(as_pg "$bindir/pgbench" -n -h "$tmp" -p "$port" -T 2 -f "$tmp/$fn.sql" postgres 2>&1 |
+        sed -n 's/^latency average = \([0-9.]*\) ms/\1/p')
+      if [[ $fn == c_add_one ]]; then c+=("$f"); else w+=("$f"); fi
+    done
+  done
+  awk -v l="$1" -v c="$(printf '%s\n' "${c[@]}" | median)" -v w="$(printf '%s\n' "${w[@]}" | median)" \
+    'BEGIN { printf "%-26s C %7.1f us   wasm %7.1f us = %.2fx C (+%.1f us)\n", l, 1000 * c, 1000 * w, w / c, 1000 * (w - c) }'
+}
 echo
 echo "== connection to first result (median of $((runs * 3)))"
 latency "with preload:"
 r_pre=$(per_row "with preload:")
+s_pre=$(per_statement "with preload:")
 sed -i "s/^shared_preload_libraries = 'wasm'$/shared_preload_libraries = ''/" "$tmp/data/postgresql.conf"
 cluster_restart
 latency "without preload:"
 r_nopre=$(per_row "without preload:")
+s_nopre=$(per_statement "without preload:")
 echo
 echo "== steady state: SELECT sum(add_one(i)) FROM generate_series(1, 3000000) i (median of 3)"
 echo "$r_pre"
 echo "$r_nopre"
+echo
+echo "== steady state: SELECT add_one(1) per statement, one session (pgbench, median of 3 x 2 s)"
+echo "$s_pre"
+echo "$s_nopre"

@@ -255,7 +255,11 @@ struct CallResult {
 
 class Store {
  public:
+  // The stack limit starts as the calling thread's stack bottom plus headroom (found once
+  // per thread, which is costly the first time); the second form takes it instead (see
+  // setStackLimit).
   explicit Store(Engine& engine);
+  Store(Engine& engine, uintptr_t stackLimit);
   ~Store();
   Store(const Store&) = delete;
   Store& operator=(const Store&) = delete;
