@@ -2,6 +2,8 @@
 // PostgreSQL header, and nothing here may ereport: every failure is an Outcome.
 #include "bridge.h"
 
+#include <sys/mman.h>
+
 #include <cstdarg>
 #include <cstdio>
 #include <cstring>
@@ -198,9 +200,28 @@ uint8_t* bridgeSerialize(const CompiledModule* m, size_t* size) noexcept {
   }
 }
 
-CompiledModule* bridgeLoadArtifact(const ModuleKey& key, const uint8_t* data, size_t size,
-                                   Outcome* out) noexcept {
-  return obtain(key, out, [&](wasm::Engine& engine) { return engine.deserialize(data, size); });
+CompiledModule* bridgeLoadMappedArtifact(const ModuleKey& key, uint8_t* mapping, size_t size,
+                                         void (*release)(void*), void* releaseArg, Outcome* out) noexcept {
+  bool taken = false;  // by the engine, which then unmaps and releases in every case
+  try {
+    wasm::Engine* engine = theEngine(out);
+    if (engine) {
+      taken = true;
+      auto r = engine->deserializeMapped(mapping, size, release, releaseArg);
+      if (!r.ok()) {
+        fromError(r.error(), out);
+        return nullptr;
+      }
+      return cacheModule(key, r.take());
+    }
+  } catch (const std::bad_alloc&) {
+    outOfMemory(out);
+  }
+  if (!taken) {
+    munmap(mapping, size);
+    release(releaseArg);
+  }
+  return nullptr;
 }
 
 const wasm::ModuleSummary& bridgeModuleSummary(const CompiledModule* m) noexcept { return m->summary; }

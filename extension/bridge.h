@@ -56,9 +56,12 @@ CompiledModule* bridgeCompile(const ModuleKey& key, const uint8_t* bytes, size_t
 void bridgeCodeTag(bool fuel, char* buf, size_t cap) noexcept;
 // A malloc'd artifact of m (free it with free()), or nullptr when out of memory.
 uint8_t* bridgeSerialize(const CompiledModule* m, size_t* size) noexcept;
-// Loads an artifact and caches the module under key, like bridgeCompile.
-CompiledModule* bridgeLoadArtifact(const ModuleKey& key, const uint8_t* data, size_t size,
-                                   Outcome* out) noexcept;
+// Loads an artifact the caller mapped (mmap, PROT_READ, MAP_SHARED; see
+// Engine::deserializeMapped) and caches the module under key, like bridgeCompile. The
+// mapping is taken over, success or not: release(releaseArg) runs when it is unmapped
+// (at once on failure, else when the module ends).
+CompiledModule* bridgeLoadMappedArtifact(const ModuleKey& key, uint8_t* mapping, size_t size,
+                                         void (*release)(void*), void* releaseArg, Outcome* out) noexcept;
 const wasm::ModuleSummary& bridgeModuleSummary(const CompiledModule* m) noexcept;
 // The backend's cache: modules and bytes of machine code.
 void bridgeModuleCacheStats(size_t* entries, size_t* codeBytes) noexcept;

@@ -3,32 +3,46 @@
 // Two levels. Each backend keeps its compiled modules (the bridge's module cache, keyed by
 // content hash and fuel metering). With shared_preload_libraries = 'wasm', a backend that
 // misses there looks in the shared cache: a fixed table of entries in the main shared
-// memory segment, whose artifacts (Module::serialize: the module's binary, its machine
-// code, code offsets; position independent, no pointers) live in a DSA area created in
-// place in the same segment, with a size limit of wasm.code_cache_size. On a miss the
-// backend compiles, serializes and publishes the artifact; other backends copy it into
-// their own executable memory (W^X) and load it without compiling.
+// memory segment, whose artifacts (Module::serialize: the module's binary, code offsets
+// and its machine code on a page boundary; position independent, no pointers) lie in the
+// code file, a memfd of wasm.code_cache_size bytes that the postmaster creates and every
+// backend inherits. On a miss the backend compiles, serializes and writes the artifact
+// into a free page range of the file (pwrite: no process ever maps the file writable).
+// On a hit a backend maps the artifact's range read-only and shared, checks it, and runs
+// the machine code where it lies (the engine makes those pages read+execute): no copy, no
+// compilation, and the pages are the same physical memory in every backend (W^X holds:
+// nothing maps them writable). If the system refuses executable pages there, the engine
+// copies the code into the backend's own executable memory instead.
 //
 // Keys: the module's SHA-256 and a hash of the engine's code tag (build id, CPU features,
 //   fuel metering, bounds-check mode), so entries of another build or option never match.
-// Publication is atomic: an entry is Compiling (a placeholder, with the compiler's pid)
-//   until its artifact is completely written; only then, under the exclusive lock, it
-//   becomes Ready. Readers use Ready entries only. A compiler that fails or is cancelled
-//   removes its placeholder (PG_CATCH, and a shmem-exit callback for FATAL); one that
-//   died without doing so (a crash) is detected by its pid and replaced.
+// Publication is atomic: an entry is Compiling (a placeholder, with the compiler's pid),
+//   then Writing while its artifact goes into the range reserved for it; only when that is
+//   complete, under the exclusive lock, it becomes Ready. Readers use Ready entries only.
+//   A compiler that fails or is cancelled removes its placeholder (PG_CATCH, and a
+//   shmem-exit callback for FATAL); one that died without doing so (a crash) is detected
+//   by its pid and replaced.
 // Integrity: each entry carries a checksum of its artifact (CRC-32C of each quarter),
-//   checked before use; a mismatch drops the entry and compiles.
+//   checked on the mapping before use; a mismatch drops the entry and compiles.
+// Lifetime: a backend that maps an entry pins it (an atomic count in the entry) until its
+//   module goes (the engine's release callback) or the backend exits. An evicted entry
+//   that is still pinned is Retired: never found again, but its range is not reused (so
+//   code that runs can never change under it) until the last pin goes. A crash restart
+//   makes a new code file and a new table.
 // Concurrency: a backend that finds a live Compiling placeholder waits (condition
 //   variable, bounded) for it instead of compiling the same module again.
 // Eviction: least recently used Ready entries go when space or table slots run out. A
 //   replaced or dropped module's entry is never looked up again (its hash is gone from
-//   the catalog) and ages out the same way.
+//   the catalog) and ages out the same way. Freed ranges are given back to the system.
 // Without preloading only the backend's own cache exists. wasm.cache_stats says which.
 #include "pg.h"
 
+#include <fcntl.h>
 #include <sys/mman.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <csignal>
 
 #include "code_cache.h"
@@ -45,7 +59,6 @@ extern "C" {
 #include "storage/ipc.h"
 #include "storage/lwlock.h"
 #include "storage/shmem.h"
-#include "utils/dsa.h"
 #include "utils/wait_event.h"
 PG_FUNCTION_INFO_V1(wasm_cache_stats);
 }
@@ -57,7 +70,7 @@ namespace {
 
 int codeCacheSizeKb = 128 * 1024;
 
-enum EntryState : uint32_t { Free = 0, Compiling = 1, Ready = 2 };
+enum EntryState : uint32_t { Free = 0, Compiling = 1, Writing = 2, Ready = 3, Retired = 4 };
 
 // An artifact's checksum: the CRC-32C of each quarter. Four independent streams keep the
 // CPU's CRC unit busy (one stream waits on each step's latency), so checking a hit costs
@@ -109,33 +122,31 @@ Checksum artifactChecksum(const uint8_t* p, size_t size) {
 struct SharedEntry {
   uint8_t key[40];  // see cacheKey
   uint32_t state;
-  int32_t compilerPid;     // Compiling: who
-  TimestampTz since;       // Compiling: since when
-  dsa_pointer artifact;    // Ready
-  uint64_t size;           // Ready: bytes of the artifact
-  Checksum crc;            // Ready: checksum of the artifact (artifactChecksum)
+  int32_t compilerPid;       // Compiling, Writing: who
+  TimestampTz since;         // Compiling: since when
+  uint64_t offset;           // Writing, Ready, Retired: where the artifact lies in the code file
+  uint64_t size;             // Writing, Ready, Retired: its bytes
+  Checksum crc;              // Ready: its checksum (artifactChecksum)
   pg_atomic_uint64 lastUse;  // LRU clock value of the last hit
-  double compileSeconds;   // what compiling it took (a hit saves that)
+  pg_atomic_uint32 pins;     // backends that map it
+  double compileSeconds;     // what compiling it took (a hit saves that)
 };
 
 struct SharedCache {
   LWLock* lock;
-  int dsaTranche;
   ConditionVariable published;
   pg_atomic_uint64 clock;
   // statistics (under lock)
   uint64_t hits, misses, evictions;
   double compileSeconds, savedSeconds;
-  uint64_t bytesUsed;
-  uint64_t bytesTotal;
+  uint64_t bytesUsed;   // of the code file, by Writing, Ready and Retired entries (whole pages)
+  uint64_t bytesTotal;  // the code file's size
   int nslots;
   SharedEntry entries[FLEXIBLE_ARRAY_MEMBER];
 };
 
 SharedCache* shared = nullptr;
-dsa_area* area = nullptr;
-void* areaPlace = nullptr;
-size_t areaSize = 0;
+int codeFile = -1;  // the memfd; made by the postmaster, inherited by every backend
 shmem_request_hook_type prevShmemRequest = nullptr;
 shmem_startup_hook_type prevShmemStartup = nullptr;
 
@@ -149,6 +160,8 @@ struct LocalStats {
 
 // A placeholder this backend owns while it compiles (removed on ERROR or exit).
 int claimedSlot = -1;
+// Pins this backend holds, per slot (TopMemoryContext; given back at exit).
+uint32_t* localPins = nullptr;
 
 int slotsFor(size_t bytes) {
   size_t n = bytes / (32 * 1024);
@@ -159,16 +172,32 @@ size_t sharedStructSize() {
   return MAXALIGN(offsetof(SharedCache, entries) + sizeof(SharedEntry) * slotsFor(size_t(codeCacheSizeKb) * 1024));
 }
 
-size_t areaBytes() {
-  size_t want = size_t(codeCacheSizeKb) * 1024;
-  size_t min = dsa_minimum_size();
-  return want < min ? min : want;
+uint64_t pageSize() {
+  static uint64_t page = uint64_t(sysconf(_SC_PAGESIZE));
+  return page;
 }
+
+uint64_t pageRound(uint64_t n) { return (n + pageSize() - 1) / pageSize() * pageSize(); }
 
 void onShmemRequest() {
   if (prevShmemRequest) prevShmemRequest();
-  RequestAddinShmemSpace(add_size(sharedStructSize(), areaBytes()));
+  RequestAddinShmemSpace(sharedStructSize());
   RequestNamedLWLockTranche("pg_wasm code cache", 1);
+}
+
+// The code file: a memfd (anonymous, in memory, sized but not filled: pages exist only
+// where artifacts were written). Close-on-exec, so programs that backends run (COPY ...
+// PROGRAM, archive_command) do not inherit it.
+int makeCodeFile(uint64_t size) {
+  int fd = int(syscall(SYS_memfd_create, "pg_wasm code cache", MFD_CLOEXEC));
+  if (fd < 0) return -1;
+  if (ftruncate(fd, off_t(size)) != 0) {
+    int e = errno;
+    close(fd);
+    errno = e;
+    return -1;
+  }
+  return fd;
 }
 
 void onShmemStartup() {
@@ -176,38 +205,29 @@ void onShmemStartup() {
   LWLockAcquire(AddinShmemInitLock, LW_EXCLUSIVE);
   bool found;
   shared = static_cast<SharedCache*>(ShmemInitStruct("pg_wasm code cache", sharedStructSize(), &found));
-  areaPlace = ShmemInitStruct("pg_wasm code cache area", areaBytes(), &found);
-  areaSize = areaBytes();
   if (!found) {
     // First start, or a restart after a crash: the shared memory is new, so is the cache.
     memset(shared, 0, offsetof(SharedCache, entries));
     shared->lock = &(GetNamedLWLockTranche("pg_wasm code cache"))->lock;
-    shared->dsaTranche = LWLockNewTrancheId();
     ConditionVariableInit(&shared->published);
     pg_atomic_init_u64(&shared->clock, 0);
     shared->nslots = slotsFor(size_t(codeCacheSizeKb) * 1024);
     for (int i = 0; i < shared->nslots; i++) {
       memset(&shared->entries[i], 0, sizeof(SharedEntry));
       pg_atomic_init_u64(&shared->entries[i].lastUse, 0);
+      pg_atomic_init_u32(&shared->entries[i].pins, 0);
     }
-    dsa_area* a = dsa_create_in_place(areaPlace, areaSize, shared->dsaTranche, nullptr);
-    dsa_set_size_limit(a, areaSize);
-    shared->bytesTotal = areaSize;
-    dsa_detach(a);
+    shared->bytesTotal = uint64_t(codeCacheSizeKb) * 1024;
+    // A new file too (the old one's pages go with the last process that maps them).
+    if (codeFile >= 0) close(codeFile);
+    codeFile = makeCodeFile(shared->bytesTotal);
+    if (codeFile < 0)
+      ereport(WARNING, (errcode_for_file_access(), errmsg("cannot create the wasm code cache: %m"),
+                        errdetail("Each backend compiles and caches WebAssembly code for itself."),
+                        errhint("The shared code cache needs memfd_create (Linux 3.17 or later).")));
   }
   LWLockRelease(AddinShmemInitLock);
-}
-
-// Attaches this backend to the artifact area (once).
-dsa_area* artifactArea() {
-  if (!area) {
-    LWLockRegisterTranche(shared->dsaTranche, "pg_wasm code cache area");
-    // The dsa_area handle lives as long as the backend (it is palloc'd).
-    MemoryContext old = MemoryContextSwitchTo(TopMemoryContext);
-    area = dsa_attach_in_place(areaPlace, nullptr);
-    MemoryContextSwitchTo(old);
-  }
-  return area;
+  if (codeFile < 0) shared = nullptr;  // backends inherit the per-backend mode
 }
 
 // The module's SHA-256, then a 64-bit FNV-1a hash of the code tag. (Artifacts of another
@@ -221,9 +241,12 @@ void cacheKey(const uint8_t sha256[32], bool fuel, uint8_t out[40]) {
   memcpy(out + 32, &h, 8);
 }
 
+// The entry of key, if it is being compiled, written or ready (a Retired one is gone).
 int findSlot(const uint8_t key[40]) {
-  for (int i = 0; i < shared->nslots; i++)
-    if (shared->entries[i].state != Free && memcmp(shared->entries[i].key, key, 40) == 0) return i;
+  for (int i = 0; i < shared->nslots; i++) {
+    const SharedEntry& e = shared->entries[i];
+    if (e.state != Free && e.state != Retired && memcmp(e.key, key, 40) == 0) return i;
+  }
   return -1;
 }
 
@@ -232,13 +255,27 @@ bool compilerAlive(const SharedEntry& e) {
   return kill(e.compilerPid, 0) == 0 || errno != ESRCH;
 }
 
-// Frees a Ready entry (exclusive lock held).
-void freeEntry(SharedEntry& e) {
-  if (e.state == Ready) {
-    dsa_free(artifactArea(), e.artifact);
-    shared->bytesUsed -= e.size;
-  }
+// Gives an entry's range of the code file back (exclusive lock held).
+void freeRange(SharedEntry& e) {
+  // The pages go back to the system at once (tmpfs hole punching).
+  (void)fallocate(codeFile, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, off_t(e.offset), off_t(pageRound(e.size)));
+  shared->bytesUsed -= pageRound(e.size);
   e.state = Free;
+}
+
+// Removes a Ready entry (exclusive lock held): its range is freed, or, while backends
+// still map it, it is Retired until they are done.
+void evict(SharedEntry& e) {
+  if (pg_atomic_read_u32(&e.pins) == 0) freeRange(e);
+  else e.state = Retired;
+}
+
+// Frees the ranges of Retired entries nobody maps any more (exclusive lock held).
+void sweepRetired() {
+  for (int i = 0; i < shared->nslots; i++) {
+    SharedEntry& e = shared->entries[i];
+    if (e.state == Retired && pg_atomic_read_u32(&e.pins) == 0) freeRange(e);
+  }
 }
 
 // The least recently used Ready entry, or -1 (exclusive lock held).
@@ -256,110 +293,216 @@ int lruVictim() {
   return victim;
 }
 
+// A free table slot, evicting least recently used entries for one if needed; -1 if every
+// slot is taken by entries being compiled or still mapped (exclusive lock held).
+int freeSlot() {
+  sweepRetired();
+  for (;;) {
+    for (int i = 0; i < shared->nslots; i++)
+      if (shared->entries[i].state == Free) return i;
+    int victim = lruVictim();
+    if (victim < 0) return -1;
+    evict(shared->entries[victim]);
+    shared->evictions++;
+  }
+}
+
+struct Range {
+  uint64_t offset, end;
+};
+
+// First fit: the lowest range of `need` bytes (whole pages) of the code file that no
+// entry occupies. `scratch` has room for nslots ranges (exclusive lock held).
+bool findGap(uint64_t need, Range* scratch, uint64_t* at) {
+  int n = 0;
+  for (int i = 0; i < shared->nslots; i++) {
+    const SharedEntry& e = shared->entries[i];
+    if (e.state == Writing || e.state == Ready || e.state == Retired)
+      scratch[n++] = Range{e.offset, e.offset + pageRound(e.size)};
+  }
+  std::sort(scratch, scratch + n, [](const Range& a, const Range& b) { return a.offset < b.offset; });
+  uint64_t pos = 0;
+  for (int i = 0; i < n; i++) {
+    if (scratch[i].offset >= pos + need) break;
+    pos = std::max(pos, scratch[i].end);
+  }
+  if (pos + need > shared->bytesTotal) return false;
+  *at = pos;
+  return true;
+}
+
+// Reserves `need` bytes of the code file, evicting least recently used entries until
+// there is a gap; false if there cannot be one (exclusive lock held).
+bool reserveRange(uint64_t need, Range* scratch, uint64_t* at) {
+  if (need > shared->bytesTotal) return false;  // it never fits: evict nothing for it
+  sweepRetired();
+  for (;;) {
+    if (findGap(need, scratch, at)) return true;
+    int victim = lruVictim();
+    if (victim < 0) return false;
+    evict(shared->entries[victim]);
+    shared->evictions++;
+  }
+}
+
+// Ends the Compiling or Writing placeholder this backend owns, if any.
 void releaseClaim() {
   if (claimedSlot < 0 || !shared) return;
   LWLockAcquire(shared->lock, LW_EXCLUSIVE);
   SharedEntry& e = shared->entries[claimedSlot];
-  if (e.state == Compiling && e.compilerPid == MyProcPid) e.state = Free;
+  if (e.compilerPid == MyProcPid) {
+    if (e.state == Writing) freeRange(e);
+    else if (e.state == Compiling) e.state = Free;
+  }
   LWLockRelease(shared->lock);
   claimedSlot = -1;
   ConditionVariableBroadcast(&shared->published);
 }
 
-void onShmemExit(int, Datum) { releaseClaim(); }
-
-// A backend reads an artifact's pages of the shared segment for the first time: map them
-// with one call rather than a page fault each (Linux 5.14+; elsewhere a no-op).
-void prefault(const void* p, size_t size) {
-#ifdef MADV_POPULATE_READ
-  uintptr_t page = uintptr_t(sysconf(_SC_PAGESIZE));
-  uintptr_t begin = uintptr_t(p) & ~(page - 1);
-  uintptr_t end = (uintptr_t(p) + size + page - 1) & ~(page - 1);
-  (void)madvise(reinterpret_cast<void*>(begin), end - begin, MADV_POPULATE_READ);
-#else
-  (void)p;
-  (void)size;
-#endif
+// The engine's release callback: this backend no longer maps the entry in slot `arg`.
+// Runs from a C++ destructor, so it only touches atomics (no lock, no ereport).
+void releasePin(void* arg) {
+  int slot = int(reinterpret_cast<intptr_t>(arg));
+  if (!shared || !localPins || localPins[slot] == 0) return;  // given back at exit already
+  localPins[slot]--;
+  pg_atomic_fetch_sub_u32(&shared->entries[slot].pins, 1);
 }
 
-// Checks and loads a Ready artifact where it lies in shared memory (the shared lock keeps
-// it from being freed meanwhile; loading copies what the module keeps). Returns nullptr
-// if there is none, it is damaged, or it does not load.
-CompiledModule* loadShared(const uint8_t key[40], const ModuleKey& mkey) {
+void onShmemExit(int, Datum) {
+  releaseClaim();
+  if (shared && localPins) {
+    for (int i = 0; i < shared->nslots; i++) {
+      if (localPins[i]) pg_atomic_fetch_sub_u32(&shared->entries[i].pins, localPins[i]);
+      localPins[i] = 0;
+    }
+  }
+}
+
+// Drops a damaged or unloadable entry so that nobody uses it again (unless it was
+// replaced meanwhile: then its checksum differs).
+void dropEntry(const uint8_t key[40], const Checksum& crc) {
+  LWLockAcquire(shared->lock, LW_EXCLUSIVE);
+  int slot = findSlot(key);
+  if (slot >= 0 && shared->entries[slot].state == Ready && shared->entries[slot].crc == crc)
+    evict(shared->entries[slot]);
+  LWLockRelease(shared->lock);
+}
+
+enum class Lookup { Loaded, Absent, Unusable };
+
+// Loads a Ready entry's artifact, mapped from the code file: pinned under the shared lock
+// (so it cannot be freed), then mapped, checked and loaded without the lock. Absent: no
+// such entry, or it was damaged and is dropped now. Unusable: it cannot be mapped here
+// (out of address space or map count): compile for this backend only.
+Lookup loadShared(const uint8_t key[40], const ModuleKey& mkey, CompiledModule** result) {
+  if (!localPins)
+    localPins = static_cast<uint32_t*>(MemoryContextAllocZero(TopMemoryContext, sizeof(uint32_t) * shared->nslots));
   LWLockAcquire(shared->lock, LW_SHARED);
   int slot = findSlot(key);
   if (slot < 0 || shared->entries[slot].state != Ready) {
     LWLockRelease(shared->lock);
-    return nullptr;
+    return Lookup::Absent;
   }
   SharedEntry& e = shared->entries[slot];
+  pg_atomic_fetch_add_u32(&e.pins, 1);
+  localPins[slot]++;
   pg_atomic_write_u64(&e.lastUse, pg_atomic_add_fetch_u64(&shared->clock, 1));
-  size_t size = e.size;
+  uint64_t offset = e.offset, size = e.size;
   Checksum want = e.crc;
   double saved = e.compileSeconds;
-  const uint8_t* art = static_cast<const uint8_t*>(dsa_get_address(artifactArea(), e.artifact));
-  prefault(art, size);
-  Checksum crc = artifactChecksum(art, size);
-  Outcome out;
-  CompiledModule* m = crc == want ? bridgeLoadArtifact(mkey, art, size, &out) : nullptr;
   LWLockRelease(shared->lock);
 
-  LWLockAcquire(shared->lock, LW_EXCLUSIVE);
-  if (m) {
-    shared->hits++;
-    shared->savedSeconds += saved;
-  } else {
-    // Damaged or unloadable: nobody may use it again.
-    int again = findSlot(key);
-    if (again >= 0 && shared->entries[again].state == Ready && shared->entries[again].crc == want)
-      freeEntry(shared->entries[again]);
+  void* arg = reinterpret_cast<void*>(intptr_t(slot));
+  // Populated at once: the checksum reads every page next.
+  void* p = mmap(nullptr, size, PROT_READ, MAP_SHARED | MAP_POPULATE, codeFile, off_t(offset));
+  if (p == MAP_FAILED) {
+    int e = errno;
+    releasePin(arg);
+    ereport(LOG, (errcode(ERRCODE_OUT_OF_MEMORY), errmsg("cannot map an entry of the wasm code cache: %s", strerror(e)),
+                  errdetail("This backend compiles the module itself.")));
+    return Lookup::Unusable;
   }
-  LWLockRelease(shared->lock);
-  if (m) {
-    local.hits++;
-    local.savedSeconds += saved;
+  uint8_t* mapping = static_cast<uint8_t*>(p);
+  Checksum crc = artifactChecksum(mapping, size);
+  Outcome out;
+  CompiledModule* m = nullptr;
+  if (crc == want) {
+    m = bridgeLoadMappedArtifact(mkey, mapping, size, releasePin, arg, &out);  // takes the mapping
   } else {
-    ereport(WARNING, (errcode(ERRCODE_DATA_CORRUPTED),
-                      errmsg("discarded a damaged entry of the wasm code cache"),
+    munmap(mapping, size);
+    releasePin(arg);
+  }
+  if (!m) {
+    dropEntry(key, want);
+    ereport(WARNING, (errcode(ERRCODE_DATA_CORRUPTED), errmsg("discarded a damaged entry of the wasm code cache"),
                       errdetail("%s", crc != want ? "Its checksum does not match." : out.message)));
+    return Lookup::Absent;
   }
-  return m;
+  LWLockAcquire(shared->lock, LW_EXCLUSIVE);
+  shared->hits++;
+  shared->savedSeconds += saved;
+  LWLockRelease(shared->lock);
+  local.hits++;
+  local.savedSeconds += saved;
+  *result = m;
+  return Lookup::Loaded;
 }
 
-// Publishes m's artifact into the claimed slot, evicting as needed; gives up quietly if
-// it cannot get the space (the module is still compiled for this backend).
+// Writes all of data at offset of the code file.
+bool writeCodeFile(const uint8_t* data, size_t size, uint64_t offset) {
+  while (size > 0) {
+    ssize_t n = pwrite(codeFile, data, size, off_t(offset));
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return false;
+    data += n;
+    size -= size_t(n);
+    offset += uint64_t(n);
+  }
+  return true;
+}
+
+// Publishes m's artifact into the claimed slot: reserves a range of the code file
+// (evicting as needed), writes the artifact there, and only then makes the entry Ready.
+// Gives up quietly if it cannot get the space (the module is still compiled for this
+// backend).
 void publish(int slot, const CompiledModule* m, double compileSeconds) {
   size_t size = 0;
   uint8_t* art = bridgeSerialize(m, &size);
+  Range* scratch = static_cast<Range*>(palloc(sizeof(Range) * shared->nslots));
+  uint64_t offset = 0;
   LWLockAcquire(shared->lock, LW_EXCLUSIVE);
   SharedEntry& e = shared->entries[slot];
   bool mine = e.state == Compiling && e.compilerPid == MyProcPid;
-  dsa_pointer dp = InvalidDsaPointer;
-  if (mine && art) {
-    dsa_area* a = artifactArea();
-    while (!DsaPointerIsValid(dp = dsa_allocate_extended(a, size, DSA_ALLOC_HUGE | DSA_ALLOC_NO_OOM))) {
-      int victim = lruVictim();
-      if (victim < 0) break;
-      freeEntry(shared->entries[victim]);
-      shared->evictions++;
-    }
-  }
-  if (mine && DsaPointerIsValid(dp)) {
-    memcpy(dsa_get_address(artifactArea(), dp), art, size);
-    Checksum crc = artifactChecksum(art, size);
-    e.artifact = dp;
+  bool reserved = mine && art && reserveRange(pageRound(size), scratch, &offset);
+  if (reserved) {
+    e.state = Writing;
+    e.offset = offset;
     e.size = size;
-    e.crc = crc;
-    e.compileSeconds = compileSeconds;
-    pg_atomic_write_u64(&e.lastUse, pg_atomic_add_fetch_u64(&shared->clock, 1));
-    shared->bytesUsed += size;
-    e.state = Ready;  // the entry is complete: now readers may use it
+    shared->bytesUsed += pageRound(size);
   } else if (mine) {
     e.state = Free;
   }
   shared->misses++;
   shared->compileSeconds += compileSeconds;
   LWLockRelease(shared->lock);
+  pfree(scratch);
+
+  if (reserved) {
+    bool written = writeCodeFile(art, size, offset);
+    Checksum crc = artifactChecksum(art, size);
+    LWLockAcquire(shared->lock, LW_EXCLUSIVE);
+    if (e.state == Writing && e.compilerPid == MyProcPid) {
+      if (written) {
+        e.crc = crc;
+        e.compileSeconds = compileSeconds;
+        pg_atomic_write_u64(&e.lastUse, pg_atomic_add_fetch_u64(&shared->clock, 1));
+        e.state = Ready;  // the entry is complete: now readers may use it
+      } else {
+        freeRange(e);
+      }
+    }
+    LWLockRelease(shared->lock);
+  }
   claimedSlot = -1;
   free(art);
   ConditionVariableBroadcast(&shared->published);
@@ -372,24 +515,18 @@ int claimOrWait(const uint8_t key[40]) {
   int slot = findSlot(key);
   if (slot >= 0) {
     SharedEntry& e = shared->entries[slot];
-    if (e.state == Ready || (e.state == Compiling && compilerAlive(e) &&
-                             !TimestampDifferenceExceeds(e.since, GetCurrentTimestamp(), 60000))) {
+    bool alive = compilerAlive(e);
+    if (e.state == Ready || (e.state == Writing && alive) ||
+        (e.state == Compiling && alive && !TimestampDifferenceExceeds(e.since, GetCurrentTimestamp(), 60000))) {
       LWLockRelease(shared->lock);
-      return -1;  // published meanwhile, or being compiled: wait and look again
+      return -1;  // published meanwhile, or being compiled or written: wait and look again
     }
-    e.state = Free;  // its compiler died or gave up
+    // Its compiler died or gave up (a live writer is always waited for: its range is
+    // reserved, and it goes on writing it).
+    if (e.state == Writing) freeRange(e);
+    else e.state = Free;
   }
-  slot = -1;
-  for (int i = 0; i < shared->nslots && slot < 0; i++)
-    if (shared->entries[i].state == Free) slot = i;
-  if (slot < 0) {
-    int victim = lruVictim();
-    if (victim >= 0) {
-      freeEntry(shared->entries[victim]);
-      shared->evictions++;
-      slot = victim;
-    }
-  }
+  slot = freeSlot();
   if (slot >= 0) {
     SharedEntry& e = shared->entries[slot];
     memcpy(e.key, key, 40);
@@ -490,12 +627,14 @@ CompiledModule* obtainModule(const char* moduleName, const uint8_t sha256[32], b
   cacheKey(sha256, fuel, key);
   CompiledModule* m = nullptr;
   for (int attempt = 0; !m; attempt++) {
-    if ((m = loadShared(key, mkey))) break;
-    int slot = claimOrWait(key);
+    Lookup found = loadShared(key, mkey, &m);
+    if (found == Lookup::Loaded) break;
+    int slot = found == Lookup::Unusable ? -2 : claimOrWait(key);
     if (slot >= 0) {
       m = compileAndPublish(slot, moduleName, mkey);
     } else if (slot == -2 || attempt >= 600) {
-      // No room in the table, or another backend took too long: compile for ourselves.
+      // Not mappable here, no room in the table, or another backend took too long:
+      // compile for ourselves.
       m = compileFromCatalog(moduleName, mkey, &seconds);
     } else {
       // Another backend is compiling it: wait for its publication (or its failure).

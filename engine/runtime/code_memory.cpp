@@ -9,19 +9,28 @@
 
 namespace wasm {
 
-CodeMemory::~CodeMemory() {
-  if (base_) munmap(base_, mapped_);
+namespace {
+void unmap(uint8_t* base, size_t mapped, CodeMemory::Release release, void* arg) {
+  if (base) munmap(base, mapped);
+  if (release) release(arg);
 }
+}  // namespace
+
+CodeMemory::~CodeMemory() { unmap(base_, mapped_, release_, releaseArg_); }
 
 CodeMemory& CodeMemory::operator=(CodeMemory&& o) noexcept {
   if (this != &o) {
-    if (base_) munmap(base_, mapped_);
+    unmap(base_, mapped_, release_, releaseArg_);
     base_ = o.base_;
     size_ = o.size_;
     mapped_ = o.mapped_;
     sealed_ = o.sealed_;
+    release_ = o.release_;
+    releaseArg_ = o.releaseArg_;
     o.base_ = nullptr;
     o.size_ = o.mapped_ = 0;
+    o.release_ = nullptr;
+    o.releaseArg_ = nullptr;
   }
   return *this;
 }
@@ -49,6 +58,23 @@ Status CodeMemory::seal() {
     return makeError(ErrorKind::Resource, kNoOffset, "cannot make code executable: %s", strerror(errno));
   sealed_ = true;
   return okStatus();
+}
+
+Result<CodeMemory> CodeMemory::adopt(uint8_t* base, size_t size, size_t mapped, Release release,
+                                     void* releaseArg) {
+  size_t page = size_t(sysconf(_SC_PAGESIZE));
+  if (uintptr_t(base) % page != 0 || mapped % page != 0 || size > mapped)
+    return makeError(ErrorKind::Resource, kNoOffset, "mapped code is not page aligned");
+  if (mprotect(base, mapped, PROT_READ | PROT_EXEC) != 0)
+    return makeError(ErrorKind::Resource, kNoOffset, "cannot make mapped code executable: %s", strerror(errno));
+  CodeMemory m;
+  m.base_ = base;
+  m.size_ = size;
+  m.mapped_ = mapped;
+  m.sealed_ = true;
+  m.release_ = release;
+  m.releaseArg_ = releaseArg;
+  return m;
 }
 
 Result<CodeMemory> CodeMemory::create(const uint8_t* code, size_t size) {

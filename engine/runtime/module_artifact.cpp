@@ -1,10 +1,14 @@
 // Engine zone. Compiled-code artifacts: Module::serialize and Engine::deserialize, for
 // code caches shared between processes. An artifact is
-//   header | the module's binary | machine code | per-function code offsets
-// and holds no pointer: the machine code is position independent (calls are relative,
-// everything else goes through the VMContext), so a loading process only copies it into
-// its own executable memory and decodes the binary's sections (bodies are not decoded,
-// validated or compiled again).
+//   header | the module's binary | per-function code offsets | padding | machine code
+// with the machine code at a multiple of kCodeAlign (a page) and last. It holds no
+// pointer: the machine code is position independent (calls are relative, everything else
+// goes through the VMContext), so a loading process decodes the binary's sections (bodies
+// are not decoded, validated or compiled again) and either copies the code into its own
+// executable memory or, when the artifact is mapped from a file, runs it where it lies.
+#include <sys/mman.h>
+#include <unistd.h>
+
 #include <cstring>
 
 #include "build_id.h"
@@ -17,7 +21,8 @@ namespace wasm {
 
 namespace {
 constexpr char kMagic[8] = {'P', 'G', 'W', 'A', 'S', 'M', 'C', '1'};
-constexpr uint32_t kFormat = 3;
+constexpr uint32_t kFormat = 4;
+constexpr uint64_t kCodeAlign = 4096;
 
 struct ArtifactHeader {
   char magic[8];
@@ -30,6 +35,7 @@ struct ArtifactHeader {
   uint32_t numFuncs;
   uint32_t trapExitOffset;
   uint64_t moduleBytes;
+  uint64_t codeOffset;  // from the artifact's start; a multiple of kCodeAlign
   uint64_t codeBytes;
 };
 static_assert(sizeof(ArtifactHeader) % 8 == 0);
@@ -77,22 +83,31 @@ std::vector<uint8_t> Module::serialize() const {
   h.trapExitOffset = c.trapExitOffset;
   std::vector<uint8_t> binary = withoutCodeSection(info_->bytes);
   h.moduleBytes = binary.size();
+  uint64_t metaEnd = sizeof h + h.moduleBytes + 4ull * h.numFuncs;
+  h.codeOffset = (metaEnd + kCodeAlign - 1) / kCodeAlign * kCodeAlign;
   h.codeBytes = c.code.size();
-  std::vector<uint8_t> out(sizeof h + h.moduleBytes + h.codeBytes + 4ull * h.numFuncs);
+  std::vector<uint8_t> out(h.codeOffset + h.codeBytes);  // zeroed padding
   uint8_t* p = out.data();
   memcpy(p, &h, sizeof h);
   p += sizeof h;
   memcpy(p, binary.data(), h.moduleBytes);
   p += h.moduleBytes;
-  memcpy(p, c.code.base(), h.codeBytes);
-  p += h.codeBytes;
   if (h.numFuncs) memcpy(p, c.funcOffsets.data(), 4ull * h.numFuncs);
+  memcpy(out.data() + h.codeOffset, c.code.base(), h.codeBytes);
   return out;
 }
 
-Result<std::shared_ptr<const Module>> Engine::deserialize(const uint8_t* data, size_t size) {
-  auto t0 = std::chrono::steady_clock::now();
+namespace {
+// An artifact's parts, checked against its header.
+struct ArtifactParts {
   ArtifactHeader h;
+  std::unique_ptr<ModuleInfo> info;
+  std::vector<uint32_t> funcOffsets;
+};
+
+Result<ArtifactParts> parseArtifact(const uint8_t* data, size_t size) {
+  ArtifactParts a;
+  ArtifactHeader& h = a.h;
   if (size < sizeof h) return makeError(ErrorKind::Malformed, kNoOffset, "compiled-code artifact is truncated");
   memcpy(&h, data, sizeof h);
   if (memcmp(h.magic, kMagic, sizeof kMagic) != 0 || h.format != kFormat)
@@ -101,27 +116,76 @@ Result<std::shared_ptr<const Module>> Engine::deserialize(const uint8_t* data, s
     return makeError(ErrorKind::Unsupported, kNoOffset, "compiled-code artifact of another engine build");
   if ((h.cpuBits & ~hostCodegenCpuBits()) != 0)
     return makeError(ErrorKind::Unsupported, kNoOffset, "compiled-code artifact needs CPU features this host lacks");
-  uint64_t need = sizeof h + h.moduleBytes + h.codeBytes + 4ull * h.numFuncs;
-  if (h.moduleBytes > size || h.codeBytes > size || need != size || h.trapExitOffset >= h.codeBytes)
+  uint64_t metaEnd = sizeof h + h.moduleBytes + 4ull * h.numFuncs;
+  if (h.moduleBytes > size || h.numFuncs > size || h.codeBytes > size || h.codeOffset % kCodeAlign != 0 ||
+      h.codeOffset < metaEnd || h.codeOffset + h.codeBytes != size || h.trapExitOffset >= h.codeBytes)
     return makeError(ErrorKind::Malformed, kNoOffset, "compiled-code artifact has inconsistent sizes");
   const uint8_t* p = data + sizeof h;
-  WASM_ASSIGN(std::unique_ptr<ModuleInfo> info, decodeModule(p, h.moduleBytes, DecodeMode::WithoutCode));
-  if (info->numDefinedFuncs() != h.numFuncs)
+  WASM_ASSIGN(a.info, decodeModule(p, h.moduleBytes, DecodeMode::WithoutCode));
+  if (a.info->numDefinedFuncs() != h.numFuncs)
     return makeError(ErrorKind::Malformed, kNoOffset, "compiled-code artifact does not match its module");
   p += h.moduleBytes;
-  CompiledCode cc;
-  WASM_ASSIGN(cc.code, CodeMemory::create(p, h.codeBytes));
-  p += h.codeBytes;
-  cc.funcOffsets.resize(h.numFuncs);
-  if (h.numFuncs) memcpy(cc.funcOffsets.data(), p, 4ull * h.numFuncs);
-  for (uint32_t off : cc.funcOffsets)
+  a.funcOffsets.resize(h.numFuncs);
+  if (h.numFuncs) memcpy(a.funcOffsets.data(), p, 4ull * h.numFuncs);
+  for (uint32_t off : a.funcOffsets)
     if (off >= h.codeBytes) return makeError(ErrorKind::Malformed, kNoOffset, "compiled-code artifact has a bad offset");
-  cc.trapExitOffset = h.trapExitOffset;
-  cc.cpuBits = h.cpuBits;
+  return a;
+}
+
+CompileOptions optionsOf(const ArtifactHeader& h) {
   CompileOptions options;
   options.fuel = h.fuel != 0;
   options.boundsChecks = BoundsChecks(h.boundsChecks);
-  return finishModule(std::move(info), std::move(cc), options, t0);
+  return options;
+}
+}  // namespace
+
+Result<std::shared_ptr<const Module>> Engine::deserialize(const uint8_t* data, size_t size) {
+  auto t0 = std::chrono::steady_clock::now();
+  WASM_ASSIGN(ArtifactParts a, parseArtifact(data, size));
+  CompiledCode cc;
+  WASM_ASSIGN(cc.code, CodeMemory::create(data + a.h.codeOffset, a.h.codeBytes));
+  cc.funcOffsets = std::move(a.funcOffsets);
+  cc.trapExitOffset = a.h.trapExitOffset;
+  cc.cpuBits = a.h.cpuBits;
+  return finishModule(std::move(a.info), std::move(cc), optionsOf(a.h), t0);
+}
+
+Result<std::shared_ptr<const Module>> Engine::deserializeMapped(uint8_t* mapping, size_t size,
+                                                                 void (*release)(void*), void* releaseArg) {
+  auto t0 = std::chrono::steady_clock::now();
+  size_t page = size_t(sysconf(_SC_PAGESIZE));
+  size_t mapped = (size + page - 1) / page * page;
+  // Until the code memory owns the code's pages, this owns the whole mapping.
+  struct Mapping {
+    uint8_t* base;
+    size_t length;
+    void (*release)(void*);
+    void* arg;
+    ~Mapping() {
+      if (base) munmap(base, length);
+      if (release) release(arg);
+    }
+  } owned{mapping, mapped, release, releaseArg};
+  WASM_ASSIGN(ArtifactParts a, parseArtifact(mapping, size));
+  CompiledCode cc;
+  if (uintptr_t(mapping) % page == 0 && a.h.codeOffset % page == 0) {
+    auto adopted = CodeMemory::adopt(mapping + a.h.codeOffset, a.h.codeBytes, mapped - a.h.codeOffset, release,
+                                     releaseArg);
+    if (adopted.ok()) {
+      cc.code = adopted.take();
+      owned.length = a.h.codeOffset;  // the rest goes now; the code stays with the module
+      owned.release = nullptr;
+    }
+  }
+  if (!cc.code.base()) {
+    // Executable pages refused where they lie (a noexec mount, a security policy): a copy.
+    WASM_ASSIGN(cc.code, CodeMemory::create(mapping + a.h.codeOffset, a.h.codeBytes));
+  }
+  cc.funcOffsets = std::move(a.funcOffsets);
+  cc.trapExitOffset = a.h.trapExitOffset;
+  cc.cpuBits = a.h.cpuBits;
+  return finishModule(std::move(a.info), std::move(cc), optionsOf(a.h), t0);
 }
 
 }  // namespace wasm

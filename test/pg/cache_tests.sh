@@ -4,7 +4,10 @@
 #   - replacing a module makes every session (one already running included) use the new code;
 #   - concurrent first calls of one module from several sessions all get correct results,
 #     and the module is compiled at most twice;
-#   - eviction under a tiny wasm.code_cache_size keeps results correct;
+#   - a hit runs the code where it lies in the shared code file, mapped executable and
+#     never writable (W^X);
+#   - eviction under a tiny wasm.code_cache_size keeps results correct, also for a session
+#     that still runs code of an entry evicted meanwhile;
 #   - without preloading, everything works with the backend's own cache;
 #   - a backend killed with SIGKILL while compiling leaves no entry that others would use.
 # Reference results come from the engine's CLI (build/wasm-run) on the same modules.
@@ -39,9 +42,12 @@ gen_big() {
   wat2wasm "$tmp/examples/big$2.wat" -o "$tmp/examples/big$2.wasm" && chmod a+r "$tmp/examples/big$2.wasm"
 }
 gen_big 24000 1 && gen_big 24000 2 || { echo "cannot build the big test modules"; echo "0 passed, 1 failed"; exit 1; }
+# Middle-sized ones (about 500 kB of artifact each): two fit in a 1 MB cache, three do not.
+for i in 3 4 5; do gen_big 3000 $i || { echo "cannot build the test modules"; echo "0 passed, 1 failed"; exit 1; }; done
 ref() { "$build/wasm-run" "$1" --invoke "$2" "${@:3}" | sed 's/^i32://'; }
 big1_ref=$(ref "$tmp/examples/big1.wasm" answer 10)
 big2_ref=$(ref "$tmp/examples/big2.wasm" answer 10)
+mid_refs=$(for i in 3 4 5; do ref "$tmp/examples/big$i.wasm" answer 10; done | paste -sd'|')
 
 cluster_start || { echo "0 passed, 1 failed"; exit 1; }
 psql_pg -d postgres >/dev/null <<'SQL' || { echo "setup failed"; echo "0 passed, 1 failed"; exit 1; }
@@ -53,6 +59,7 @@ SELECT wasm.load_module(m, example(m || '.wasm'))
 SELECT wasm.load_module('versioned', example('version1.wasm'));
 SELECT wasm.load_module('big1', example('big1.wasm'));
 SELECT wasm.load_module('big2', example('big2.wasm'));
+SELECT wasm.load_module('mid' || i, example('big' || i + 2 || '.wasm')) FROM generate_series(1, 3) i;
 CREATE FUNCTION add(int, int) RETURNS int LANGUAGE wasm STRICT AS 'math:add';
 CREATE FUNCTION collatz(bigint) RETURNS int LANGUAGE wasm STRICT AS 'math:collatz';
 CREATE FUNCTION vowels(text) RETURNS int LANGUAGE wasm STRICT AS 'text:vowels';
@@ -63,6 +70,9 @@ CREATE FUNCTION divide(int, int) RETURNS int LANGUAGE wasm STRICT AS 'hostile:di
 CREATE FUNCTION module_version() RETURNS int LANGUAGE wasm AS 'versioned:version';
 CREATE FUNCTION big1(int) RETURNS int LANGUAGE wasm STRICT AS 'big1:answer';
 CREATE FUNCTION big2(int) RETURNS int LANGUAGE wasm STRICT AS 'big2:answer';
+CREATE FUNCTION mid1(int) RETURNS int LANGUAGE wasm STRICT AS 'mid1:answer';
+CREATE FUNCTION mid2(int) RETURNS int LANGUAGE wasm STRICT AS 'mid2:answer';
+CREATE FUNCTION mid3(int) RETURNS int LANGUAGE wasm STRICT AS 'mid3:answer';
 SQL
 
 # 1. A second session's first call is a hit.
@@ -73,6 +83,26 @@ call_then_stats() {
 }
 check "first session compiles" "$(call_then_stats "SELECT add(1, 2)")" "3 0|1 "
 check "second session's first call is a hit" "$(call_then_stats "SELECT add(2, 3)")" "5 1|0 "
+
+# A session that hit: while it sleeps, its maps show the code file mapped read+execute and
+# shared, and no mapping of the file is writable (in it or in any other backend).
+as_pg "$bindir/psql" -X -At -h "$tmp" -p "$port" -d postgres \
+  -c "SELECT pg_backend_pid(), add(3, 4)" -c "SELECT pg_sleep(1.5)" >"$tmp/mapped.out" 2>&1 &
+mapped=$!
+for _ in $(seq 1 100); do [[ -s $tmp/mapped.out ]] && break; sleep 0.02; done
+hit_pid=$(sed -n 's/^\([0-9]*\)|7$/\1/p' "$tmp/mapped.out")
+if [[ -n $hit_pid ]]; then
+  check "a hit runs its code from the shared code file (r-xs)" \
+    "$(grep -c ' r-xs .*memfd:pg_wasm code cache' "/proc/$hit_pid/maps")" 1
+  writable=0
+  for pid in $(pgrep -f "postgres: .*postgres" ) $hit_pid; do
+    [[ -r /proc/$pid/maps ]] && writable=$((writable + $(grep -c ' .w.. .*memfd:pg_wasm code cache' "/proc/$pid/maps")))
+  done
+  check "no backend maps the code file writable" "$writable" 0
+else
+  fail "the session that hits gave: $(cat "$tmp/mapped.out")"
+fi
+wait "$mapped"
 
 # 2. Replacing a module: a session that is already running and new sessions run the new code.
 as_pg "$bindir/psql" -X -At -h "$tmp" -p "$port" -d postgres \
@@ -101,11 +131,18 @@ check "a ninth session hits" "$(call_then_stats "SELECT big1(10)" backend_hits)"
 no_crash
 
 # 4. Eviction under a tiny cache: results stay correct, entries are evicted. (big1's
-#    artifact does not fit at all: it is compiled by every backend that needs it.)
+#    artifact does not fit at all: it is compiled by every backend that needs it.) A
+#    session that mapped mid1 keeps running its code while other sessions evict mid1's
+#    entry and write other artifacts: the range stays reserved until it lets go.
 echo "wasm.code_cache_size = '1MB'" >>"$tmp/data/postgresql.conf"
 cluster_restart
 check "tiny cache configured" "$(sql_value "SHOW wasm.code_cache_size")" 1MB
-want="3|3|3142|3421780262|1|hello, ada|5|$big1_ref"
+sql_value "SELECT mid1(10)" >/dev/null  # compiled and published
+as_pg "$bindir/psql" -X -At -h "$tmp" -p "$port" -d postgres \
+  -c "SELECT mid1(10)" -c "SELECT pg_sleep(4)" -c "SELECT mid1(10), mid1(20) - mid1(20)" >"$tmp/pinned.out" 2>&1 &
+pinned=$!
+sleep 0.5
+want="3|3|3142|3421780262|1|hello, ada|5|$big1_ref|$mid_refs"
 bad=0
 for round in 1 2 3; do
   got=$(sql_value "SELECT add(1, 2), vowels('aei'), sum(collatz(i)) FROM generate_series(1, 100) i")
@@ -114,11 +151,15 @@ for round in 1 2 3; do
   got="$got|$(sql_value "SELECT greet('ada')")"
   got="$got|$(sql_value "SELECT divide(10, 2)")"
   got="$got|$(sql_value "SELECT big1(10)")"
+  for i in 1 2 3; do got="$got|$(sql_value "SELECT mid$i(10)")"; done
   [[ $got == "$want" ]] || { bad=$((bad + 1)); echo "round $round: $got"; }
 done
-check "results under a tiny cache, 3 rounds of 8 modules" "$bad" 0
-ev=$(sql_value "SELECT evictions > 0 AND bytes_used <= bytes_total FROM wasm.cache_stats")
+check "results under a tiny cache, 3 rounds of 11 modules" "$bad" 0
+ev=$(sql_value "SELECT evictions >= 6 AND bytes_used <= bytes_total FROM wasm.cache_stats")
 check "entries were evicted, and the cache stayed within its size" "$ev" t
+wait "$pinned"
+mid1_ref=${mid_refs%%|*}
+check "a session ran an evicted entry's code throughout" "$(tr '\n' ' ' <"$tmp/pinned.out")" "$mid1_ref  $mid1_ref|0 "
 no_crash
 
 # 5. Without preloading: the backend's own cache.

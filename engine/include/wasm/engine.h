@@ -186,6 +186,14 @@ class Engine {
   // validation or compilation. The caller vouches for its integrity (a checksum): the
   // header is checked, the code is trusted.
   Result<std::shared_ptr<const Module>> deserialize(const uint8_t* data, size_t size);
+  // The same for an artifact the caller mapped from a file or memfd (mmap of size bytes,
+  // PROT_READ, MAP_SHARED): the module runs the code where it lies, with no copy, when the
+  // system allows executable pages there (else from a copy). The mapping is the engine's
+  // from here on, success or not: the pages before the code are unmapped at once, the
+  // code's when the module ends; then release(releaseArg) says the caller's file region
+  // is no longer in use (if release is not null). The region must never change meanwhile.
+  Result<std::shared_ptr<const Module>> deserializeMapped(uint8_t* mapping, size_t size, void (*release)(void*),
+                                                          void* releaseArg);
   // Decodes and validates, and lists the module's imports and exports.
   Result<ModuleSummary> inspect(const uint8_t* bytes, size_t size);
 
