@@ -203,25 +203,15 @@ uint8_t* bridgeSerialize(const CompiledModule* m, size_t* size) noexcept {
 CompiledModule* bridgeLoadMappedArtifact(const ModuleKey& key, uint8_t* mapping, size_t size,
                                          void (*release)(void*), void* releaseArg, Outcome* out) noexcept {
   bool taken = false;  // by the engine, which then unmaps and releases in every case
-  try {
-    wasm::Engine* engine = theEngine(out);
-    if (engine) {
-      taken = true;
-      auto r = engine->deserializeMapped(mapping, size, release, releaseArg);
-      if (!r.ok()) {
-        fromError(r.error(), out);
-        return nullptr;
-      }
-      return cacheModule(key, r.take());
-    }
-  } catch (const std::bad_alloc&) {
-    outOfMemory(out);
-  }
+  CompiledModule* m = obtain(key, out, [&](wasm::Engine& engine) {
+    taken = true;
+    return engine.deserializeMapped(mapping, size, release, releaseArg);
+  });
   if (!taken) {
     munmap(mapping, size);
     release(releaseArg);
   }
-  return nullptr;
+  return m;
 }
 
 const wasm::ModuleSummary& bridgeModuleSummary(const CompiledModule* m) noexcept { return m->summary; }

@@ -152,12 +152,28 @@ void countRelease(void* arg) { ++*static_cast<int*>(arg); }
   return ::testing::AssertionSuccess();
 }
 
-TEST_F(ArtifactTest, MappedArtifactRunsWhereItLies) {
-  auto compiled = compile(readModuleFile("traps"));
-  ASSERT_NE(compiled, nullptr);
-  std::vector<uint8_t> art = compiled->serialize();
-  uint8_t* mapping = mapArtifact(art);
-  ASSERT_NE(mapping, nullptr);
+// The traps module's artifact (its first byte flipped if damaged), mapped from a memfd.
+class MappedArtifactTest : public ArtifactTest {
+ protected:
+  void SetUp() override {
+    ArtifactTest::SetUp();
+    auto compiled = compile(readModuleFile("traps"));
+    ASSERT_NE(compiled, nullptr);
+    art = compiled->serialize();
+    codeBytes = compiled->codeBytes();
+  }
+  void map(bool damaged = false) {
+    if (damaged) art[0] ^= 1;
+    mapping = mapArtifact(art);
+    ASSERT_NE(mapping, nullptr);
+  }
+  std::vector<uint8_t> art;
+  size_t codeBytes = 0;
+  uint8_t* mapping = nullptr;
+};
+
+TEST_F(MappedArtifactTest, RunsWhereItLies) {
+  map();
   auto other = Engine::create();
   ASSERT_TRUE(other.ok());
   int released = 0;
@@ -179,13 +195,8 @@ TEST_F(ArtifactTest, MappedArtifactRunsWhereItLies) {
   EXPECT_EQ(permissionsAt(mapping + art.size() - 1), "");
 }
 
-TEST_F(ArtifactTest, DamagedMappedArtifactIsRefusedAndReleased) {
-  auto compiled = compile(readModuleFile("traps"));
-  ASSERT_NE(compiled, nullptr);
-  std::vector<uint8_t> art = compiled->serialize();
-  art[0] ^= 1;
-  uint8_t* mapping = mapArtifact(art);
-  ASSERT_NE(mapping, nullptr);
+TEST_F(MappedArtifactTest, DamagedIsRefusedAndReleased) {
+  map(true);
   int released = 0;
   auto m = engine->deserializeMapped(mapping, art.size(), countRelease, &released);
   EXPECT_FALSE(m.ok());
@@ -196,18 +207,14 @@ TEST_F(ArtifactTest, DamagedMappedArtifactIsRefusedAndReleased) {
 // Where the system refuses executable pages in the mapping (a noexec mount, a security
 // policy), the module runs from a private copy and the mapping is released at once. A
 // child process forbids exactly that mprotect with a seccomp filter.
-TEST_F(ArtifactTest, MappedArtifactFallsBackToACopy) {
-  auto compiled = compile(readModuleFile("traps"));
-  ASSERT_NE(compiled, nullptr);
-  std::vector<uint8_t> art = compiled->serialize();
-  uint8_t* mapping = mapArtifact(art);
-  ASSERT_NE(mapping, nullptr);
+TEST_F(MappedArtifactTest, FallsBackToACopy) {
+  map();
   pid_t pid = fork();
   ASSERT_GE(pid, 0);
   if (pid == 0) {
     uint64_t code = 0;  // the page-aligned start of the code: the first page after the header's
     for (size_t off = 4096; off < art.size() && !code; off += 4096)
-      if (off >= art.size() - compiled->codeBytes()) code = uintptr_t(mapping + off);
+      if (off >= art.size() - codeBytes) code = uintptr_t(mapping + off);
     sock_filter filter[] = {
         BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(seccomp_data, nr)),
         BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_mprotect, 0, 5),
