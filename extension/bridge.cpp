@@ -236,6 +236,18 @@ void bridgeTrimModuleCache(size_t keep) noexcept {
   }
 }
 
+void bridgeForgetModule(const ModuleKey& key) noexcept {
+  try {
+    ModuleCache& c = cache();
+    auto it = c.index.find(keyString(key));
+    if (it == c.index.end() || (*it->second)->users != 0) return;
+    c.lru.erase(it->second);
+    c.index.erase(it);
+  } catch (const std::bad_alloc&) {
+    // It stays cached until the cache trims it.
+  }
+}
+
 ExportCheck bridgeCheckExport(const wasm::ModuleSummary& s, const char* name, const WasmSig& want,
                               char* haveText, char* wantText, size_t cap) noexcept {
   try {

@@ -67,6 +67,9 @@ const wasm::ModuleSummary& bridgeModuleSummary(const CompiledModule* m) noexcept
 void bridgeModuleCacheStats(size_t* entries, size_t* codeBytes) noexcept;
 // Drops cached modules not used by any runtime beyond the newest `keep` (LRU).
 void bridgeTrimModuleCache(size_t keep) noexcept;
+// Drops the module cached under key now, unless a runtime still uses it (a replaced
+// module's old code: nothing will ask for it again).
+void bridgeForgetModule(const ModuleKey& key) noexcept;
 
 // --- signatures ------------------------------------------------------------------------
 // A Wasm function type as plain data (PostgreSQL functions have at most 100 arguments,

@@ -122,6 +122,15 @@ CompiledModule* currentModule(FunctionCache* fc, bool fuel) {
                     errmsg("module \"%s\" of wasm function %s does not exist", fc->moduleName, fc->name),
                     errhint("Load it with wasm.load_module('%s', ...).", fc->moduleName)));
   CompiledModule* m = obtainModule(fc->moduleName, row.sha256, fuel);
+  static const uint8_t none[32] = {};
+  if (memcmp(fc->sha256, none, 32) != 0 && memcmp(fc->sha256, row.sha256, 32) != 0) {
+    // The module was replaced: this backend lets its old code go (and with it, its hold
+    // on the shared cache's entry) unless another call site still runs it.
+    ModuleKey old;
+    memcpy(old.sha256, fc->sha256, 32);
+    old.fuel = fc->fuel;
+    bridgeForgetModule(old);
+  }
   memcpy(fc->sha256, row.sha256, 32);
   return m;
 }

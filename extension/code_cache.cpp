@@ -25,15 +25,17 @@
 // Integrity: each entry carries a checksum of its artifact (CRC-32C of each quarter),
 //   checked on the mapping before use; a mismatch drops the entry and compiles.
 // Lifetime: a backend that maps an entry pins it (an atomic count in the entry) until its
-//   module goes (the engine's release callback) or the backend exits. An evicted entry
-//   that is still pinned is Retired: never found again, but its range is not reused (so
+//   module goes (the engine's release callback: the backend's cache dropped it, or its
+//   module was replaced) or the backend exits. Eviction skips pinned entries. A damaged
+//   one that is pinned is Retired: never found again, but its range is not reused (so
 //   code that runs can never change under it) until the last pin goes. A crash restart
 //   makes a new code file and a new table.
 // Concurrency: a backend that finds a live Compiling placeholder waits (condition
 //   variable, bounded) for it instead of compiling the same module again.
-// Eviction: least recently used Ready entries go when space or table slots run out. A
-//   replaced or dropped module's entry is never looked up again (its hash is gone from
-//   the catalog) and ages out the same way. Freed ranges are given back to the system.
+// Eviction: least recently used Ready entries that nobody maps go when space or table
+//   slots run out. A replaced or dropped module's entry is never looked up again (its
+//   hash is gone from the catalog) and ages out the same way. Freed ranges are given back
+//   to the system.
 // Without preloading only the backend's own cache exists. wasm.cache_stats says which.
 #include "pg.h"
 
@@ -265,7 +267,7 @@ void freeRange(SharedEntry& e) {
 
 // Removes a Ready entry (exclusive lock held): its range is freed, or, while backends
 // still map it, it is Retired until they are done.
-void evict(SharedEntry& e) {
+void remove(SharedEntry& e) {
   if (pg_atomic_read_u32(&e.pins) == 0) freeRange(e);
   else e.state = Retired;
 }
@@ -278,32 +280,35 @@ void sweepRetired() {
   }
 }
 
-// The least recently used Ready entry, or -1 (exclusive lock held).
-int lruVictim() {
+// Evicts the least recently used Ready entry that no backend maps; false if there is none
+// (exclusive lock held, so nobody can pin one meanwhile). Entries in use are never
+// evicted: that would give back no space (their range stays reserved while they are
+// mapped) and only make backends that start later compile them again.
+bool evictOne() {
   int victim = -1;
   uint64_t oldest = PG_UINT64_MAX;
   for (int i = 0; i < shared->nslots; i++) {
     SharedEntry& e = shared->entries[i];
     uint64_t t = pg_atomic_read_u64(&e.lastUse);
-    if (e.state == Ready && t < oldest) {
+    if (e.state == Ready && pg_atomic_read_u32(&e.pins) == 0 && t < oldest) {
       oldest = t;
       victim = i;
     }
   }
-  return victim;
+  if (victim < 0) return false;
+  freeRange(shared->entries[victim]);
+  shared->evictions++;
+  return true;
 }
 
 // A free table slot, evicting least recently used entries for one if needed; -1 if every
-// slot is taken by entries being compiled or still mapped (exclusive lock held).
+// slot is taken by entries being compiled, written or mapped (exclusive lock held).
 int freeSlot() {
   sweepRetired();
   for (;;) {
     for (int i = 0; i < shared->nslots; i++)
       if (shared->entries[i].state == Free) return i;
-    int victim = lruVictim();
-    if (victim < 0) return -1;
-    evict(shared->entries[victim]);
-    shared->evictions++;
+    if (!evictOne()) return -1;
   }
 }
 
@@ -338,10 +343,7 @@ bool reserveRange(uint64_t need, Range* scratch, uint64_t* at) {
   sweepRetired();
   for (;;) {
     if (findGap(need, scratch, at)) return true;
-    int victim = lruVictim();
-    if (victim < 0) return false;
-    evict(shared->entries[victim]);
-    shared->evictions++;
+    if (!evictOne()) return false;
   }
 }
 
@@ -384,7 +386,7 @@ void dropEntry(const uint8_t key[40], const Checksum& crc) {
   LWLockAcquire(shared->lock, LW_EXCLUSIVE);
   int slot = findSlot(key);
   if (slot >= 0 && shared->entries[slot].state == Ready && shared->entries[slot].crc == crc)
-    evict(shared->entries[slot]);
+    remove(shared->entries[slot]);
   LWLockRelease(shared->lock);
 }
 

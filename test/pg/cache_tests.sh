@@ -7,7 +7,7 @@
 #   - a hit runs the code where it lies in the shared code file, mapped executable and
 #     never writable (W^X);
 #   - eviction under a tiny wasm.code_cache_size keeps results correct, also for a session
-#     that still runs code of an entry evicted meanwhile;
+#     that keeps running a mapped entry's code while other sessions cycle the cache;
 #   - without preloading, everything works with the backend's own cache;
 #   - a backend killed with SIGKILL while compiling leaves no entry that others would use.
 # Reference results come from the engine's CLI (build/wasm-run) on the same modules.
@@ -132,8 +132,8 @@ no_crash
 
 # 4. Eviction under a tiny cache: results stay correct, entries are evicted. (big1's
 #    artifact does not fit at all: it is compiled by every backend that needs it.) A
-#    session that mapped mid1 keeps running its code while other sessions evict mid1's
-#    entry and write other artifacts: the range stays reserved until it lets go.
+#    session that mapped mid1 keeps running its code while other sessions evict entries
+#    and write other artifacts: a mapped entry is not evicted, its range not reused.
 echo "wasm.code_cache_size = '1MB'" >>"$tmp/data/postgresql.conf"
 cluster_restart
 check "tiny cache configured" "$(sql_value "SHOW wasm.code_cache_size")" 1MB
@@ -159,7 +159,7 @@ ev=$(sql_value "SELECT evictions >= 6 AND bytes_used <= bytes_total FROM wasm.ca
 check "entries were evicted, and the cache stayed within its size" "$ev" t
 wait "$pinned"
 mid1_ref=${mid_refs%%|*}
-check "a session ran an evicted entry's code throughout" "$(tr '\n' ' ' <"$tmp/pinned.out")" "$mid1_ref  $mid1_ref|0 "
+check "a session ran a mapped entry's code while others cycled the cache" "$(tr '\n' ' ' <"$tmp/pinned.out")" "$mid1_ref  $mid1_ref|0 "
 no_crash
 
 # 5. Without preloading: the backend's own cache.
