@@ -9,7 +9,9 @@
 #   - eviction under a tiny wasm.code_cache_size keeps results correct, also for a session
 #     that keeps running a mapped entry's code while other sessions cycle the cache;
 #   - without preloading, everything works with the backend's own cache;
-#   - a backend killed with SIGKILL while compiling leaves no entry that others would use.
+#   - a backend killed with SIGKILL while compiling leaves no entry that others would use;
+#   - an entry damaged in the code file is detected by its checksum, dropped with a
+#     WARNING, and compiled again; its code never runs.
 # Reference results come from the engine's CLI (build/wasm-run) on the same modules.
 #   cache_tests.sh [BUILD_DIR]     last line: "N passed, N failed"
 set -uo pipefail
@@ -197,5 +199,27 @@ if [[ -n $victim ]]; then
 else
   fail "the victim session never became active"
 fi
+
+# 7. Damage: overwrite the code of the first entry of the code file (math, alone in a
+#    cache restarted empty) with int3 instructions, through the postmaster's descriptor of
+#    the memfd. The next session's hit must see the checksum fail, drop the entry and
+#    compile; had the code run, the backend would have died of SIGTRAP.
+cluster_restart
+log_from=$(($(wc -l <"$tmp/postmaster.log") + 1))  # after section 6's deliberate SIGKILL
+check "math compiled and published into an empty cache" "$(call_then_stats "SELECT add(1, 2)")" "3 0|1 "
+pm=$(head -1 "$tmp/data/postmaster.pid")
+memfd=$(find "/proc/$pm/fd" -lname '/memfd:pg_wasm code cache*' | head -1)
+if [[ -n $memfd ]]; then
+  # The artifact's code starts on its second page (the header, binary and offsets of a
+  # small module fill less than one).
+  printf '\xcc%.0s' $(seq 1 256) | dd of="$memfd" bs=256 seek=16 conv=notrunc status=none
+  out=$(psql_pg -At -d postgres -c "SELECT add(1, 2)" -c "SELECT backend_hits, backend_misses FROM wasm.cache_stats" 2>&1 | tr '\n' ' ')
+  check "a damaged entry: WARNING, compiled again, right result" "$out" \
+    "WARNING:  discarded a damaged entry of the wasm code cache DETAIL:  Its checksum does not match. 3 0|1 "
+  check "the entry compiled again is used by the next session" "$(call_then_stats "SELECT add(1, 2)")" "3 1|0 "
+else
+  fail "no memfd of the code cache among the postmaster's descriptors"
+fi
+no_crash "$log_from"
 
 summary
