@@ -193,13 +193,42 @@ struct GuestBytes {
   uint32_t len;
 };
 
-GuestBytes argumentBytes(TypeKind kind, Datum d) {
+// Converts between the database encoding and UTF-8 (PostgreSQL's functions: they return s
+// itself when nothing changes). A conversion ERROR names the function and the value.
+struct Conversion {
+  const char* functionName;
+  int argument;  // 1-based, or 0 for the result
+};
+
+void conversionContext(void* arg) {
+  const Conversion* c = static_cast<const Conversion*>(arg);
+  if (c->argument > 0)
+    errcontext("argument %d of wasm function %s, converted from the database encoding %s to UTF-8", c->argument,
+               c->functionName, GetDatabaseEncodingName());
+  else
+    errcontext("result of wasm function %s, converted from UTF-8 to the database encoding %s", c->functionName,
+               GetDatabaseEncodingName());
+}
+
+char* convert(const char* s, size_t n, const Conversion& what) {
+  ErrorContextCallback context;
+  context.callback = conversionContext;
+  context.arg = const_cast<Conversion*>(&what);
+  context.previous = error_context_stack;
+  error_context_stack = &context;
+  char* out = what.argument > 0 ? pg_server_to_any(s, int(n), PG_UTF8) : pg_any_to_server(s, int(n), PG_UTF8);
+  error_context_stack = context.previous;
+  return out;
+}
+
+GuestBytes argumentBytes(const FunctionCache* fc, int i, Datum d) {
   GuestBytes b;
-  if (kind == TypeKind::Jsonb) {
+  Conversion what{fc->name, i + 1};
+  if (fc->argKinds[i] == TypeKind::Jsonb) {
     Jsonb* j = DatumGetJsonbP(d);
     char* s = JsonbToCString(nullptr, &j->root, VARSIZE(j));
     size_t n = strlen(s);
-    char* u = pg_server_to_any(s, int(n), PG_UTF8);
+    char* u = convert(s, n, what);
     b.data = u;
     b.len = uint32_t(u == s ? n : strlen(u));
     return b;
@@ -207,8 +236,8 @@ GuestBytes argumentBytes(TypeKind kind, Datum d) {
   struct varlena* v = PG_DETOAST_DATUM_PACKED(d);
   b.data = VARDATA_ANY(v);
   size_t n = VARSIZE_ANY_EXHDR(v);
-  if (kind == TypeKind::Text && GetDatabaseEncoding() != PG_UTF8) {
-    char* u = pg_server_to_any(b.data, int(n), PG_UTF8);
+  if (fc->argKinds[i] == TypeKind::Text && GetDatabaseEncoding() != PG_UTF8) {
+    char* u = convert(b.data, n, what);
     if (u != b.data) n = strlen(u);
     b.data = u;
   }
@@ -272,7 +301,7 @@ Datum resultDatum(FunctionCache* fc, uint64_t bits, bool* isnull) {
       char* copy = static_cast<char*>(palloc(size_t(len) + 1));
       memcpy(copy, src, len);
       copy[len] = '\0';
-      char* server = pg_any_to_server(copy, int(len), PG_UTF8);
+      char* server = convert(copy, len, Conversion{fc->name, 0});
       if (fc->resultKind == TypeKind::Text)
         return PointerGetDatum(cstring_to_text(server));
       return DirectFunctionCall1(jsonb_in, CStringGetDatum(server));
@@ -290,7 +319,7 @@ uint32_t copyVarlenaArgs(FunctionCache* fc, FunctionCallInfo fcinfo, GuestBytes*
   uint64_t total = 0;
   for (int i = 0; i < fc->nargs; i++) {
     if (isVarlenaKind(fc->argKinds[i]) && !fc->argNulls[i]) {
-      bytes[i] = argumentBytes(fc->argKinds[i], fcinfo->args[i].value);
+      bytes[i] = argumentBytes(fc, i, fcinfo->args[i].value);
       total += bytes[i].len;
     }
   }

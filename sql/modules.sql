@@ -94,6 +94,10 @@ BEGIN
     END;
   END LOOP;
 END $$;
+-- An allocator that fails (returns 0), or returns a block past the end of its memory.
+SELECT alloc_len('seven c');
+SELECT alloc_len('eleven char');
+SELECT alloc_len('fine');
 SELECT wasm.drop_module('alloctrap', cascade => true);
 
 -- WASI proc_exit ends the call with an ERROR (every time: a fresh instance runs it again).

@@ -1,0 +1,31 @@
+-- Text and jsonb in a database whose encoding is not UTF-8 (LATIN1): arguments reach the
+-- guest as UTF-8, results come back in the database's encoding, and a result that the
+-- database cannot hold is an error. In a SQL_ASCII database (no encoding at all), text
+-- reaches the guest as stored if it is UTF-8, and is an error if it is not.
+CREATE DATABASE wasm_latin1 TEMPLATE template0 ENCODING 'LATIN1' LC_COLLATE 'C' LC_CTYPE 'C';
+\c wasm_latin1
+SET client_encoding = 'UTF8';
+CREATE EXTENSION wasm;
+SELECT m, length(wasm.load_module(m, pg_read_binary_file(current_setting('pgwasm_test.examples') || '/' || m || '.wasm'))) > 0 AS loaded
+  FROM unnest(ARRAY['text', 'json', 'unicode']) m;
+CREATE FUNCTION reverse_text(text) RETURNS text LANGUAGE wasm STRICT AS 'text:reverse';
+CREATE FUNCTION json_pick(jsonb, text) RETURNS jsonb LANGUAGE wasm STRICT AS 'json:json_pick';
+CREATE FUNCTION euro() RETURNS text LANGUAGE wasm AS 'unicode:euro';
+CREATE FUNCTION cafe() RETURNS text LANGUAGE wasm AS 'unicode:cafe';
+-- é is one byte in LATIN1 and two in UTF-8: reversed by code point, it stays one character
+-- (had the guest seen LATIN1 bytes, its result would not be UTF-8, and an ERROR).
+SELECT reverse_text('café') = 'éfac' AS reversed, octet_length(reverse_text('café')) AS bytes;
+SELECT reverse_text('xüüü') = 'üüüx' AS reversed;
+SELECT json_pick('{"name": "José", "n": 1}', 'name') = '"José"'::jsonb AS picked;
+SELECT cafe() = 'café' AS converted, octet_length(cafe()) AS bytes;
+SELECT euro();
+CREATE DATABASE wasm_ascii TEMPLATE template0 ENCODING 'SQL_ASCII' LC_COLLATE 'C' LC_CTYPE 'C';
+\c wasm_ascii
+CREATE EXTENSION wasm;
+SELECT length(wasm.load_module('text', pg_read_binary_file(current_setting('pgwasm_test.examples') || '/text.wasm'))) > 0 AS loaded;
+CREATE FUNCTION reverse_text(text) RETURNS text LANGUAGE wasm STRICT AS 'text:reverse';
+SELECT reverse_text('café') = 'éfac' AS reversed, octet_length(reverse_text('café')) AS bytes;
+SELECT reverse_text(E'caf\xe9');
+\c wasm_regression
+DROP DATABASE wasm_latin1;
+DROP DATABASE wasm_ascii;
