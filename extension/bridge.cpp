@@ -388,6 +388,6 @@ uint8_t* bridgeMemory(Runtime* rt, uint64_t* size) noexcept {
   return mem ? mem->data() : nullptr;
 }
 
-const char* bridgeHostError(Runtime* rt) noexcept { return rt->store->hostError().c_str(); }
+const char* bridgeHostError(Runtime* rt) noexcept { return rt->store->hostError(); }
 
 }  // namespace pgwasm

@@ -2,6 +2,8 @@
 // trampoline (argument marshalling follows CallLayout).
 #include <pthread.h>
 
+#include <cstdio>
+
 #include "runtime/internal.h"
 
 namespace wasm {
@@ -49,6 +51,10 @@ Store::Store(Engine& engine, uintptr_t stackLimit)
 }
 
 Store::~Store() = default;
+
+void Store::setHostError(const char* message) noexcept {
+  snprintf(hostError_, sizeof hostError_, "%s", message ? message : "");
+}
 
 void Store::setFuel(uint64_t fuel) {
   hot_->fuel = fuel > uint64_t(INT64_MAX) ? INT64_MAX : int64_t(fuel);

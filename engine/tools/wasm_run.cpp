@@ -140,7 +140,9 @@ wasm::TrapKind wasiFdWrite(wasm::HostCall& call, const Value* args, Value* resul
 
 wasm::TrapKind wasiProcExit(wasm::HostCall& call, const Value* args, Value*) {
   gExitCode = int(args[0].asU32() & 0xff);
-  call.store->setHostError("proc_exit(" + std::to_string(args[0].asU32()) + ")");
+  char msg[32];
+  snprintf(msg, sizeof msg, "proc_exit(%u)", args[0].asU32());
+  call.store->setHostError(msg);
   return wasm::TrapKind::HostError;
 }
 
@@ -323,7 +325,7 @@ int main(int argc, char** argv) {
     fflush(stdout);  // what the program wrote through fd_write comes first
     if (r.trap == wasm::TrapKind::HostError && gExitCode >= 0) return gExitCode;
     std::string msg = wasm::trapMessage(r.trap);
-    if (r.trap == wasm::TrapKind::HostError && !store.hostError().empty()) msg += ": " + store.hostError();
+    if (r.trap == wasm::TrapKind::HostError && *store.hostError()) msg += std::string(": ") + store.hostError();
     fprintf(stderr, "trap: %s\n", msg.c_str());
     return 1;
   }

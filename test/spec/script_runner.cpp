@@ -250,7 +250,7 @@ class Runner {
 
   std::string trapText(TrapKind k) {
     std::string s = wasm::trapMessage(k);
-    if (k == TrapKind::HostError && !store_.hostError().empty()) s += ": " + store_.hostError();
+    if (k == TrapKind::HostError && *store_.hostError()) s += std::string(": ") + store_.hostError();
     return s;
   }
 

@@ -299,7 +299,11 @@ TEST_F(EngineTest, HostFunctionsAndMultiValue) {
   ASSERT_EQ(call(inst, "call_fail", {Value::i32(1)}, &r), TrapKind::None);
   EXPECT_EQ(r[0].asI32(), 2);
   EXPECT_EQ(call(inst, "call_fail", {Value::i32(13)}), TrapKind::HostError);
-  EXPECT_EQ(store->hostError(), "unlucky");
+  EXPECT_STREQ(store->hostError(), "unlucky");
+  // A longer text is truncated into the store's fixed buffer (no allocation in a host call).
+  std::string longText(Store::kHostErrorCapacity + 50, 'x');
+  store->setHostError(longText.c_str());
+  EXPECT_EQ(std::string(store->hostError()), longText.substr(0, Store::kHostErrorCapacity - 1));
   ASSERT_EQ(call(inst, "call_fail", {Value::i32(2)}, &r), TrapKind::None);
   EXPECT_EQ(r[0].asI32(), 3);
   ASSERT_EQ(call(inst, "call_swap3", {}, &r), TrapKind::None);

@@ -324,9 +324,12 @@ class Store {
   static const FuncType& funcType(const FuncRef* f);
   static Instance* funcInstance(const FuncRef* f);  // nullptr for host functions
 
-  // Host error text, for a host function that returns TrapKind::HostError.
-  void setHostError(std::string message) { hostError_ = std::move(message); }
-  const std::string& hostError() const { return hostError_; }
+  // Host error text, for a host function that returns TrapKind::HostError. Host functions
+  // run below JIT frames, where nothing may throw: the text goes into a fixed buffer
+  // (truncated past kHostErrorCapacity - 1 bytes), never onto the heap.
+  static constexpr size_t kHostErrorCapacity = 256;
+  void setHostError(const char* message) noexcept;
+  const char* hostError() const { return hostError_; }
 
   // Internal (used by JIT stubs and the runtime).
   struct Hot;
@@ -340,7 +343,7 @@ class Store {
   uint64_t maxMemoryBytes_ = uint64_t(kMaxPages) * kPageSize;
   uint32_t maxTableElems_ = 10'000'000;
   uint64_t lastCallFuel_ = 0;
-  std::string hostError_;
+  char hostError_[kHostErrorCapacity] = {};
   std::vector<std::unique_ptr<Instance>> instances_;
   std::vector<std::unique_ptr<Memory>> memories_;
   std::vector<std::unique_ptr<Table>> tables_;
