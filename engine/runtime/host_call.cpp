@@ -1,5 +1,7 @@
 // Engine zone. The C side of host calls: reads arguments from the register image and
 // stack slots the host stub saved (following CallLayout), calls the HostFn, writes results.
+#include <alloca.h>
+
 #include "runtime/internal.h"
 
 namespace wasm {
@@ -13,18 +15,11 @@ inline uint64_t narrow(ValType t, uint64_t bits) {
 extern "C" uint32_t pgwasm_host_dispatch(HostFuncCtx* ctx, VMContext* caller, uint64_t* regs,
                                          uint64_t* stack) {
   const FuncType& ft = ctx->type;
+  // On the stack, whatever the count (the validator bounds it): this runs below JIT
+  // frames, where nothing may allocate on the heap and throw.
   Value argBuf[16], resBuf[16];
-  std::vector<Value> argHeap, resHeap;
-  Value* args = argBuf;
-  Value* results = resBuf;
-  if (ft.params.size() > 16) {
-    argHeap.resize(ft.params.size());
-    args = argHeap.data();
-  }
-  if (ft.results.size() > 16) {
-    resHeap.resize(ft.results.size());
-    results = resHeap.data();
-  }
+  Value* args = ft.params.size() > 16 ? static_cast<Value*>(alloca(ft.params.size() * sizeof(Value))) : argBuf;
+  Value* results = ft.results.size() > 16 ? static_cast<Value*>(alloca(ft.results.size() * sizeof(Value))) : resBuf;
   uint32_t ni = 0, nf = 0, slot = 0;
   for (size_t i = 0; i < ft.params.size(); i++) {
     ValType t = ft.params[i];

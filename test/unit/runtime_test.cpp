@@ -281,6 +281,12 @@ TrapKind swap3(HostCall&, const Value* a, Value* r) {
   return TrapKind::None;
 }
 
+// 20 parameters, 17 results: result k is a[k] * a[19 - k].
+TrapKind wide(HostCall&, const Value* a, Value* r) {
+  for (int k = 0; k < 17; k++) r[k] = Value::i64(a[k].asI64() * a[19 - k].asI64());
+  return TrapKind::None;
+}
+
 TEST_F(EngineTest, HostFunctionsAndMultiValue) {
   using V = ValType;
   std::vector<Extern> imports = {
@@ -288,6 +294,7 @@ TEST_F(EngineTest, HostFunctionsAndMultiValue) {
       Extern::ofFunc(store->newHostFunc({{V::F64, V::F64, V::F64, V::F64, V::F64, V::F64, V::F64, V::F64, V::F64, V::F32}, {V::F64}}, fsum, nullptr)),
       Extern::ofFunc(store->newHostFunc({{V::I32}, {V::I32}}, fail, nullptr)),
       Extern::ofFunc(store->newHostFunc({{V::I32, V::I64, V::F64}, {V::F64, V::I64, V::I32}}, swap3, nullptr)),
+      Extern::ofFunc(store->newHostFunc({std::vector<V>(20, V::I64), std::vector<V>(17, V::I64)}, wide, nullptr)),
   };
   Instance* inst = load("host", {}, imports);
   ASSERT_NE(inst, nullptr);
@@ -306,6 +313,10 @@ TEST_F(EngineTest, HostFunctionsAndMultiValue) {
   EXPECT_EQ(std::string(store->hostError()), longText.substr(0, Store::kHostErrorCapacity - 1));
   ASSERT_EQ(call(inst, "call_fail", {Value::i32(2)}, &r), TrapKind::None);
   EXPECT_EQ(r[0].asI32(), 3);
+  ASSERT_EQ(call(inst, "call_wide", {}, &r), TrapKind::None);
+  int64_t wideSum = 0;
+  for (int k = 0; k < 17; k++) wideSum += int64_t(k + 1) * (20 - k);
+  EXPECT_EQ(r[0].asI64(), wideSum);
   ASSERT_EQ(call(inst, "call_swap3", {}, &r), TrapKind::None);
   ASSERT_EQ(r.size(), 3u);
   EXPECT_EQ(r[0].asI32(), -5);
@@ -327,8 +338,7 @@ TEST_F(EngineTest, LinkErrors) {
   ASSERT_FALSE(none.ok());
   EXPECT_EQ(none.error().kind, ErrorKind::Link);
   FuncRef* wrong = store->newHostFunc({{V::I32}, {V::I32}}, fail, nullptr);
-  auto bad = store->instantiate(m, {Extern::ofFunc(wrong), Extern::ofFunc(wrong), Extern::ofFunc(wrong),
-                                    Extern::ofFunc(wrong)});
+  auto bad = store->instantiate(m, std::vector<Extern>(5, Extern::ofFunc(wrong)));
   ASSERT_FALSE(bad.ok());
   EXPECT_EQ(bad.error().kind, ErrorKind::Link);
   EXPECT_NE(bad.error().message.find("incompatible import type"), std::string::npos) << bad.error().message;
@@ -435,7 +445,7 @@ TEST_F(EngineTest, InspectListsImportsAndExportsWithTypes) {
   std::vector<uint8_t> bytes = readModuleFile("host");
   auto s = engine->inspect(bytes.data(), bytes.size());
   ASSERT_TRUE(s.ok()) << s.error().describe();
-  ASSERT_EQ(s->imports.size(), 4u);
+  ASSERT_EQ(s->imports.size(), 5u);
   EXPECT_EQ(s->imports[0].module, "host");
   EXPECT_EQ(s->imports[0].name, "add7");
   EXPECT_EQ(s->imports[0].describe(), "func (i32, i64, i32, i64, i32, i64, i32) -> i64");
