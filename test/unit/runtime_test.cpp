@@ -202,6 +202,35 @@ TEST_F(EngineTest, MemoryLimit) {
   EXPECT_NE(i.error().message.find("memory limit"), std::string::npos) << i.error().message;
 }
 
+// Memories reuse the address space of memories that ended (a pool of reservations): a new
+// one must look exactly like a fresh mapping, zero and no larger than its minimum.
+TEST_F(EngineTest, ReusedMemoryIsZeroAndGuarded) {
+  for (int round = 0; round < 6; round++) {
+    Store s(*engine);
+    auto m = compile(readModuleFile("memory"));
+    ASSERT_NE(m, nullptr);
+    auto inst = s.instantiate(m, {});
+    ASSERT_TRUE(inst.ok());
+    auto run = [&](const char* name, std::vector<Value> args, Value* r = nullptr) {
+      Extern f;
+      EXPECT_TRUE(inst.value()->getExport(name, &f));
+      return s.call(f.func, args.data(), r).trap;
+    };
+    Value r;
+    // What the previous round left must be gone.
+    for (uint32_t addr : {0u, 4096u, 65532u}) {
+      ASSERT_EQ(run("peek", {Value::i32(addr)}, &r), TrapKind::None);
+      EXPECT_EQ(r.asI32(), 0) << "round " << round << ", address " << addr;
+    }
+    EXPECT_EQ(run("peek", {Value::i32(65536)}), TrapKind::MemoryOutOfBounds) << "round " << round;
+    // Dirty it, grown pages included, for the next round.
+    ASSERT_EQ(run("grow", {Value::i32(2)}, &r), TrapKind::None);
+    EXPECT_EQ(r.asI32(), 1);
+    for (uint32_t addr : {0u, 4096u, 65532u, 65536u, 3 * 65536u - 4})
+      EXPECT_EQ(run("poke", {Value::i32(addr), Value::i32(0x5A5A5A5A)}), TrapKind::None);
+  }
+}
+
 TEST_F(EngineTest, GrowByHugeDeltaFails) {
   Instance* inst = load("memory");
   std::vector<Value> r;
