@@ -267,7 +267,7 @@ void freeRange(SharedEntry& e) {
 
 // Removes a Ready entry (exclusive lock held): its range is freed, or, while backends
 // still map it, it is Retired until they are done.
-void remove(SharedEntry& e) {
+void retireOrFree(SharedEntry& e) {
   if (pg_atomic_read_u32(&e.pins) == 0) freeRange(e);
   else e.state = Retired;
 }
@@ -386,7 +386,7 @@ void dropEntry(const uint8_t key[40], const Checksum& crc) {
   LWLockAcquire(shared->lock, LW_EXCLUSIVE);
   int slot = findSlot(key);
   if (slot >= 0 && shared->entries[slot].state == Ready && shared->entries[slot].crc == crc)
-    remove(shared->entries[slot]);
+    retireOrFree(shared->entries[slot]);
   LWLockRelease(shared->lock);
 }
 

@@ -11,7 +11,9 @@
 #   - without preloading, everything works with the backend's own cache;
 #   - a backend killed with SIGKILL while compiling leaves no entry that others would use;
 #   - an entry damaged in the code file is detected by its checksum, dropped with a
-#     WARNING, and compiled again; its code never runs.
+#     WARNING, and compiled again; its code never runs;
+#   - where memfd_create fails (an old kernel, a sandbox), the server says so and works
+#     with per-backend caches.
 # Reference results come from the engine's CLI (build/wasm-run) on the same modules.
 #   cache_tests.sh [BUILD_DIR]     last line: "N passed, N failed"
 set -uo pipefail
@@ -221,5 +223,21 @@ else
   fail "no memfd of the code cache among the postmaster's descriptors"
 fi
 no_crash "$log_from"
+
+# 8. No memfd_create (a seccomp filter around the postmaster, inherited by every backend):
+#    a WARNING at startup, the per-backend mode, correct results.
+cluster_stop
+log_from=$(($(wc -l <"$tmp/postmaster.log") + 1))
+cp "$build/test/without_memfd" "$tmp/" && chmod a+rx "$tmp/without_memfd"
+if as_pg "$tmp/without_memfd" "$bindir/pg_ctl" -D "$tmp/data" -l "$tmp/postmaster.log" -w start >/dev/null; then
+  check "without memfd_create: a WARNING at startup" \
+    "$(tail -n +"$log_from" "$tmp/postmaster.log" | grep -c 'WARNING:  cannot create the wasm code cache: Function not implemented')" 1
+  check "without memfd_create: per-backend mode, right results" \
+    "$(psql_pg -At -d postgres -c "SELECT add(1, 2), big2(10)" -c "SELECT mode, backend_misses FROM wasm.cache_stats" | tr '\n' ' ')" \
+    "3|$big2_ref backend|2 "
+  no_crash "$log_from"
+else
+  fail "the postmaster did not start without memfd_create"
+fi
 
 summary
