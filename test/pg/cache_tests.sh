@@ -24,27 +24,8 @@ source "$repo/test/pg/cluster.sh"
 cluster_init "shared_preload_libraries = 'wasm'" || { echo "0 passed, 1 failed"; exit 1; }
 cluster_copy_modules "$build"/examples/*.wasm "$build"/test/pg-modules/version*.wasm
 
-# A module big enough (about 1 MB of code) for compilation to take a while: many
-# functions with loops, and an export that calls a few of them.
-gen_big() {
-  awk -v n="$1" -v salt="$2" 'BEGIN {
-    print "(module"
-    for (k = 0; k < n; k++) {
-      printf "(func $f%d (param i32) (result i32) (local i32 i32)\n", k
-      printf "  (local.set 1 (i32.const %d))\n", k + salt
-      print  "  (loop $l"
-      print  "    (local.set 1 (i32.add (local.get 1) (i32.mul (local.get 0) (i32.const 3))))"
-      print  "    (local.set 2 (i32.xor (local.get 2) (i32.rotl (local.get 1) (i32.const 5))))"
-      print  "    (local.set 0 (i32.sub (local.get 0) (i32.const 1)))"
-      print  "    (br_if $l (i32.gt_s (local.get 0) (i32.const 0))))"
-      print  "  (i32.add (local.get 1) (local.get 2)))"
-    }
-    printf "(func (export \"answer\") (param i32) (result i32)\n"
-    printf "  (i32.add (call $f0 (local.get 0)) (i32.add (call $f%d (local.get 0)) (call $f%d (local.get 0)))))\n", n / 2, n - 1
-    print ")"
-  }' >"$tmp/examples/big$2.wat"
-  wat2wasm "$tmp/examples/big$2.wat" -o "$tmp/examples/big$2.wasm" && chmod a+r "$tmp/examples/big$2.wasm"
-}
+# A module big enough (about 1 MB of code) for compilation to take a while: gen_big in
+# cluster.sh.
 gen_big 24000 1 && gen_big 24000 2 || { echo "cannot build the big test modules"; echo "0 passed, 1 failed"; exit 1; }
 # Middle-sized ones (about 500 kB of artifact each): two fit in a 1 MB cache, three do not.
 for i in 3 4 5; do gen_big 3000 $i || { echo "cannot build the test modules"; echo "0 passed, 1 failed"; exit 1; }; done

@@ -63,6 +63,30 @@ psql_pg() { as_pg "$bindir/psql" -X -q -v ON_ERROR_STOP=1 -h "$tmp" -p "$port" "
 # A value from a one-row, one-column query.
 sql_value() { psql_pg -At -d "${db:-postgres}" -c "$1"; }
 
+# A generated module with N functions with loops and an export "answer" that calls a few
+# of them; SALT makes its code (and hash) differ. 24000 functions: about 1 MB of Wasm code,
+# compiled in a noticeable time; 3000: an artifact of about 500 kB.
+#   gen_big N SALT     writes $tmp/examples/bigSALT.wasm
+gen_big() {
+  awk -v n="$1" -v salt="$2" 'BEGIN {
+    print "(module"
+    for (k = 0; k < n; k++) {
+      printf "(func $f%d (param i32) (result i32) (local i32 i32)\n", k
+      printf "  (local.set 1 (i32.const %d))\n", k + salt
+      print  "  (loop $l"
+      print  "    (local.set 1 (i32.add (local.get 1) (i32.mul (local.get 0) (i32.const 3))))"
+      print  "    (local.set 2 (i32.xor (local.get 2) (i32.rotl (local.get 1) (i32.const 5))))"
+      print  "    (local.set 0 (i32.sub (local.get 0) (i32.const 1)))"
+      print  "    (br_if $l (i32.gt_s (local.get 0) (i32.const 0))))"
+      print  "  (i32.add (local.get 1) (local.get 2)))"
+    }
+    printf "(func (export \"answer\") (param i32) (result i32)\n"
+    printf "  (i32.add (call $f0 (local.get 0)) (i32.add (call $f%d (local.get 0)) (call $f%d (local.get 0)))))\n", n / 2, n - 1
+    print ")"
+  }' >"$tmp/examples/big$2.wat"
+  wat2wasm "$tmp/examples/big$2.wat" -o "$tmp/examples/big$2.wasm" && chmod a+r "$tmp/examples/big$2.wasm"
+}
+
 # Checks for the end of a test script.
 passed=0 failed=0
 pass() { passed=$((passed + 1)); echo "ok: $*"; }
