@@ -226,13 +226,17 @@ void bridgeModuleCacheStats(size_t* entries, size_t* codeBytes) noexcept {
 void bridgeTrimModuleCache(size_t keep) noexcept {
   ModuleCache& c = cache();
   size_t n = 0;
-  for (auto it = c.lru.begin(); it != c.lru.end();) {
-    if (++n > keep && (*it)->users == 0) {
-      c.index.erase(keyString((*it)->key));
-      it = c.lru.erase(it);
-    } else {
-      ++it;
+  try {
+    for (auto it = c.lru.begin(); it != c.lru.end();) {
+      if (++n > keep && (*it)->users == 0) {
+        c.index.erase(keyString((*it)->key));
+        it = c.lru.erase(it);
+      } else {
+        ++it;
+      }
     }
+  } catch (const std::bad_alloc&) {
+    // The rest stays cached until the next trim.
   }
 }
 

@@ -26,7 +26,9 @@
 //   checked on the mapping before use; a mismatch drops the entry and compiles.
 // Lifetime: a backend that maps an entry pins it (an atomic count in the entry) until its
 //   module goes (the engine's release callback: the backend's cache dropped it, or its
-//   module was replaced) or the backend exits. Eviction skips pinned entries. A damaged
+//   module was replaced) or the backend exits. Eviction skips pinned entries; when a
+//   publication finds no room because of them, the pressure count goes up, and every
+//   backend drops the modules it keeps but does not run at its next statement. A damaged
 //   one that is pinned is Retired: never found again, but its range is not reused (so
 //   code that runs can never change under it) until the last pin goes. A crash restart
 //   makes a new code file and a new table.
@@ -138,6 +140,9 @@ struct SharedCache {
   LWLock* lock;
   ConditionVariable published;
   pg_atomic_uint64 clock;
+  // Bumped when a publication finds no room because every candidate is mapped: backends
+  // then let go of the modules they keep but are not running (see obtainModule).
+  pg_atomic_uint64 pressure;
   // statistics (under lock)
   uint64_t hits, misses, evictions;
   double compileSeconds, savedSeconds;
@@ -164,6 +169,8 @@ struct LocalStats {
 int claimedSlot = -1;
 // Pins this backend holds, per slot (TopMemoryContext; given back at exit).
 uint32_t* localPins = nullptr;
+// The pressure count this backend last acted on.
+uint64_t seenPressure = 0;
 
 int slotsFor(size_t bytes) {
   size_t n = bytes / (32 * 1024);
@@ -213,6 +220,7 @@ void onShmemStartup() {
     shared->lock = &(GetNamedLWLockTranche("pg_wasm code cache"))->lock;
     ConditionVariableInit(&shared->published);
     pg_atomic_init_u64(&shared->clock, 0);
+    pg_atomic_init_u64(&shared->pressure, 0);
     shared->nslots = slotsFor(size_t(codeCacheSizeKb) * 1024);
     for (int i = 0; i < shared->nslots; i++) {
       memset(&shared->entries[i], 0, sizeof(SharedEntry));
@@ -308,7 +316,10 @@ int freeSlot() {
   for (;;) {
     for (int i = 0; i < shared->nslots; i++)
       if (shared->entries[i].state == Free) return i;
-    if (!evictOne()) return -1;
+    if (!evictOne()) {
+      pg_atomic_fetch_add_u64(&shared->pressure, 1);
+      return -1;
+    }
   }
 }
 
@@ -343,7 +354,10 @@ bool reserveRange(uint64_t need, Range* scratch, uint64_t* at) {
   sweepRetired();
   for (;;) {
     if (findGap(need, scratch, at)) return true;
-    if (!evictOne()) return false;
+    if (!evictOne()) {
+      pg_atomic_fetch_add_u64(&shared->pressure, 1);
+      return false;
+    }
   }
 }
 
@@ -608,6 +622,15 @@ CompiledModule* obtainModule(const char* moduleName, const uint8_t sha256[32], b
   ModuleKey mkey;
   memcpy(mkey.sha256, sha256, 32);
   mkey.fuel = fuel;
+  if (shared) {
+    // The shared cache is full of entries that backends map: let go of every module this
+    // backend keeps but does not run now (their pins go; what it needs again is a hit).
+    uint64_t pressure = pg_atomic_read_u64(&shared->pressure);
+    if (pressure != seenPressure) {
+      seenPressure = pressure;
+      bridgeTrimModuleCache(0);
+    }
+  }
   if (CompiledModule* m = bridgeCachedModule(mkey)) {
     local.ownHits++;
     return m;
@@ -667,6 +690,8 @@ extern "C" Datum wasm_cache_stats(PG_FUNCTION_ARGS) {
   entries = ownEntries;
   used = ownBytes;
   if (shared) {
+    // The shared cache's own figures (not this backend's modules).
+    entries = 0;
     LWLockAcquire(shared->lock, LW_SHARED);
     for (int i = 0; i < shared->nslots; i++) entries += shared->entries[i].state == Ready;
     used = shared->bytesUsed;

@@ -147,6 +147,38 @@ mid1_ref=${mid_refs%%|*}
 check "a session ran a mapped entry's code while others cycled the cache" "$(tr '\n' ' ' <"$tmp/pinned.out")" "$mid1_ref  $mid1_ref|0 "
 no_crash
 
+# Pressure: session A maps mid1 and mid2, which fill the 1 MB cache; B cannot publish mid3
+# (nothing it could evict is unmapped) and compiles it for itself; at its next statement A
+# lets go of the modules it keeps but does not run; then C publishes mid3 (evicting them)
+# and D hits it.
+cluster_restart
+sql_value "SELECT mid1(10)" >/dev/null && sql_value "SELECT mid2(10)" >/dev/null
+mkfifo "$tmp/a.fifo" && chmod a+rw "$tmp/a.fifo"
+as_pg "$bindir/psql" -X -At -h "$tmp" -p "$port" -d postgres <"$tmp/a.fifo" >"$tmp/a.out" 2>&1 &
+session_a=$!
+exec 3>"$tmp/a.fifo"
+a_run() {  # runs a statement in session A and waits for its one line of output
+  local before
+  before=$(wc -l <"$tmp/a.out")
+  echo "$1" >&3
+  for _ in $(seq 1 500); do
+    [[ $(wc -l <"$tmp/a.out") -gt $before ]] && { tail -n1 "$tmp/a.out"; return 0; }
+    sleep 0.02
+  done
+  echo "session A gave no answer to: $1"
+}
+mid_sum=$(echo "$mid_refs" | awk -F'|' '{ print $1 + $2 }')
+check "session A runs mid1 and mid2 from the cache" "$(a_run "SELECT mid1(10) + mid2(10), (SELECT backend_hits FROM wasm.cache_stats);")" "$mid_sum|2"
+mid3_ref=${mid_refs##*|}
+check "B cannot publish mid3: the cache is full of mapped entries" \
+  "$(call_then_stats "SELECT mid3(10)" "backend_misses, misses, entries")" "$mid3_ref 1|3|2 "
+check "session A's next statement" "$(a_run "SELECT add(1, 2);")" 3
+check "C publishes mid3 now, evicting what A let go" "$(call_then_stats "SELECT mid3(10)" "backend_misses, evictions > 0")" "$mid3_ref 1|t "
+check "and D hits it" "$(call_then_stats "SELECT mid3(10)" backend_hits)" "$mid3_ref 1 "
+exec 3>&-
+wait "$session_a"
+no_crash
+
 # 5. Without preloading: the backend's own cache.
 sed -i "s/^shared_preload_libraries = 'wasm'$/shared_preload_libraries = ''/" "$tmp/data/postgresql.conf"
 cluster_restart
