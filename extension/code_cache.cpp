@@ -309,6 +309,14 @@ bool evictOne() {
   return true;
 }
 
+// Evicts one entry to make room; when only mapped entries are left, bumps the pressure
+// count instead and returns false (exclusive lock held).
+bool makeRoom() {
+  if (evictOne()) return true;
+  pg_atomic_fetch_add_u64(&shared->pressure, 1);
+  return false;
+}
+
 // A free table slot, evicting least recently used entries for one if needed; -1 if every
 // slot is taken by entries being compiled, written or mapped (exclusive lock held).
 int freeSlot() {
@@ -316,10 +324,7 @@ int freeSlot() {
   for (;;) {
     for (int i = 0; i < shared->nslots; i++)
       if (shared->entries[i].state == Free) return i;
-    if (!evictOne()) {
-      pg_atomic_fetch_add_u64(&shared->pressure, 1);
-      return -1;
-    }
+    if (!makeRoom()) return -1;
   }
 }
 
@@ -354,10 +359,7 @@ bool reserveRange(uint64_t need, Range* scratch, uint64_t* at) {
   sweepRetired();
   for (;;) {
     if (findGap(need, scratch, at)) return true;
-    if (!evictOne()) {
-      pg_atomic_fetch_add_u64(&shared->pressure, 1);
-      return false;
-    }
+    if (!makeRoom()) return false;
   }
 }
 
@@ -683,15 +685,13 @@ extern "C" Datum wasm_cache_stats(PG_FUNCTION_ARGS) {
   Datum v[14];
   bool n[14] = {};
   // Without preloading: the backend's own cache, its hits and compilations.
-  uint64_t entries = 0, used = 0, total = 0, hits = local.ownHits, misses = local.compiles, evictions = 0;
+  size_t entries = 0, used = 0;
+  uint64_t total = 0, hits = local.ownHits, misses = local.compiles, evictions = 0;
   double spent = local.compileSeconds, saved = local.savedSeconds;
-  size_t ownEntries = 0, ownBytes = 0;
-  bridgeModuleCacheStats(&ownEntries, &ownBytes);
-  entries = ownEntries;
-  used = ownBytes;
-  if (shared) {
+  if (!shared) {
+    bridgeModuleCacheStats(&entries, &used);
+  } else {
     // The shared cache's own figures (not this backend's modules).
-    entries = 0;
     LWLockAcquire(shared->lock, LW_SHARED);
     for (int i = 0; i < shared->nslots; i++) entries += shared->entries[i].state == Ready;
     used = shared->bytesUsed;

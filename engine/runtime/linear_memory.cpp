@@ -115,7 +115,7 @@ Result<std::unique_ptr<Memory>> createMemory(const MemoryType& type, uint64_t li
 }
 
 Memory::~Memory() {
-  if (base_ && !(reserved_ == kGuardReservation && recycle(base_, size_))) munmap(base_, reserved_);
+  if (base_ && !recycle(base_, size_)) munmap(base_, reserved_);
 }
 
 int64_t Memory::grow(uint64_t delta) {

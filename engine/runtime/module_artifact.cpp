@@ -138,17 +138,23 @@ CompileOptions optionsOf(const ArtifactHeader& h) {
   options.boundsChecks = BoundsChecks(h.boundsChecks);
   return options;
 }
+
+// The artifact's code metadata with its executable code, copied or adopted.
+CompiledCode compiledCodeOf(ArtifactParts& a, CodeMemory code) {
+  CompiledCode cc;
+  cc.code = std::move(code);
+  cc.funcOffsets = std::move(a.funcOffsets);
+  cc.trapExitOffset = a.h.trapExitOffset;
+  cc.cpuBits = a.h.cpuBits;
+  return cc;
+}
 }  // namespace
 
 Result<std::shared_ptr<const Module>> Engine::deserialize(const uint8_t* data, size_t size) {
   auto t0 = std::chrono::steady_clock::now();
   WASM_ASSIGN(ArtifactParts a, parseArtifact(data, size));
-  CompiledCode cc;
-  WASM_ASSIGN(cc.code, CodeMemory::create(data + a.h.codeOffset, a.h.codeBytes));
-  cc.funcOffsets = std::move(a.funcOffsets);
-  cc.trapExitOffset = a.h.trapExitOffset;
-  cc.cpuBits = a.h.cpuBits;
-  return finishModule(std::move(a.info), std::move(cc), optionsOf(a.h), t0);
+  WASM_ASSIGN(CodeMemory code, CodeMemory::create(data + a.h.codeOffset, a.h.codeBytes));
+  return finishModule(std::move(a.info), compiledCodeOf(a, std::move(code)), optionsOf(a.h), t0);
 }
 
 Result<std::shared_ptr<const Module>> Engine::deserializeMapped(uint8_t* mapping, size_t size,
@@ -168,24 +174,17 @@ Result<std::shared_ptr<const Module>> Engine::deserializeMapped(uint8_t* mapping
     }
   } owned{mapping, mapped, release, releaseArg};
   WASM_ASSIGN(ArtifactParts a, parseArtifact(mapping, size));
-  CompiledCode cc;
-  if (uintptr_t(mapping) % page == 0 && a.h.codeOffset % page == 0) {
-    auto adopted = CodeMemory::adopt(mapping + a.h.codeOffset, a.h.codeBytes, mapped - a.h.codeOffset, release,
-                                     releaseArg);
-    if (adopted.ok()) {
-      cc.code = adopted.take();
-      owned.length = a.h.codeOffset;  // the rest goes now; the code stays with the module
-      owned.release = nullptr;
-    }
+  // adopt refuses code that is not page aligned here, or pages the system will not make
+  // executable (a noexec mount, a security policy): then a copy.
+  auto adopted = CodeMemory::adopt(mapping + a.h.codeOffset, a.h.codeBytes, mapped - a.h.codeOffset, release,
+                                   releaseArg);
+  if (adopted.ok()) {
+    owned.length = a.h.codeOffset;  // the rest goes now; the code stays with the module
+    owned.release = nullptr;
+    return finishModule(std::move(a.info), compiledCodeOf(a, adopted.take()), optionsOf(a.h), t0);
   }
-  if (!cc.code.base()) {
-    // Executable pages refused where they lie (a noexec mount, a security policy): a copy.
-    WASM_ASSIGN(cc.code, CodeMemory::create(mapping + a.h.codeOffset, a.h.codeBytes));
-  }
-  cc.funcOffsets = std::move(a.funcOffsets);
-  cc.trapExitOffset = a.h.trapExitOffset;
-  cc.cpuBits = a.h.cpuBits;
-  return finishModule(std::move(a.info), std::move(cc), optionsOf(a.h), t0);
+  WASM_ASSIGN(CodeMemory code, CodeMemory::create(mapping + a.h.codeOffset, a.h.codeBytes));
+  return finishModule(std::move(a.info), compiledCodeOf(a, std::move(code)), optionsOf(a.h), t0);
 }
 
 }  // namespace wasm

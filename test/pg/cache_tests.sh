@@ -29,10 +29,9 @@ cluster_copy_modules "$build"/examples/*.wasm "$build"/test/pg-modules/version*.
 gen_big 24000 1 && gen_big 24000 2 || { echo "cannot build the big test modules"; echo "0 passed, 1 failed"; exit 1; }
 # Middle-sized ones (about 500 kB of artifact each): two fit in a 1 MB cache, three do not.
 for i in 3 4 5; do gen_big 3000 $i || { echo "cannot build the test modules"; echo "0 passed, 1 failed"; exit 1; }; done
-ref() { "$build/wasm-run" "$1" --invoke "$2" "${@:3}" | sed 's/^i32://'; }
-big1_ref=$(ref "$tmp/examples/big1.wasm" answer 10)
-big2_ref=$(ref "$tmp/examples/big2.wasm" answer 10)
-mid_refs=$(for i in 3 4 5; do ref "$tmp/examples/big$i.wasm" answer 10; done | paste -sd'|')
+big1_ref=$(big_answer 1 10)
+big2_ref=$(big_answer 2 10)
+mid_refs=$(for i in 3 4 5; do big_answer $i 10; done | paste -sd'|')
 
 cluster_start || { echo "0 passed, 1 failed"; exit 1; }
 psql_pg -d postgres >/dev/null <<'SQL' || { echo "setup failed"; echo "0 passed, 1 failed"; exit 1; }

@@ -87,6 +87,11 @@ gen_big() {
   wat2wasm "$tmp/examples/big$2.wat" -o "$tmp/examples/big$2.wasm" && chmod a+r "$tmp/examples/big$2.wasm"
 }
 
+# The engine CLI's result ($build/wasm-run) of bigSALT's "answer" for ARG: the reference
+# that SQL calls of it are checked against.
+#   big_answer SALT ARG
+big_answer() { "$build/wasm-run" "$tmp/examples/big$1.wasm" --invoke answer "$2" | sed 's/^i32://'; }
+
 # Checks for the end of a test script.
 passed=0 failed=0
 pass() { passed=$((passed + 1)); echo "ok: $*"; }

@@ -19,7 +19,6 @@ cluster_init "shared_preload_libraries = 'wasm'
 max_connections = $((clients + 20))" || { echo "0 passed, 1 failed"; exit 1; }
 cluster_copy_modules "$build"/examples/{math,text,bytes}.wasm "$build"/test/pg-modules/version{1,2}.wasm
 for i in 3 4 5; do gen_big 3000 $i || { echo "cannot build the test modules"; echo "0 passed, 1 failed"; exit 1; }; done
-mid_ref() { "$build/wasm-run" "$tmp/examples/big$1.wasm" --invoke answer 10 | sed 's/^i32://'; }
 cluster_start || { echo "0 passed, 1 failed"; exit 1; }
 psql_pg -d postgres >/dev/null <<SQL || { echo "setup failed"; echo "0 passed, 1 failed"; exit 1; }
 CREATE EXTENSION wasm;
@@ -43,8 +42,8 @@ SELECT CASE WHEN add(:n, 1) = :n + 1 AND vowels('pg-wasm load test') = 4
 SQL
 cat >"$tmp/pressure.sql" <<SQL
 \set n random(1, 1000000)
-SELECT CASE WHEN add(:n, 1) = :n + 1 AND mid1(10) = $(mid_ref 3) AND mid2(10) = $(mid_ref 4)
-             AND mid3(10) = $(mid_ref 5) AND module_version() IN (1, 2)
+SELECT CASE WHEN add(:n, 1) = :n + 1 AND mid1(10) = $(big_answer 3 10) AND mid2(10) = $(big_answer 4 10)
+             AND mid3(10) = $(big_answer 5 10) AND module_version() IN (1, 2)
        THEN 1 ELSE 1 / (0 * random())::int END;
 SQL
 cat >"$tmp/replacer.sql" <<SQL
