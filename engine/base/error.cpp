@@ -15,6 +15,7 @@ const char* errorKindName(ErrorKind kind) {
     case ErrorKind::Trap: return "trap";
     case ErrorKind::Limit: return "limit exceeded";
     case ErrorKind::Resource: return "out of resources";
+    case ErrorKind::Interrupted: return "interrupted";
   }
   return "error";
 }

@@ -25,8 +25,10 @@ struct CompiledCode {
 // for one value may only run where all its bits are present.
 uint32_t hostCodegenCpuBits();
 
-// Requires validateModule(m) to have passed; validates each body as it goes.
-Result<CompiledCode> compileModuleCode(const ModuleInfo& m, const CompileOptions& opts);
+// Requires validateModule(m) to have passed; validates each body as it goes, charging the
+// job's compile work, keeping within its code budget and polling its interrupt.
+class Job;
+Result<CompiledCode> compileModuleCode(const ModuleInfo& m, const CompileOptions& opts, Job& job);
 
 // The CPU features the JIT requires (x86-64-v2: SSE4.1 and POPCNT), or an error naming
 // what is missing.

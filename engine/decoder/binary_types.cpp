@@ -128,9 +128,9 @@ bool readName(Reader& r, std::string* out) {
            r.remaining());
     return false;
   }
-  if (len > DecodeLimits::kMaxStringSize) {
+  if (len > limits::kMaxStringSize) {
     r.fail(ErrorKind::Limit, lenOff, "name of %u bytes exceeds the limit of %u", len,
-           DecodeLimits::kMaxStringSize);
+           limits::kMaxStringSize);
     return false;
   }
   size_t off = r.offset();

@@ -16,9 +16,9 @@ void decodeBody(Reader& r, FuncBody* body) {
            "length out of bounds (function body of %u bytes, %zu remain)", size, r.remaining());
     return;
   }
-  if (size > DecodeLimits::kMaxFunctionSize) {
+  if (size > limits::kMaxFunctionSize) {
     r.fail(ErrorKind::Limit, sizeOff, "function body of %u bytes exceeds the limit of %u", size,
-           DecodeLimits::kMaxFunctionSize);
+           limits::kMaxFunctionSize);
     return;
   }
   body->offset = uint32_t(r.offset());
@@ -30,18 +30,24 @@ void decodeBody(Reader& r, FuncBody* body) {
   if (readCount(br, UINT32_MAX, "local", &runs, 2)) {
     body->locals.resize(runs);
     uint64_t total = 0;
+    size_t overOff = SIZE_MAX;
     for (uint32_t i = 0; i < runs; i++) {
       size_t off = br.offset();
       uint32_t count = br.u32();
       if (!br.ok()) break;
       total += count;
-      if (total > DecodeLimits::kMaxFunctionLocals) {
-        br.fail(ErrorKind::Malformed, off, "too many locals (more than %u)",
-                DecodeLimits::kMaxFunctionLocals);
+      if (total > UINT32_MAX) {
+        br.fail(ErrorKind::Malformed, off, "too many locals (more than 2^32-1)");
         break;
       }
+      // Past the limit, but malformed counts later in the body take priority.
+      if (total > limits::kMaxFunctionLocals && overOff == SIZE_MAX) overOff = off;
       body->locals[i].count = count;
       if (!readValType(br, &body->locals[i].type)) break;
+    }
+    if (br.ok() && overOff != SIZE_MAX) {
+      br.fail(ErrorKind::Limit, overOff, "function declares more than %u locals, the limit",
+              limits::kMaxFunctionLocals);
     }
     body->numLocals = uint32_t(total);
   }
@@ -73,7 +79,10 @@ void decodeCodeSection(Reader& r, DecodeContext& c) {
     return;
   }
   m.bodies.resize(n);
-  for (uint32_t i = 0; i < n && r.ok(); i++) decodeBody(r, &m.bodies[i]);
+  for (uint32_t i = 0; i < n && r.ok(); i++) {
+    if (!c.poll(r, i)) return;
+    decodeBody(r, &m.bodies[i]);
+  }
 }
 
 }  // namespace wasm

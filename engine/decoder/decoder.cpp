@@ -89,7 +89,7 @@ Status decodeCustomSection(Reader& r, ModuleInfo& m) {
 }
 }  // namespace
 
-Result<std::unique_ptr<ModuleInfo>> decodeModule(const uint8_t* bytes, size_t size, DecodeMode mode) {
+Result<std::unique_ptr<ModuleInfo>> decodeModule(const uint8_t* bytes, size_t size, DecodeMode mode, Job* job) {
   if (size > UINT32_MAX) {
     return makeError(ErrorKind::Limit, kNoOffset, "module of %zu bytes is too large", size);
   }
@@ -113,11 +113,12 @@ Result<std::unique_ptr<ModuleInfo>> decodeModule(const uint8_t* bytes, size_t si
     return makeError(ErrorKind::Malformed, 4, "unknown binary version 0x%x", version);
   }
 
-  DecodeContext c(m);
+  DecodeContext c(m, job);
   Reader r(base, 8, size);
   uint8_t lastRank = 0;
   uint8_t lastId = 0;
   while (!r.atEnd()) {
+    if (job && !job->poll()) return job->interruptedError();
     size_t idOff = r.offset();
     uint8_t id = r.u8();
     if (id == kTag && r.peekU8() != 0) {

@@ -8,36 +8,19 @@
 #include <cstdint>
 #include <memory>
 
+#include "wasm/limits.h"
 #include "wasm/module.h"
 #include "wasm/result.h"
 
 namespace wasm {
 
-// Implementation limits, as in V8 (they pass the spec testsuite).
-struct DecodeLimits {
-  static constexpr uint32_t kMaxTypes = 1'000'000;
-  static constexpr uint32_t kMaxFunctions = 1'000'000;
-  static constexpr uint32_t kMaxImports = 100'000;
-  static constexpr uint32_t kMaxExports = 100'000;
-  static constexpr uint32_t kMaxGlobals = 1'000'000;
-  static constexpr uint32_t kMaxTables = 100'000;
-  static constexpr uint32_t kMaxDataSegments = 100'000;
-  static constexpr uint32_t kMaxElemSegments = 10'000'000;
-  static constexpr uint32_t kMaxElemSegmentSize = 10'000'000;
-  static constexpr uint32_t kMaxTableSize = 10'000'000;
-  static constexpr uint32_t kMaxFunctionSize = 7'654'321;
-  static constexpr uint32_t kMaxFunctionLocals = 50'000;
-  static constexpr uint32_t kMaxFunctionParams = 1'000;
-  static constexpr uint32_t kMaxFunctionResults = 1'000;
-  static constexpr uint32_t kMaxBrTableSize = 65'520;
-  static constexpr uint32_t kMaxStringSize = 100'000;
-};
-
 // Decodes a module. The returned ModuleInfo owns a copy of the bytes. WithoutCode accepts
 // a binary whose code section was removed (compiled-code artifacts carry the machine code
 // instead): the module then has no bodies.
 enum class DecodeMode : uint8_t { Full, WithoutCode };
+// The job, if given, is polled between sections and entries.
+class Job;
 Result<std::unique_ptr<ModuleInfo>> decodeModule(const uint8_t* bytes, size_t size,
-                                                 DecodeMode mode = DecodeMode::Full);
+                                                 DecodeMode mode = DecodeMode::Full, Job* job = nullptr);
 
 }  // namespace wasm

@@ -5,6 +5,7 @@
 
 #include <cstdint>
 
+#include "base/job.h"
 #include "decoder/reader.h"
 #include "wasm/module.h"
 #include "wasm/result.h"
@@ -12,9 +13,19 @@
 namespace wasm {
 
 struct DecodeContext {
-  explicit DecodeContext(ModuleInfo& module) : m(module) {}
+  DecodeContext(ModuleInfo& module, Job* j) : m(module), job(j) {}
 
   ModuleInfo& m;
+  Job* job;  // polled every 4096 entries of a section; may be null
+  uint64_t elemItems = 0;  // element segment items so far (limits::kMaxElemItems)
+
+  // At every 4096th entry i of a section: false, with r failed, when the job must stop.
+  bool poll(Reader& r, uint32_t i) {
+    if ((i & 4095) != 0 || !job || job->poll()) return true;
+    Error e = job->interruptedError();
+    r.fail(e.kind, kNoOffset, "%s", e.message.c_str());
+    return false;
+  }
   bool sawFunctionSection = false;
   bool sawCodeSection = false;
   bool sawDataSection = false;

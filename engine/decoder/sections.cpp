@@ -60,9 +60,10 @@ uint32_t remainingLimit(uint32_t limit, size_t used) {
 
 void decodeTypeSection(Reader& r, DecodeContext& c) {
   uint32_t n;
-  if (!readCount(r, DecodeLimits::kMaxTypes, "type", &n)) return;
+  if (!readCount(r, limits::kMaxTypes, "type", &n)) return;
   c.m.types.resize(n);
   for (uint32_t i = 0; i < n; i++) {
+    if (!c.poll(r, i)) return;
     size_t off = r.offset();
     uint8_t form = r.u8();
     if (!r.ok()) return;
@@ -78,17 +79,18 @@ void decodeTypeSection(Reader& r, DecodeContext& c) {
       return;
     }
     FuncType& t = c.m.types[i];
-    if (!readValTypes(r, DecodeLimits::kMaxFunctionParams, "parameter", &t.params)) return;
-    if (!readValTypes(r, DecodeLimits::kMaxFunctionResults, "result", &t.results)) return;
+    if (!readValTypes(r, limits::kMaxFunctionParams, "parameter", &t.params)) return;
+    if (!readValTypes(r, limits::kMaxFunctionResults, "result", &t.results)) return;
   }
 }
 
 void decodeImportSection(Reader& r, DecodeContext& c) {
   ModuleInfo& m = c.m;
   uint32_t n;
-  if (!readCount(r, DecodeLimits::kMaxImports, "import", &n)) return;
+  if (!readCount(r, limits::kMaxImports, "import", &n)) return;
   m.imports.resize(n);
   for (uint32_t i = 0; i < n; i++) {
+    if (!c.poll(r, i)) return;
     Import& imp = m.imports[i];
     imp.byteOffset = uint32_t(r.offset());
     if (!readName(r, &imp.module) || !readName(r, &imp.name)) return;
@@ -137,12 +139,13 @@ void decodeFunctionSection(Reader& r, DecodeContext& c) {
   ModuleInfo& m = c.m;
   c.sawFunctionSection = true;
   uint32_t n;
-  if (!readCount(r, remainingLimit(DecodeLimits::kMaxFunctions, m.funcs.size()), "function", &n)) {
+  if (!readCount(r, remainingLimit(limits::kMaxFunctions, m.funcs.size()), "function", &n)) {
     return;
   }
   m.funcs.reserve(m.funcs.size() + n);
   m.funcOffsets.reserve(m.funcs.size() + n);
   for (uint32_t i = 0; i < n && r.ok(); i++) {
+    if (!c.poll(r, i)) return;
     m.funcOffsets.push_back(uint32_t(r.offset()));
     m.funcs.push_back(r.u32());
   }
@@ -151,9 +154,10 @@ void decodeFunctionSection(Reader& r, DecodeContext& c) {
 void decodeTableSection(Reader& r, DecodeContext& c) {
   ModuleInfo& m = c.m;
   uint32_t n;
-  if (!readCount(r, remainingLimit(DecodeLimits::kMaxTables, m.tables.size()), "table", &n)) return;
+  if (!readCount(r, remainingLimit(limits::kMaxTables, m.tables.size()), "table", &n)) return;
   m.tables.reserve(m.tables.size() + n);
   for (uint32_t i = 0; i < n; i++) {
+    if (!c.poll(r, i)) return;
     TableType t;
     m.tableOffsets.push_back(uint32_t(r.offset()));
     if (!readTableType(r, &t)) return;
@@ -167,6 +171,7 @@ void decodeMemorySection(Reader& r, DecodeContext& c) {
   if (!readCount(r, UINT32_MAX, "memory", &n)) return;
   m.memories.reserve(m.memories.size() + n);
   for (uint32_t i = 0; i < n; i++) {
+    if (!c.poll(r, i)) return;
     MemoryType t;
     m.memoryOffsets.push_back(uint32_t(r.offset()));
     if (!readLimits(r, &t.limits, /*isMemory=*/true)) return;
@@ -177,11 +182,12 @@ void decodeMemorySection(Reader& r, DecodeContext& c) {
 void decodeGlobalSection(Reader& r, DecodeContext& c) {
   ModuleInfo& m = c.m;
   uint32_t n;
-  if (!readCount(r, remainingLimit(DecodeLimits::kMaxGlobals, m.globals.size()), "global", &n)) {
+  if (!readCount(r, remainingLimit(limits::kMaxGlobals, m.globals.size()), "global", &n)) {
     return;
   }
   m.globals.reserve(m.globals.size() + n);
   for (uint32_t i = 0; i < n; i++) {
+    if (!c.poll(r, i)) return;
     GlobalDef g;
     g.byteOffset = uint32_t(r.offset());
     if (!readGlobalType(r, &g.type)) return;
@@ -194,9 +200,10 @@ void decodeGlobalSection(Reader& r, DecodeContext& c) {
 void decodeExportSection(Reader& r, DecodeContext& c) {
   ModuleInfo& m = c.m;
   uint32_t n;
-  if (!readCount(r, DecodeLimits::kMaxExports, "export", &n)) return;
+  if (!readCount(r, limits::kMaxExports, "export", &n)) return;
   m.exports.resize(n);
   for (uint32_t i = 0; i < n; i++) {
+    if (!c.poll(r, i)) return;
     Export& e = m.exports[i];
     e.byteOffset = uint32_t(r.offset());
     if (!readName(r, &e.name)) return;

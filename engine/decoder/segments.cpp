@@ -18,12 +18,24 @@ bool readElemKind(Reader& r) {
   return true;
 }
 
-bool readFuncIndexItems(Reader& r, ElemSegment* seg) {
+// Items of one segment: at most kMaxElemSegmentSize, and kMaxElemItems in all segments.
+bool readItemCount(Reader& r, DecodeContext& c, uint32_t* n) {
+  uint64_t left = limits::kMaxElemItems - c.elemItems;
+  uint32_t limit = left < limits::kMaxElemSegmentSize ? uint32_t(left) : limits::kMaxElemSegmentSize;
+  if (!readCount(r, limit, "element", n)) return false;
+  c.elemItems += *n;
+  return true;
+}
+
+// The items are appended (not resized in one go, which would fill the whole vector before
+// the first poll).
+bool readFuncIndexItems(Reader& r, DecodeContext& c, ElemSegment* seg) {
   uint32_t n;
-  if (!readCount(r, DecodeLimits::kMaxElemSegmentSize, "element", &n)) return false;
-  seg->items.resize(n);
+  if (!readItemCount(r, c, &n)) return false;
+  seg->items.reserve(n);
   for (uint32_t i = 0; i < n; i++) {
-    ConstExpr& e = seg->items[i];
+    if (!c.poll(r, i)) return false;
+    ConstExpr& e = seg->items.emplace_back();
     e.offset = uint32_t(r.offset());
     e.kind = ConstExpr::Kind::RefFunc;
     e.type = ValType::FuncRef;
@@ -35,10 +47,11 @@ bool readFuncIndexItems(Reader& r, ElemSegment* seg) {
 
 bool readExprItems(Reader& r, DecodeContext& c, ElemSegment* seg) {
   uint32_t n;
-  if (!readCount(r, DecodeLimits::kMaxElemSegmentSize, "element", &n)) return false;
-  seg->items.resize(n);
+  if (!readItemCount(r, c, &n)) return false;
+  seg->items.reserve(n);
   for (uint32_t i = 0; i < n; i++) {
-    seg->items[i] = decodeConstExpr(r, c);
+    if (!c.poll(r, i)) return false;
+    seg->items.push_back(decodeConstExpr(r, c));
     if (!r.ok()) return false;
   }
   return true;
@@ -48,9 +61,10 @@ bool readExprItems(Reader& r, DecodeContext& c, ElemSegment* seg) {
 void decodeElementSection(Reader& r, DecodeContext& c) {
   ModuleInfo& m = c.m;
   uint32_t n;
-  if (!readCount(r, DecodeLimits::kMaxElemSegments, "element segment", &n)) return;
+  if (!readCount(r, limits::kMaxElemSegments, "element segment", &n)) return;
   m.elems.resize(n);
   for (uint32_t i = 0; i < n; i++) {
+    if (!c.poll(r, i)) return;
     ElemSegment& seg = m.elems[i];
     seg.byteOffset = uint32_t(r.offset());
     uint32_t flags = r.u32();
@@ -79,7 +93,7 @@ void decodeElementSection(Reader& r, DecodeContext& c) {
         return;
       }
     }
-    if (!(exprs ? readExprItems(r, c, &seg) : readFuncIndexItems(r, &seg))) return;
+    if (!(exprs ? readExprItems(r, c, &seg) : readFuncIndexItems(r, c, &seg))) return;
   }
 }
 
@@ -87,9 +101,9 @@ void decodeDataCountSection(Reader& r, DecodeContext& c) {
   size_t off = r.offset();
   uint32_t n = r.u32();
   if (!r.ok()) return;
-  if (n > DecodeLimits::kMaxDataSegments) {
+  if (n > limits::kMaxDataSegments) {
     r.fail(ErrorKind::Limit, off, "too many data segments: %u (the limit is %u)", n,
-           DecodeLimits::kMaxDataSegments);
+           limits::kMaxDataSegments);
     return;
   }
   c.m.hasDataCount = true;
@@ -101,7 +115,7 @@ void decodeDataSection(Reader& r, DecodeContext& c) {
   c.sawDataSection = true;
   size_t countOff = r.offset();
   uint32_t n;
-  if (!readCount(r, DecodeLimits::kMaxDataSegments, "data segment", &n)) return;
+  if (!readCount(r, limits::kMaxDataSegments, "data segment", &n)) return;
   if (m.hasDataCount && n != m.dataCount) {
     r.fail(ErrorKind::Malformed, countOff,
            "data count and data section have inconsistent lengths (%u and %u)", m.dataCount, n);
@@ -109,6 +123,7 @@ void decodeDataSection(Reader& r, DecodeContext& c) {
   }
   m.datas.resize(n);
   for (uint32_t i = 0; i < n; i++) {
+    if (!c.poll(r, i)) return;
     DataSegment& seg = m.datas[i];
     seg.byteOffset = uint32_t(r.offset());
     uint32_t flags = r.u32();

@@ -2,6 +2,7 @@
 #include <chrono>
 
 #include "compiler/compiler.h"
+#include "base/job.h"
 #include "decoder/decoder.h"
 #include "runtime/internal.h"
 #include "runtime/trap_handler.h"
@@ -66,8 +67,9 @@ Status Engine::validate(const uint8_t* bytes, size_t size) {
   if (size > config_.maxModuleBytes)
     return makeError(ErrorKind::Limit, kNoOffset, "module of %zu bytes exceeds the limit of %llu bytes",
                      size, (unsigned long long)config_.maxModuleBytes);
-  WASM_ASSIGN(std::unique_ptr<ModuleInfo> info, decodeModule(bytes, size));
-  return validateAll(*info);
+  Job job(config_, size);
+  WASM_ASSIGN(std::unique_ptr<ModuleInfo> info, decodeModule(bytes, size, DecodeMode::Full, &job));
+  return validateAll(*info, &job);
 }
 
 Result<std::shared_ptr<const Module>> Engine::compile(const uint8_t* bytes, size_t size,
@@ -76,9 +78,10 @@ Result<std::shared_ptr<const Module>> Engine::compile(const uint8_t* bytes, size
   if (size > config_.maxModuleBytes)
     return makeError(ErrorKind::Limit, kNoOffset, "module of %zu bytes exceeds the limit of %llu bytes",
                      size, (unsigned long long)config_.maxModuleBytes);
-  WASM_ASSIGN(std::unique_ptr<ModuleInfo> info, decodeModule(bytes, size));
-  WASM_TRY(validateModule(*info));
-  WASM_ASSIGN(CompiledCode cc, compileModuleCode(*info, options));
+  Job job(config_, size);
+  WASM_ASSIGN(std::unique_ptr<ModuleInfo> info, decodeModule(bytes, size, DecodeMode::Full, &job));
+  WASM_TRY(validateModule(*info, &job));
+  WASM_ASSIGN(CompiledCode cc, compileModuleCode(*info, options, job));
   return finishModule(std::move(info), std::move(cc), options, t0);
 }
 

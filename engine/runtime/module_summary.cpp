@@ -2,6 +2,7 @@
 // embedder sees them (Engine::inspect, Module::summary).
 #include <cstdio>
 
+#include "base/job.h"
 #include "decoder/decoder.h"
 #include "runtime/internal.h"
 #include "validator/validator.h"
@@ -77,8 +78,9 @@ Result<ModuleSummary> Engine::inspect(const uint8_t* bytes, size_t size) {
   if (size > config_.maxModuleBytes)
     return makeError(ErrorKind::Limit, kNoOffset, "module of %zu bytes exceeds the limit of %llu bytes",
                      size, (unsigned long long)config_.maxModuleBytes);
-  WASM_ASSIGN(std::unique_ptr<ModuleInfo> info, decodeModule(bytes, size));
-  WASM_TRY(validateAll(*info));
+  Job job(config_, size);
+  WASM_ASSIGN(std::unique_ptr<ModuleInfo> info, decodeModule(bytes, size, DecodeMode::Full, &job));
+  WASM_TRY(validateAll(*info, &job));
   return summarize(*info);
 }
 

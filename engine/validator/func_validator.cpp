@@ -9,6 +9,7 @@
 #include "decoder/binary_types.h"
 #include "decoder/decoder.h"
 #include "decoder/expr_scanner.h"
+#include "base/job.h"
 #include "validator/validator.h"
 #include "wasm/opcodes.h"
 
@@ -142,6 +143,10 @@ inline bool fastSkipLeb(const uint8_t*& pc, const uint8_t* end) {
   return false;
 }
 
+// The fast loop handles instructions that check at most this many values; the others
+// take the slow path, which charges their compile work (limits.h).
+constexpr uint32_t kFastValues = 8;
+
 // Local access weight per enclosing loop depth (x8 per loop, capped at depth 4).
 constexpr uint32_t kLoopWeight[5] = {1, 8, 64, 512, 4096};
 
@@ -162,12 +167,19 @@ struct Ctrl {
 // so that stores to the stack do not alias the validator's other state.
 enum class Slot : uint8_t {};
 
-// Buffers reused from one function to the next on the same thread.
+// Buffers reused from one function to the next on the same thread. The operand stack and
+// the control stack are allocated once at their limits (50 kB and 1.6 MB of address space,
+// touched only as deep as functions go), so neither ever moves: the fast loop keeps
+// pointers into them.
 struct Scratch {
   std::vector<Slot> stack;
   std::vector<Ctrl> ctrls;
   std::vector<ValType> locals;
   std::vector<uint32_t> labels;
+  Scratch() {
+    stack.resize(limits::kMaxOperandStackHeight);
+    ctrls.reserve(limits::kMaxControlDepth);
+  }
 };
 thread_local Scratch tScratch;
 
@@ -177,13 +189,14 @@ const char* typeName(uint8_t t) { return t == kBot ? "unknown" : valTypeName(Val
 
 class FuncValidator {
  public:
-  FuncValidator(const ModuleInfo& m, uint32_t definedIndex, FuncAnalysis* analysis, Scratch& s)
+  FuncValidator(const ModuleInfo& m, uint32_t definedIndex, FuncAnalysis* analysis, Scratch& s, Job& job)
       : m_(m),
         definedIndex_(definedIndex),
         body_(m.bodies[definedIndex]),
         r_(m.bytes.data(), body_.codeOffset, size_t(body_.offset) + body_.size),
         a_(analysis),
-        s_(s) {}
+        s_(s),
+        job_(job) {}
 
   Status run();
 
@@ -200,15 +213,33 @@ class FuncValidator {
   const char* currentOpName() const;
 
   // --- operand stack ----------------------------------------------------------------------
-  void grow() {
-    s_.stack.resize(s_.stack.size() * 2 + 64);
-    stk_ = s_.stack.data();
-    cap_ = uint32_t(s_.stack.size());
-  }
+  // At the height limit the push fails the function (step() then reports it).
   void push(uint8_t t) {
-    if (sp_ == cap_) grow();
+    if (sp_ == cap_) {
+      failHeight();
+      return;
+    }
     stk_[sp_++] = Slot(t);
     if (sp_ > maxHeight_) maxHeight_ = sp_;
+  }
+  bool failHeight();
+  // Compile work (limits.h) for an instruction that checks or moves n values. Polls the
+  // embedder's interrupt every kPollWork units.
+  static constexpr uint64_t kPollWork = 1u << 16;
+  bool charge(uint32_t n) {
+    if (!job_.charge(n)) return fail(ErrorKind::Limit, instrStart_, "%s", job_.workError(instrStart_).message.c_str());
+    sincePoll_ += n;
+    if (sincePoll_ >= kPollWork) {
+      sincePoll_ = 0;
+      if (!job_.poll()) return failInterrupted();
+    }
+    return true;
+  }
+  bool failInterrupted() {
+    if (failed_) return false;
+    failed_ = true;
+    err_ = job_.interruptedError();
+    return false;
   }
   bool pop(uint8_t expected) {
     if (sp_ == top_->height) return top_->unreachable ? true : failEmpty(expected);
@@ -225,16 +256,19 @@ class FuncValidator {
     return true;
   }
   bool popTypes(const ValType* types, uint32_t n) {
+    if (!charge(n)) return false;
     for (uint32_t i = n; i-- > 0;) {
       if (!pop(uint8_t(types[i]))) return false;
     }
     return true;
   }
   void pushTypes(const ValType* types, uint32_t n) {
-    for (uint32_t i = 0; i < n; i++) push(uint8_t(types[i]));
+    if (!charge(n)) return;
+    for (uint32_t i = 0; i < n && !failed_; i++) push(uint8_t(types[i]));
   }
   // Checks that the top of the stack matches `types` without popping (br_table).
   bool peekTypes(const ValType* types, uint32_t n) {
+    if (!charge(n)) return false;
     uint32_t avail = sp_ - top_->height;
     for (uint32_t i = 0; i < n; i++) {
       uint8_t want = uint8_t(types[n - 1 - i]);
@@ -283,6 +317,8 @@ class FuncValidator {
   Reader r_;
   FuncAnalysis* a_;
   Scratch& s_;
+  Job& job_;
+  uint64_t sincePoll_ = 0;
 
   Slot* stk_ = nullptr;
   uint32_t sp_ = 0;
@@ -396,8 +432,19 @@ bool FuncValidator::readBlockSig(const ValType** params, uint32_t* nParams, cons
   return true;
 }
 
+bool FuncValidator::failHeight() {
+  return fail(ErrorKind::Limit, instrStart_,
+              "the operand stack of function %u exceeds the limit of %u values",
+              m_.numImportedFuncs + definedIndex_, limits::kMaxOperandStackHeight);
+}
+
 bool FuncValidator::pushCtrl(FrameKind kind, const ValType* params, uint32_t nParams,
                              const ValType* results, uint32_t nResults) {
+  if (s_.ctrls.size() >= limits::kMaxControlDepth) {
+    return fail(ErrorKind::Limit, instrStart_,
+                "blocks of function %u nest deeper than the limit of %u",
+                m_.numImportedFuncs + definedIndex_, limits::kMaxControlDepth);
+  }
   if (!popTypes(params, nParams)) return false;
   uint8_t loopDepth = top_ ? top_->loopDepth : 0;
   if (kind == kFrameLoop && loopDepth < 4) loopDepth++;
@@ -442,10 +489,11 @@ bool FuncValidator::brTable() {
     r_.fail(ErrorKind::Malformed, countOff, "unexpected end (br_table of %u labels)", n);
     return false;
   }
-  if (n > DecodeLimits::kMaxBrTableSize) {
+  if (n > limits::kMaxBrTableSize) {
     return fail(ErrorKind::Limit, countOff, "br_table of %u labels exceeds the limit of %u", n,
-                DecodeLimits::kMaxBrTableSize);
+                limits::kMaxBrTableSize);
   }
+  if (!charge(n + 1)) return false;
   if (s_.labels.size() < size_t(n) + 1) s_.labels.resize(size_t(n) + 1);
   uint32_t* labels = s_.labels.data();
   for (uint32_t i = 0; i <= n; i++) labels[i] = r_.u32();
@@ -455,6 +503,11 @@ bool FuncValidator::brTable() {
   uint32_t arity;
   if (!label(labels[n], &defTypes, &arity)) return false;
   for (uint32_t i = 0; i < n; i++) {
+    // A target like the previous one, or like the default, needs no second check.
+    if ((i > 0 && labels[i] == labels[i - 1]) || labels[i] == labels[n]) {
+      if (labels[i] >= s_.ctrls.size()) return fail(ErrorKind::Invalid, instrStart_, "unknown label %u", labels[i]);
+      continue;
+    }
     const ValType* types;
     uint32_t count;
     if (!label(labels[i], &types, &count)) return false;
@@ -630,13 +683,18 @@ Status FuncValidator::run() {
     for (uint32_t i = 0; i < run.count; i++) localTypes[n++] = run.type;
   }
   locals_ = localTypes;
+  if (!job_.poll()) {
+    failInterrupted();
+    return finish();
+  }
+  instrStart_ = body_.offset;
+  if (!charge(numLocals_)) return finish();
   if (a_) {
     a_->localWeights.assign(numLocals_, 0);
     weights_ = a_->localWeights.data();
   }
 
   s_.ctrls.clear();
-  if (s_.stack.empty()) s_.stack.resize(256);
   stk_ = s_.stack.data();
   cap_ = uint32_t(s_.stack.size());
   sp_ = 0;
@@ -783,7 +841,7 @@ Status FuncValidator::run() {
           goto slow;
         }
         std::vector<Ctrl>& ctrls = s_.ctrls;
-        if (ctrls.size() == ctrls.capacity()) goto slow;
+        if (ctrls.size() >= limits::kMaxControlDepth) goto slow;
         if (b == 0x04) {
           if (sp == frameBase || sp[-1] != Slot(kI32)) goto slow;
           sp--;
@@ -805,7 +863,7 @@ Status FuncValidator::run() {
         // The common case: a reachable frame whose stack holds exactly its results.
         std::vector<Ctrl>& ctrls = s_.ctrls;
         uint32_t nr = top->nResults;
-        if (top->unreachable || uint32_t(sp - frameBase) != nr || ctrls.size() < 2) goto slow;
+        if (top->unreachable || uint32_t(sp - frameBase) != nr || ctrls.size() < 2 || nr > kFastValues) goto slow;
         for (uint32_t i = 0; i < nr; i++) {
           if (frameBase[i] != Slot(top->results[i])) goto slow;
         }
@@ -832,7 +890,7 @@ Status FuncValidator::run() {
         const Ctrl& target = s_.ctrls[s_.ctrls.size() - 1 - depth];
         const ValType* types = target.kind == kFrameLoop ? target.params : target.results;
         uint32_t nt = target.kind == kFrameLoop ? target.nParams : target.nResults;
-        if (uint32_t(sp - 1 - frameBase) < nt) goto slow;
+        if (uint32_t(sp - 1 - frameBase) < nt || nt > kFastValues) goto slow;
         for (uint32_t i = 0; i < nt; i++) {
           if (sp[-2 - int(i)] != Slot(types[nt - 1 - i])) goto slow;
         }
@@ -844,7 +902,7 @@ Status FuncValidator::run() {
         if (!fastU32(pc, end, &f) || f >= m.funcs.size()) goto slow;
         const FuncType& t = m.funcType(f);
         uint32_t np = uint32_t(t.params.size()), nr = uint32_t(t.results.size());
-        if (uint32_t(sp - frameBase) < np || uint32_t(capEnd - sp) + np < nr) goto slow;
+        if (uint32_t(sp - frameBase) < np || uint32_t(capEnd - sp) + np < nr || np + nr > kFastValues) goto slow;
         for (uint32_t i = 0; i < np; i++) {
           if (sp[int(i) - int(np)] != Slot(t.params[i])) goto slow;
         }
@@ -1208,13 +1266,13 @@ FuncValidator::Step FuncValidator::step(uint8_t b) {
       break;
     }
   }
-  return kStepOk;
+  return failed_ ? kStepFail : kStepOk;  // a push past the height limit
 #undef CHECK
 }
 
 }  // namespace
 
-Status validateFunction(const ModuleInfo& m, uint32_t definedIndex, FuncAnalysis* analysis) {
+Status validateFunction(const ModuleInfo& m, uint32_t definedIndex, FuncAnalysis* analysis, Job* job) {
   if (definedIndex >= m.bodies.size() ||
       m.numImportedFuncs + uint64_t(definedIndex) >= m.funcs.size()) {
     return makeError(ErrorKind::Invalid, kNoOffset, "unknown function body %u", definedIndex);
@@ -1223,7 +1281,12 @@ Status validateFunction(const ModuleInfo& m, uint32_t definedIndex, FuncAnalysis
   if (typeIndex >= m.types.size()) {
     return makeError(ErrorKind::Invalid, kNoOffset, "unknown type %u", typeIndex);
   }
-  FuncValidator v(m, definedIndex, analysis, tScratch);
+  if (!job) {
+    Job own(m.bytes.size());
+    FuncValidator v(m, definedIndex, analysis, tScratch, own);
+    return v.run();
+  }
+  FuncValidator v(m, definedIndex, analysis, tScratch, *job);
   return v.run();
 }
 

@@ -4,6 +4,7 @@
 #include <string_view>
 
 #include "decoder/expr_scanner.h"
+#include "base/job.h"
 #include "validator/validator.h"
 
 namespace wasm {
@@ -20,6 +21,9 @@ Status checkLimits(const Limits& l, bool isMemory, uint64_t off) {
     }
   } else if (l.min > UINT32_MAX || (l.hasMax && l.max > UINT32_MAX)) {
     return makeError(ErrorKind::Invalid, off, "table size must be at most 2^32-1");
+  } else if (l.min > limits::kMaxTableSize) {
+    return makeError(ErrorKind::Limit, off, "table of %llu elements exceeds the limit of %u",
+                     (unsigned long long)l.min, limits::kMaxTableSize);
   }
   if (l.hasMax && l.min > l.max) {
     return makeError(ErrorKind::Invalid, off,
@@ -105,7 +109,7 @@ Status checkExports(const ModuleInfo& m) {
   return okStatus();
 }
 
-Status validateModuleImpl(const ModuleInfo& m) {
+Status validateModuleImpl(const ModuleInfo& m, Job* job) {
   for (const Import& imp : m.imports) {
     switch (imp.kind) {
       case ExternKind::Func: WASM_TRY(checkFuncType(m, imp.funcType, imp.byteOffset)); break;
@@ -135,8 +139,10 @@ Status validateModuleImpl(const ModuleInfo& m) {
     WASM_TRY(checkConstExpr(m, g.init, g.type.type, visibleGlobals));
   }
   for (const ElemSegment& seg : m.elems) {
-    for (const ConstExpr& item : seg.items)
-      WASM_TRY(checkConstExpr(m, item, seg.type, visibleGlobals));
+    for (size_t i = 0; i < seg.items.size(); i++) {
+      if ((i & 4095) == 0 && job && !job->poll()) return job->interruptedError();
+      WASM_TRY(checkConstExpr(m, seg.items[i], seg.type, visibleGlobals));
+    }
     if (seg.mode != SegmentMode::Active) continue;
     if (seg.table >= m.tables.size()) {
       return makeError(ErrorKind::Invalid, seg.byteOffset, "unknown table %u", seg.table);
@@ -174,8 +180,8 @@ Status validateModuleImpl(const ModuleInfo& m) {
 }
 }  // namespace
 
-Status validateModule(const ModuleInfo& m) {
-  Status s = validateModuleImpl(m);
+Status validateModule(const ModuleInfo& m, Job* job) {
+  Status s = validateModuleImpl(m, job);
   if (!s.ok() && s.error().kind == ErrorKind::Invalid && m.bodies.size() == m.numDefinedFuncs()) {
     // As in the spec, where the whole module is decoded before it is validated, a
     // malformed function body takes priority over a validation error.
@@ -184,9 +190,11 @@ Status validateModule(const ModuleInfo& m) {
   return s;
 }
 
-Status validateAll(const ModuleInfo& m) {
-  WASM_TRY(validateModule(m));
-  for (uint32_t i = 0; i < m.bodies.size(); i++) WASM_TRY(validateFunction(m, i, nullptr));
+Status validateAll(const ModuleInfo& m, Job* job) {
+  Job own(m.bytes.size());
+  if (!job) job = &own;
+  WASM_TRY(validateModule(m, job));
+  for (uint32_t i = 0; i < m.bodies.size(); i++) WASM_TRY(validateFunction(m, i, nullptr, job));
   return okStatus();
 }
 

@@ -12,6 +12,8 @@
 
 namespace wasm {
 
+class Job;
+
 // What the compiler learns about a function while it is validated, in the same walk.
 struct FuncAnalysis {
   uint32_t maxStackHeight = 0;   // deepest operand stack, in values
@@ -29,14 +31,17 @@ struct FuncAnalysis {
   uint32_t callWeight = 0;
 };
 
-// Module-level validation; does not look inside function bodies.
-Status validateModule(const ModuleInfo& m);
+// Module-level validation; does not look inside function bodies. Polls job's interrupt.
+Status validateModule(const ModuleInfo& m, Job* job = nullptr);
 
 // Type-checks the body of defined function `definedIndex` (0 = first non-imported
-// function). Requires validateModule to have passed.
-Status validateFunction(const ModuleInfo& m, uint32_t definedIndex, FuncAnalysis* analysis);
+// function). Requires validateModule to have passed. Charges the body's compile work to
+// job and polls its interrupt (without a job: a budget for this function alone).
+Status validateFunction(const ModuleInfo& m, uint32_t definedIndex, FuncAnalysis* analysis,
+                        Job* job = nullptr);
 
-// Both of the above for every function.
-Status validateAll(const ModuleInfo& m);
+// Both of the above for every function, with one job for the module (without a job: one
+// of the module's size, never interrupted).
+Status validateAll(const ModuleInfo& m, Job* job = nullptr);
 
 }  // namespace wasm

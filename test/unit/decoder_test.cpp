@@ -99,8 +99,8 @@ TEST(Decoder, HugeCountsFailFastWithoutAllocating) {
 
 TEST(Decoder, CountAboveImplementationLimit) {
   // 100001 imports would need at least that many bytes; with them present the limit applies.
-  Bytes payload = u32(DecodeLimits::kMaxImports + 1);
-  payload.resize(payload.size() + DecodeLimits::kMaxImports + 1, 0);
+  Bytes payload = u32(limits::kMaxImports + 1);
+  payload.resize(payload.size() + limits::kMaxImports + 1, 0);
   auto r = decode(module({section(2, payload)}));
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.error().kind, ErrorKind::Limit);
@@ -396,17 +396,18 @@ TEST(Decoder, CodeSection) {
 
 TEST(Decoder, TooManyLocals) {
   Bytes funcs = section(3, {0x01, 0x00});
-  // 50001 locals in one run, 2^32-1 in one run, and two runs that only together exceed the
-  // limit. The code section starts at 18; the first run's count is at 23.
+  // 50001 locals in one run (past the implementation limit), more than 2^32-1 in two runs
+  // (malformed, which takes priority), and two runs that only together exceed the limit.
+  // The code section starts at 18; the first run's count is at 23.
   Bytes one = section(
-      10, vec({body(cat({{0x01}, u32(DecodeLimits::kMaxFunctionLocals + 1), {0x7F}}), {0x0B})}));
-  expectError(module({kVoidType, funcs, one}), ErrorKind::Malformed, 23, "too many locals");
+      10, vec({body(cat({{0x01}, u32(limits::kMaxFunctionLocals + 1), {0x7F}}), {0x0B})}));
+  expectError(module({kVoidType, funcs, one}), ErrorKind::Limit, 23, "more than 50000 locals");
   Bytes huge =
       section(10, vec({body(cat({{0x02}, u32(0xFFFFFFFF), {0x7F}, u32(2), {0x7E}}), {0x0B})}));
-  expectError(module({kVoidType, funcs, huge}), ErrorKind::Malformed, 23, "too many locals");
+  expectError(module({kVoidType, funcs, huge}), ErrorKind::Malformed, 29, "too many locals");
   Bytes sum =
       section(10, vec({body(cat({{0x02}, u32(30000), {0x7F}, u32(30000), {0x7E}}), {0x0B})}));
-  expectError(module({kVoidType, funcs, sum}), ErrorKind::Malformed, 27, "too many locals");
+  expectError(module({kVoidType, funcs, sum}), ErrorKind::Limit, 27, "more than 50000 locals");
 }
 
 TEST(Decoder, FunctionAndCodeCounts) {

@@ -161,7 +161,7 @@ void FuncCompiler::selectValues(PreparedCmp& pc) {
     loadInto(dst, a);
     asmjit::Operand bOp = xmmOperand(b, pc.regs | bit(dst));
     emitCmp(pc);
-    asmjit::Label skip = a_.newLabel();
+    Label skip = a_.makeLabel();
     jumpIf(pc.cond, skip);
     if (bOp.isReg()) a_.movaps(ax::xmm(dst - XMM0), bOp.as<ax::Xmm>());
     else if (t == ValType::F64) a_.movsd(ax::xmm(dst - XMM0), bOp.as<ax::Mem>());
@@ -185,7 +185,7 @@ void FuncCompiler::selectValues(PreparedCmp& pc) {
       a_.emit(ax::Inst::kIdCmovp, d, bOp);
       break;
     case Cond::FloatNe: {
-      asmjit::Label skip = a_.newLabel();
+      Label skip = a_.makeLabel();
       jumpIf(pc.cond, skip);
       a_.emit(ax::Inst::kIdMov, d, bOp);
       a_.bind(skip);

@@ -30,12 +30,12 @@ void FuncCompiler::flushFuel() {
 void FuncCompiler::emitInterruptPoll() {
   // The out-of-line path calls the interrupt stub, which preserves every register, so
   // the handler may let the code resume here.
-  asmjit::Label slow = a_.newLabel(), back = a_.newLabel();
+  Label slow = a_.makeLabel(), back = a_.makeLabel();
   a_.movRM(true, kScratch, FastMem{kVmctx, FastMem::kNoIndex, 0, vmoff::kInterrupt});
   a_.cmpMI(false, FastMem{kScratch, FastMem::kNoIndex, 0, 0}, 0);
   a_.jne(slow);
   a_.bind(back);
-  interruptSites_.push_back({slow, back});  // emitted by emitTrapStubs
+  interruptSites_.push_back({slow, back});  // emitted by emitSlowPaths
 }
 
 void FuncCompiler::decodeBlockType(int64_t bt, Control& c) {
@@ -66,12 +66,12 @@ void FuncCompiler::emitCmp(const PreparedCmp& c) {
   }
 }
 
-void FuncCompiler::jumpIf(const Cond& c, asmjit::Label target) {
+void FuncCompiler::jumpIf(const Cond& c, Label target) {
   switch (c.kind) {
     case Cond::Int:
     case Cond::FloatCC: a_.j(c.cc, target); break;
     case Cond::FloatEq: {
-      asmjit::Label skip = a_.newLabel();
+      Label skip = a_.makeLabel();
       a_.jp(skip);
       a_.je(target);
       a_.bind(skip);
@@ -141,15 +141,15 @@ void FuncCompiler::beginBlock(Op kind, int64_t bt, const PreparedCmp* ifCond) {
   decodeBlockType(bt, c);
   uint32_t np = c.numParams;
   // Label state: every value in its slot (block params included, even constants).
-  spillAll(0, true, uint32_t(stack_.size()) - np);
+  spillForLabel(uint32_t(stack_.size()) - np);
   c.height = uint32_t(stack_.size()) - np;
-  c.label = a_.newLabel();
+  c.label = a_.makeLabel();
   if (kind == Op::Loop) {
     flushFuel();
     a_.bind(c.label);
     emitInterruptPoll();
   } else if (kind == Op::If) {
-    c.elseLabel = a_.newLabel();
+    c.elseLabel = a_.makeLabel();
     flushFuel();
     emitCmp(*ifCond);
     jumpIfNot(ifCond->cond, c.elseLabel);
@@ -205,17 +205,10 @@ void FuncCompiler::endBlock() {
   pendingFuel_ = 0;
   deadDepth_ = 0;
   uint32_t n = c.numResults;
-  const ValType* res = c.results();
-  ValType types[8];
-  std::vector<ValType> many;
-  const ValType* rt = res;
-  if (n <= 8) {
-    for (uint32_t i = 0; i < n; i++) types[i] = res[i];
-    rt = types;
-  } else {
-    many.assign(res, res + n);
-    rt = many.data();
-  }
+  // The result types outlive the frame (a single one lives in it).
+  std::vector<ValType>& rtv = mc_.blockResults;
+  rtv.assign(c.results(), c.results() + n);
+  const ValType* rt = rtv.data();
   controls_.pop_back();
   for (uint32_t i = 0; i < n; i++) push(Val::slot(rt[i]));
   if (!reachable) markUnreachable();
@@ -240,7 +233,7 @@ void FuncCompiler::brIf(uint32_t depth, PreparedCmp* fused) {
   flushFuel();
   emitCmp(pc);
   if (t.kind == Op::End) {
-    asmjit::Label skip = a_.newLabel();
+    Label skip = a_.makeLabel();
     jumpIfNot(pc.cond, skip);
     emitReturnMoves();
     a_.jmp(epilogue_);
@@ -252,7 +245,7 @@ void FuncCompiler::brIf(uint32_t depth, PreparedCmp* fused) {
     jumpIf(pc.cond, t.label);
     return;
   }
-  asmjit::Label skip = a_.newLabel();
+  Label skip = a_.makeLabel();
   jumpIfNot(pc.cond, skip);
   moveBranchValues(t);
   a_.jmp(t.label);
@@ -261,7 +254,8 @@ void FuncCompiler::brIf(uint32_t depth, PreparedCmp* fused) {
 
 void FuncCompiler::brTable() {
   uint32_t n = r_.u32();
-  std::vector<uint32_t> depths(n + 1);
+  std::vector<uint32_t>& depths = mc_.brDepths;
+  depths.resize(size_t(n) + 1);
   for (uint32_t i = 0; i <= n; i++) depths[i] = r_.u32();
   Val idx = pop();
   if (idx.loc == Loc::Const) {
@@ -270,23 +264,25 @@ void FuncCompiler::brTable() {
     return;
   }
   flushFuel();
-  // Each target gets a stub when its values must move first.
-  std::vector<asmjit::Label> targetOf(controls_.size());
-  std::vector<bool> made(controls_.size(), false);
-  std::vector<uint32_t> stubDepths;
+  // Each distinct target once, with a stub when its values must move first. The scratch
+  // index per depth is reset below for the targets used, so this costs O(n) whatever the
+  // nesting depth.
+  std::vector<int32_t>& slotOf = mc_.brSlotOf;
+  std::vector<ModuleCodegen::BrTarget>& targets = mc_.brTargets;
+  if (slotOf.size() < controls_.size()) slotOf.resize(controls_.size(), -1);
+  targets.clear();
   auto labelFor = [&](uint32_t d) {
-    if (!made[d]) {
-      made[d] = true;
+    if (slotOf[d] < 0) {
+      slotOf[d] = int32_t(targets.size());
       Control& t = controls_[controls_.size() - 1 - d];
       if (t.kind == Op::End || (t.arity() != 0 && !branchValuesInPlace(t))) {
-        targetOf[d] = a_.newLabel();
-        stubDepths.push_back(d);
+        targets.push_back({d, a_.makeLabel(), true});
       } else {
-        targetOf[d] = t.label;
+        targets.push_back({d, t.label, false});
         t.labelUsed = true;
       }
     }
-    return targetOf[d];
+    return targets[size_t(slotOf[d])].label;
   };
   uint8_t ir = ownedRegOf(idx, 0);
   if (n < 4) {
@@ -296,20 +292,22 @@ void FuncCompiler::brTable() {
     }
     a_.jmp(labelFor(depths[n]));
   } else {
-    asmjit::Label table = a_.newLabel();
+    Label table = a_.makeLabel();
     a_.cmp(ax::gpd(ir), n);
     a_.jae(labelFor(depths[n]));
-    a_.lea(ax::r11, ax::ptr(table));
+    a_.leaRip(R11, table);
     a_.movsxd(ax::gpq(ir), ax::dword_ptr(ax::r11, ax::gpq(ir), 2));
     a_.add(ax::r11, ax::gpq(ir));
     a_.jmp(ax::r11);
     a_.align(asmjit::AlignMode::kData, 4);
     a_.bind(table);
-    for (uint32_t i = 0; i < n; i++) a_.embedLabelDelta(labelFor(depths[i]), table, 4);
+    for (uint32_t i = 0; i < n; i++) a_.embedDelta32(labelFor(depths[i]), table);
   }
-  for (uint32_t d : stubDepths) {
-    Control& t = controls_[controls_.size() - 1 - d];
-    a_.bind(targetOf[d]);
+  for (const ModuleCodegen::BrTarget& bt : targets) {
+    slotOf[bt.depth] = -1;
+    if (!bt.stub) continue;
+    Control& t = controls_[controls_.size() - 1 - bt.depth];
+    a_.bind(bt.label);
     if (t.kind == Op::End) {
       emitReturnMoves();
       a_.jmp(epilogue_);

@@ -150,14 +150,14 @@ void FuncCompiler::convertToFloat(Op op) {
   }
   // u64: values with the top bit set are halved (keeping the low bit for rounding),
   // converted, and doubled.
-  asmjit::Label big = a_.newLabel(), done = a_.newLabel();
+  Label big = a_.makeLabel(), done = a_.makeLabel();
   a_.test(ax::gpq(src), ax::gpq(src));
   a_.js(big);
   a_.emit(cvt, d, ax::gpq(src));
   a_.bind(done);
   defer(big, [this, src, d, cvt, toF64, done] {
     // Halve with a sticky low bit so that the final rounding is still correct.
-    asmjit::Label even = a_.newLabel();
+    Label even = a_.makeLabel();
     a_.mov(ax::r11, ax::gpq(src));
     a_.shr(ax::r11, 1);
     a_.jnc(even);
@@ -192,9 +192,9 @@ void FuncCompiler::truncToInt(Op op, bool sat) {
   uint8_t dst = resultReg(t, nullptr, 0);
   ax::Gp d64 = ax::gpq(dst);
   ax::Gp d = gp(dst, dstWide);
-  asmjit::Label slow = a_.newLabel(), done = a_.newLabel();
-  asmjit::Label invalid = sat ? asmjit::Label() : trapLabel(TrapKind::InvalidConversion);
-  asmjit::Label overflow = sat ? asmjit::Label() : trapLabel(TrapKind::IntegerOverflow);
+  Label slow = a_.makeLabel(), done = a_.makeLabel();
+  Label invalid = sat ? Label() : trapLabel(TrapKind::InvalidConversion);
+  Label overflow = sat ? Label() : trapLabel(TrapKind::IntegerOverflow);
   // Loads a float constant into xmm15 (through r11, leaving the flags alone).
   auto constToScratch = [this, srcF64](double value) {
     if (srcF64) a_.mov(ax::r11, bitsOf(value));
@@ -213,7 +213,7 @@ void FuncCompiler::truncToInt(Op op, bool sat) {
     defer(slow, [=, this] {
       a_.emit(ucomi, x, x);
       if (sat) {
-        asmjit::Label notNan = a_.newLabel();
+        Label notNan = a_.makeLabel();
         a_.jnp(notNan);
         a_.xor_(d, d);
         a_.jmp(done);
@@ -258,14 +258,14 @@ void FuncCompiler::truncToInt(Op op, bool sat) {
     defer(slow, [=, this] {
       a_.emit(ucomi, x, x);
       if (sat) {
-        asmjit::Label notNan = a_.newLabel();
+        Label notNan = a_.makeLabel();
         a_.jnp(notNan);
         a_.xor_(d64, d64);
         a_.jmp(done);
         a_.bind(notNan);
         a_.xorps(ax::xmm15, ax::xmm15);
         a_.emit(ucomi, x, ax::xmm15);
-        asmjit::Label positive = a_.newLabel();
+        Label positive = a_.makeLabel();
         a_.ja(positive);
         a_.xor_(d64, d64);
         a_.jmp(done);
@@ -282,7 +282,7 @@ void FuncCompiler::truncToInt(Op op, bool sat) {
   }
 
   // Unsigned 64: below 2^63 convert directly; from 2^63 convert x - 2^63 and set bit 63.
-  asmjit::Label big = a_.newLabel();
+  Label big = a_.makeLabel();
   constToScratch(9223372036854775808.0);
   a_.emit(ucomi, x, ax::xmm15);
   a_.jae(big);
@@ -296,7 +296,7 @@ void FuncCompiler::truncToInt(Op op, bool sat) {
     a_.emit(cvtt, d64, ax::xmm15);
     a_.test(d64, d64);
     if (sat) {
-      asmjit::Label fits = a_.newLabel();
+      Label fits = a_.makeLabel();
       a_.jns(fits);
       a_.mov(d64, int64_t(-1));
       a_.jmp(done);

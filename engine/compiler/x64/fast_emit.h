@@ -2,9 +2,11 @@
 // (register moves, immediates, loads and stores of every width, ALU with register,
 // immediate or memory operands, lea, and branches and calls to labels). asmjit's generic
 // Assembler::_emit costs about 200 instructions per emitted instruction; these cost a few
-// dozen, which is most of the compiler's speed. Branches to labels not yet bound are
-// recorded here and patched by resolveFixups() once every label is bound; asmjit still
-// binds the labels. Everything else (SSE, the rarer forms) goes through asmjit.
+// dozen, which is most of the compiler's speed. Labels are its own (Label): an index into
+// a table of offsets, 4 bytes each, where asmjit's cost about 70 bytes, and a reference to
+// one not yet bound is a 12-byte fixup, patched by resolveFixups() once every label is
+// bound; so the compiler's memory follows the code it makes. Everything else (SSE, the
+// rarer forms) goes through asmjit, whose own labels only the constant pool uses.
 // test/unit/fast_emit_test.cpp checks every form byte for byte against asmjit.
 #pragma once
 
@@ -28,6 +30,13 @@ struct FastMem {
   int32_t disp = 0;
 };
 
+// A label of the FastAssembler.
+struct Label {
+  static constexpr uint32_t kNone = 0xFFFFFFFFu;
+  uint32_t id = kNone;
+  bool isValid() const { return id != kNone; }
+};
+
 // An Assembler that can append raw instruction bytes.
 class FastAssembler : public asmjit::x86::Assembler {
  public:
@@ -35,17 +44,29 @@ class FastAssembler : public asmjit::x86::Assembler {
   using asmjit::x86::Assembler::lea;
   using asmjit::x86::Assembler::jmp;
   using asmjit::x86::Assembler::call;
+  using asmjit::x86::Assembler::bind;
   using asmjit::x86::Assembler::movzx;
   using asmjit::x86::Assembler::movsx;
   using asmjit::x86::Assembler::movsxd;
 
+  // --- labels ---------------------------------------------------------------------------
+  Label makeLabel() {
+    labelOffsets_.push_back(kUnbound);
+    return Label{uint32_t(labelOffsets_.size() - 1)};
+  }
+  asmjit::Label newAsmLabel() { return asmjit::x86::Assembler::newLabel(); }
+  void bind(Label l) { labelOffsets_[l.id] = uint32_t(offset()); }
+  bool isBound(Label l) const { return labelOffsets_[l.id] != kUnbound; }
+  // The bound label's offset in the code.
+  uint32_t offsetOf(Label l) const { return labelOffsets_[l.id]; }
+
   // --- branches and calls to labels (rel8 back to a near bound label, else rel32) --------
-  asmjit::Error j(asmjit::x86::CondCode cc, const asmjit::Label& l) {
+  asmjit::Error j(asmjit::x86::CondCode cc, Label l) {
     uint8_t c = uint8_t(cc) & 0xF;
     if (nearBound(l, 2)) {
       Buf b;
       b.put(uint8_t(0x70 | c));
-      b.put(uint8_t(int8_t(_code->labelOffset(l) - int64_t(offset() + 2))));
+      b.put(uint8_t(int8_t(int64_t(offsetOf(l)) - int64_t(offset() + 2))));
       flush(b);
       return asmjit::kErrorOk;
     }
@@ -55,11 +76,11 @@ class FastAssembler : public asmjit::x86::Assembler {
     rel32(b, l);
     return asmjit::kErrorOk;
   }
-  asmjit::Error jmp(const asmjit::Label& l) {
+  asmjit::Error jmp(Label l) {
     if (nearBound(l, 2)) {
       Buf b;
       b.put(0xEB);
-      b.put(uint8_t(int8_t(_code->labelOffset(l) - int64_t(offset() + 2))));
+      b.put(uint8_t(int8_t(int64_t(offsetOf(l)) - int64_t(offset() + 2))));
       flush(b);
       return asmjit::kErrorOk;
     }
@@ -68,14 +89,22 @@ class FastAssembler : public asmjit::x86::Assembler {
     rel32(b, l);
     return asmjit::kErrorOk;
   }
-  asmjit::Error call(const asmjit::Label& l) {
+  asmjit::Error call(Label l) {
     Buf b;
     b.put(0xE8);
     rel32(b, l);
     return asmjit::kErrorOk;
   }
+  // lea dst, [rip + l]
+  void leaRip(uint8_t dst, Label l) {
+    Buf b;
+    b.put(uint8_t(0x48 | ((dst & 8) ? 4 : 0)));
+    b.put(0x8D);
+    b.put(modrm(0, dst, 5));
+    rel32(b, l);
+  }
 #define PGWASM_JCC(name, cc) \
-  asmjit::Error name(const asmjit::Label& l) { return j(asmjit::x86::CondCode::cc, l); }
+  asmjit::Error name(Label l) { return j(asmjit::x86::CondCode::cc, l); }
   PGWASM_JCC(ja, kA) PGWASM_JCC(jae, kAE) PGWASM_JCC(jb, kB) PGWASM_JCC(jbe, kBE)
   PGWASM_JCC(je, kE) PGWASM_JCC(jne, kNE) PGWASM_JCC(jz, kZ) PGWASM_JCC(jnz, kNZ)
   PGWASM_JCC(jl, kL) PGWASM_JCC(jle, kLE) PGWASM_JCC(jg, kG) PGWASM_JCC(jge, kGE)
@@ -83,19 +112,41 @@ class FastAssembler : public asmjit::x86::Assembler {
   PGWASM_JCC(jns, kNS) PGWASM_JCC(jnc, kNC)
 #undef PGWASM_JCC
 
-  // Patches every rel32 recorded against a label that was not bound at the time. False if
-  // a label is still unbound (a compiler bug).
-  bool resolveFixups() {
+  // A jump table entry: the 32-bit distance from the bound label `base` to `l`, patched
+  // by resolveFixups() if l is not bound yet.
+  void embedDelta32(Label l, Label base) {
+    Buf b;
+    uint32_t at = uint32_t(offset());
+    uint64_t from = offsetOf(base);
+    if (isBound(l)) {
+      b.put32(uint32_t(disp32(int64_t(offsetOf(l)) - int64_t(from))));
+    } else {
+      b.put32(0);
+      fixups_.push_back({at, l.id, uint32_t(from)});
+    }
+    flush(b);
+  }
+
+  // Patches every displacement recorded against a label that was not bound at the time
+  // and is now; keeps the others (calls to functions compiled later). With final, every
+  // label must be bound. False if one is not (a compiler bug) or if any displacement, now
+  // or earlier, did not fit 32 bits (limits::kMaxCodeBytes rules that out; this is the
+  // check that the rule holds).
+  bool resolveFixups(bool final) {
     uint8_t* data = _section->buffer().data();
+    size_t kept = 0;
     for (const Fixup& f : fixups_) {
-      asmjit::Label l(f.labelId);
-      if (!_code->isLabelBound(l)) return false;
-      int64_t disp = int64_t(_code->labelOffset(l)) - int64_t(f.at + 4);
-      int32_t d32 = int32_t(disp);
+      Label l{f.labelId};
+      if (!isBound(l)) {
+        if (final) return false;
+        fixups_[kept++] = f;
+        continue;
+      }
+      int32_t d32 = disp32(int64_t(offsetOf(l)) - int64_t(f.base));
       std::memcpy(data + f.at, &d32, 4);
     }
-    fixups_.clear();
-    return true;
+    fixups_.resize(kept);
+    return !dispOverflow_;
   }
 
   // --- immediates ---------------------------------------------------------------------
@@ -300,23 +351,31 @@ class FastAssembler : public asmjit::x86::Assembler {
     flush(b);
   }
   struct Fixup {
-    uint32_t at;  // offset of the rel32
+    uint32_t at;  // offset of the 32-bit field
     uint32_t labelId;
+    uint32_t base;  // the displacement is label - base
   };
   std::vector<Fixup> fixups_;
-  bool nearBound(const asmjit::Label& l, uint32_t len) const {
-    if (!_code->isLabelBound(l)) return false;
-    int64_t d = int64_t(_code->labelOffset(l)) - int64_t(offset() + len);
+  bool dispOverflow_ = false;
+  int32_t disp32(int64_t d) {
+    if (d != int64_t(int32_t(d))) dispOverflow_ = true;
+    return int32_t(d);
+  }
+  static constexpr uint32_t kUnbound = 0xFFFFFFFFu;
+  std::vector<uint32_t> labelOffsets_;
+  bool nearBound(Label l, uint32_t len) const {
+    if (!isBound(l)) return false;
+    int64_t d = int64_t(offsetOf(l)) - int64_t(offset() + len);
     return d >= -128 && d <= 127;
   }
   // Appends a rel32 to `l`: resolved now if bound, else recorded for resolveFixups().
-  void rel32(Buf& b, const asmjit::Label& l) {
+  void rel32(Buf& b, Label l) {
     uint32_t at = uint32_t(offset()) + b.n;
-    if (_code->isLabelBound(l)) {
-      b.put32(uint32_t(int32_t(int64_t(_code->labelOffset(l)) - int64_t(at + 4))));
+    if (isBound(l)) {
+      b.put32(uint32_t(disp32(int64_t(offsetOf(l)) - int64_t(at + 4))));
     } else {
       b.put32(0);
-      fixups_.push_back({at, l.id()});
+      fixups_.push_back({at, l.id, at + 4});
     }
     flush(b);
   }

@@ -47,12 +47,14 @@ FuncCompiler::FuncCompiler(ModuleCodegen& mc, uint32_t definedIndex, const FuncA
       fuel_(mc.opts.fuel),
       leaf_(!analysis.hasCalls && !analysis.hasRuntimeCalls),
       stack_(mc.stack),
+      dirty_(mc.dirty),
       locals_(mc.locals),
       controls_(mc.controls) {}
 
 void FuncCompiler::setupLocals() {
   uint32_t nParams = uint32_t(type_.params.size());
   stack_.clear();
+  dirty_.clear();
   controls_.clear();
   locals_.assign(nParams + body_.numLocals, LocalInfo());
   for (uint32_t i = 0; i < nParams; i++) locals_[i].type = type_.params[i];
@@ -117,6 +119,10 @@ void FuncCompiler::setupLocals() {
   // Frame: [operand slots][declared locals living in the frame][slots of the other
   // locals (params; save slots of register homes)][saved callee-saved homes][saved
   // vmctx][pad]. The second group is contiguous so the prologue can zero it in one go.
+  // Every term is bounded by limits.h (stack height, locals, params, registers), which
+  // keeps the frame far inside an int32 displacement.
+  static_assert((uint64_t(limits::kMaxOperandStackHeight) + 1 + limits::kMaxFunctionLocals +
+                 limits::kMaxFunctionParams + 32 + 2) * 8 < uint64_t(INT32_MAX) / 2);
   int32_t off = 0;
   spillOff_ = 0;
   off += int32_t(an_.maxStackHeight + 1) * 8;
@@ -174,7 +180,7 @@ void FuncCompiler::emitPrologue() {
     } else {
       int32_t whole = bytes & ~15;
       a_.mov(ax::r11, -int64_t(whole));
-      asmjit::Label loop = a_.newLabel();
+      Label loop = a_.makeLabel();
       a_.bind(loop);
       a_.movups(ax::ptr(ax::rsp, ax::r11, 0, begin + whole), ax::xmm15);
       a_.add(ax::r11, 16);
@@ -236,40 +242,42 @@ void FuncCompiler::emitEpilogue() {
   a_.ret();
 }
 
-asmjit::Label FuncCompiler::trapLabel(TrapKind k) {
-  size_t i = size_t(k);
-  if (!trapUsed_[i]) {
-    trapUsed_[i] = true;
-    trapLabels_[i] = a_.newLabel();
-  }
-  return trapLabels_[i];
-}
+Label FuncCompiler::trapLabel(TrapKind k) { return mc_.trapStubs[size_t(k)]; }
 
-void FuncCompiler::defer(asmjit::Label entry, std::function<void()> body) {
+void FuncCompiler::defer(Label entry, std::function<void()> body) {
   deferred_.emplace_back(entry, std::move(body));
 }
 
-void FuncCompiler::emitTrapStubs() {
+void FuncCompiler::emitSlowPaths() {
   for (auto& [label, body] : deferred_) {
     a_.bind(label);
     body();
   }
+  deferred_.clear();
   for (const InterruptSite& site : interruptSites_) {
     a_.bind(site.slow);
     a_.call(ax::qword_ptr(ax::gpq(kVmctx), vmoff::kInterruptStub));
     a_.jmp(site.back);
   }
-  for (size_t i = 0; i < 16; i++) {
-    if (!trapUsed_[i]) continue;
-    a_.bind(trapLabels_[i]);
-    a_.mov(ax::eax, uint32_t(i));
-    a_.jmp(mc_.trapExit);
-  }
+  interruptSites_.clear();
 }
+
+void FuncCompiler::flushSlowPaths() {
+  if (deferred_.size() + interruptSites_.size() < kMaxPendingSlowPaths) return;
+  if (controls_.back().unreachable) {
+    emitSlowPaths();
+    return;
+  }
+  Label over = a_.makeLabel();
+  a_.jmp(over);
+  emitSlowPaths();
+  a_.bind(over);
+}
+
 
 Status FuncCompiler::compile() {
   setupLocals();
-  epilogue_ = a_.newLabel();
+  epilogue_ = a_.makeLabel();
   a_.align(asmjit::AlignMode::kCode, 16);
   a_.bind(mc_.funcLabels[funcIndex_ - m_.numImportedFuncs]);
   emitPrologue();
@@ -282,8 +290,15 @@ Status FuncCompiler::compile() {
   fn.label = epilogue_;
   controls_.push_back(fn);
 
+  nextPoll_ = r_.offset() + limits::kPollIntervalBytes;
+  const uint64_t codeBudget = mc_.job.codeBudget();
   while (!controls_.empty()) {
     opOffset_ = r_.offset();
+    if (opOffset_ >= nextPoll_) {
+      nextPoll_ = opOffset_ + limits::kPollIntervalBytes;
+      if (!mc_.job.poll()) return mc_.job.interruptedError();
+    }
+    if (a_.offset() > codeBudget) return codeLimitError(mc_.job, opOffset_);
     uint8_t b = r_.u8();
     Op op = b == 0xFC ? kFcOps[r_.u32()] : kOneByteOps[b];
     if (!r_.ok()) return r_.takeError();
@@ -293,10 +308,20 @@ Status FuncCompiler::compile() {
     }
     if (fuel_) pendingFuel_ += opInfo(op).fuel;
     dispatch(op);
+    if (!controls_.empty()) flushSlowPaths();
   }
-  emitTrapStubs();
+  emitSlowPaths();
   if (!r_.ok()) return r_.takeError();
+  if (a_.offset() > codeBudget) return codeLimitError(mc_.job, opOffset_);
   return okStatus();
+}
+
+Error codeLimitError(const Job& job, uint64_t offset) {
+  return makeError(ErrorKind::Limit, offset,
+                   "the module's machine code would exceed %llu bytes (%llu per byte of module plus "
+                   "%llu, at most %llu)",
+                   (unsigned long long)job.codeBudget(), (unsigned long long)limits::kCodeBytesPerByte,
+                   (unsigned long long)limits::kCodeBytesBase, (unsigned long long)limits::kMaxCodeBytes);
 }
 
 void FuncCompiler::skipDead(Op op) {
@@ -465,7 +490,7 @@ void FuncCompiler::dispatch(Op op) {
 }
 
 Status compileFunction(ModuleCodegen& mc, uint32_t definedIndex) {
-  WASM_TRY(validateFunction(mc.m, definedIndex, &mc.analysis));
+  WASM_TRY(validateFunction(mc.m, definedIndex, &mc.analysis, &mc.job));
   FuncCompiler fc(mc, definedIndex, mc.analysis);
   return fc.compile();
 }

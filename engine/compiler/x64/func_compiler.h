@@ -14,6 +14,10 @@
 //  - Nothing between a flag-setting compare and its consumer changes the flags (no xor
 //    zeroing, no fuel subtraction): see emitCondBranch and friends.
 //  - Trusts its input: the validator has already accepted the body.
+//  - Every operation on the operand stack costs O(1) amortized, or O(n) for an
+//    instruction that moves n values (which the validator charges as compile work): the
+//    entries that are not in their slots are listed (dirty_), and at most kMaxLazyLocals
+//    of them are lazy local references, so nothing scans the whole stack.
 #pragma once
 
 #include <asmjit/x86.h>
@@ -24,6 +28,7 @@
 #include <memory>
 #include <vector>
 
+#include "base/job.h"
 #include "compiler/x64/abi.h"
 #include "compiler/x64/call_layout.h"
 #include "compiler/x64/fast_emit.h"
@@ -109,8 +114,8 @@ struct Control {
   const ValType* resultTypes = nullptr;
   ValType single = ValType::I32;  // storage for a single-value block type
   bool singleResult = false;
-  asmjit::Label label;      // branch target: block end, or loop header
-  asmjit::Label elseLabel;  // If: the false arm
+  Label label;      // branch target: block end, or loop header
+  Label elseLabel;  // If: the false arm
   bool hasElse = false;
   bool unreachable = false;  // the rest of this block's code cannot run
   bool labelUsed = false;    // a branch targets `label` (for non-loops)
@@ -128,15 +133,30 @@ struct ModuleCodegen {
   CpuFlags cpu;
   FastAssembler& a;
   VMContextLayout layout;
-  std::vector<asmjit::Label> funcLabels;  // per defined function
-  asmjit::Label trapExit;                 // eax = TrapKind
-  asmjit::Label consts[size_t(ConstId::Count)];
-  bool constUsed[size_t(ConstId::Count)] = {};
+  std::vector<Label> funcLabels;  // per defined function
+  Label trapExit;                 // eax = TrapKind
+  // One stub per trap kind (eax = kind; jump to trapExit), at the start of the module's
+  // code: every branch to a trap is a backward one, resolved as it is emitted.
+  static constexpr size_t kTrapKinds = 16;
+  Label trapStubs[kTrapKinds];
+  asmjit::Label consts[size_t(ConstId::Count)];  // bound first, so references never wait
   bool hasMemory = false;
+
+  Job& job;  // compile work, code size and interrupts (base/job.h)
 
   // Scratch reused by every function, so compiling a function allocates (almost) nothing.
   FuncAnalysis analysis;
   std::vector<Val> stack;
+  std::vector<uint32_t> dirty;
+  std::vector<ValType> blockResults;
+  struct BrTarget {
+    uint32_t depth;
+    Label label;
+    bool stub;
+  };
+  std::vector<uint32_t> brDepths;
+  std::vector<int32_t> brSlotOf;  // per depth: index into brTargets, or -1
+  std::vector<BrTarget> brTargets;
   std::vector<LocalInfo> locals;
   std::vector<Control> controls;
   std::vector<uint32_t> order;
@@ -151,10 +171,9 @@ struct ModuleCodegen {
     return *l;
   }
 
-  ModuleCodegen(const ModuleInfo& mod, const CompileOptions& o, FastAssembler& as)
-      : m(mod), opts(o), a(as) {}
+  ModuleCodegen(const ModuleInfo& mod, const CompileOptions& o, FastAssembler& as, Job& j)
+      : m(mod), opts(o), a(as), job(j) {}
   ax::Mem constMem(ConstId id) {
-    constUsed[size_t(id)] = true;
     return ax::ptr(consts[size_t(id)]);
   }
 };
@@ -169,21 +188,44 @@ class FuncCompiler {
   void setupLocals();
   void emitPrologue();
   void emitEpilogue();
-  void emitTrapStubs();
+  // Slow paths (deferred code and interrupt calls) are emitted after the function, or,
+  // once kMaxPendingSlowPaths are pending, between two instructions behind a jump, so that
+  // what they hold while pending stays bounded.
+  static constexpr size_t kMaxPendingSlowPaths = 64;
+  void emitSlowPaths();
+  void flushSlowPaths();
   void dispatch(Op op);
 
   // ---- operand stack and registers (value_stack.cpp)
+  static bool dirtyLoc(Loc l) { return l == Loc::Reg || l == Loc::Local; }
   void push(const Val& v) {
-    if (v.loc == Loc::Reg) freeRegs_ &= ~bit(v.reg);
-    else if (v.loc == Loc::Local) locals_[v.idx].refs++;
+    uint32_t h = uint32_t(stack_.size());
+    if (v.loc == Loc::Reg) {
+      freeRegs_ &= ~bit(v.reg);
+    } else if (v.loc == Loc::Local) {
+      locals_[v.idx].refs++;
+      lazyLocals_++;
+    }
+    if (dirtyLoc(v.loc)) {
+      if (staleDirty_ > kMinStaleDirty && staleDirty_ * 2 > dirty_.size()) compactDirty();
+      dirty_.push_back(h);
+    }
     stack_.push_back(v);
-    if (v.loc == Loc::Slot) stack_.back().idx = uint32_t(stack_.size() - 1);
+    if (v.loc == Loc::Slot) stack_.back().idx = h;
   }
   Val pop() {
     Val v = stack_.back();
     stack_.pop_back();
     if (v.loc == Loc::Reg) freeRegs_ |= bit(v.reg);
-    else if (v.loc == Loc::Local) locals_[v.idx].refs--;
+    else if (v.loc == Loc::Local) {
+      locals_[v.idx].refs--;
+      lazyLocals_--;
+    }
+    uint32_t h = uint32_t(stack_.size());
+    if (!dirty_.empty() && dirty_.back() == h) {
+      if (!dirtyLoc(v.loc)) staleDirty_--;
+      dirty_.pop_back();
+    }
     return v;
   }
   Val& top(uint32_t depth = 0) { return stack_[stack_.size() - 1 - depth]; }
@@ -191,10 +233,17 @@ class FuncCompiler {
   uint8_t allocReg(bool xmm, RegSet avoid = 0);
   void spillReg(uint8_t r);
   void spillEntry(uint32_t height);
-  void spillAll(uint32_t keepTop = 0, bool constsToo = false, uint32_t constsFrom = 0);
+  // The label state: every value in its slot, constants too from height constsFrom on.
+  void spillForLabel(uint32_t constsFrom);
   void spillRegs(uint32_t keepTop);  // only values in (caller-saved) temporaries
   void evict(uint8_t r, RegSet avoid);
   void materializeLocalRefs(uint32_t local);
+  // A lazy reference to local i, after making room under kMaxLazyLocals.
+  void pushLocalRef(ValType t, uint32_t i);
+  void materializeEntry(uint32_t height);
+  void compactDirty();
+  static constexpr uint32_t kMaxLazyLocals = 16;
+  static constexpr uint32_t kMinStaleDirty = 32;
   // Register holding v's value (may be a local's home: read only).
   uint8_t regOf(Val& v, RegSet avoid);
   // A temporary register that holds v's value and may be clobbered.
@@ -238,13 +287,13 @@ class FuncCompiler {
   void flushFuel();
   void emitInterruptPoll();  // at function entry and loop headers
   struct InterruptSite {
-    asmjit::Label slow, back;
+    Label slow, back;
   };
   std::vector<InterruptSite> interruptSites_;
   void decodeBlockType(int64_t bt, Control& c);
   void emitCmp(const PreparedCmp& c);
-  void jumpIf(const Cond& c, asmjit::Label target);
-  void jumpIfNot(const Cond& c, asmjit::Label target) { jumpIf(c.negated(), target); }
+  void jumpIf(const Cond& c, Label target);
+  void jumpIfNot(const Cond& c, Label target) { jumpIf(c.negated(), target); }
   PreparedCmp prepareTruthTest();
 
   // ---- calls (calls.cpp)
@@ -300,9 +349,9 @@ class FuncCompiler {
   void refIsNull();
   void refFunc(uint32_t f);
 
-  asmjit::Label trapLabel(TrapKind k);
+  Label trapLabel(TrapKind k);
   // Code emitted after the function body (slow paths); it must end in a jump.
-  void defer(asmjit::Label entry, std::function<void()> body);
+  void defer(Label entry, std::function<void()> body);
 
   ModuleCodegen& mc_;
   FastAssembler& a_;
@@ -316,6 +365,9 @@ class FuncCompiler {
   bool leaf_;
 
   std::vector<Val>& stack_;
+  std::vector<uint32_t>& dirty_;  // heights of entries that may be Reg or Local, ascending
+  uint32_t staleDirty_ = 0;       // of those, entries spilled since (compacted away lazily)
+  uint32_t lazyLocals_ = 0;       // Loc::Local entries on the stack
   std::vector<LocalInfo>& locals_;
   std::vector<Control>& controls_;
   uint32_t deadDepth_ = 0;
@@ -335,13 +387,14 @@ class FuncCompiler {
   uint32_t pendingFuel_ = 0;
   int32_t fusedSet_ = -1;  // local whose local.set/tee the current result absorbs
   size_t opOffset_ = 0;
-  asmjit::Label epilogue_;
-  asmjit::Label trapLabels_[16];
-  std::vector<std::pair<asmjit::Label, std::function<void()>>> deferred_;
-  bool trapUsed_[16] = {};
+  size_t nextPoll_ = 0;  // body offset of the next interrupt poll
+  Label epilogue_;
+  std::vector<std::pair<Label, std::function<void()>>> deferred_;
 };
 
 // Compiles one defined function into the module's assembler (validating it first).
 Status compileFunction(ModuleCodegen& mc, uint32_t definedIndex);
+// The module's machine code is past the job's code budget.
+Error codeLimitError(const Job& job, uint64_t offset);
 
 }  // namespace wasm::x64

@@ -32,7 +32,7 @@ AccessInfo accessOf(Op op) {
 
 ax::Mem FuncCompiler::memOperand(Val& addr, uint64_t offset, uint32_t size, RegSet avoid) {
   bool explicitChecks = mc_.opts.boundsChecks == BoundsChecks::Explicit;
-  asmjit::Label oob = explicitChecks ? trapLabel(TrapKind::MemoryOutOfBounds) : asmjit::Label();
+  Label oob = explicitChecks ? trapLabel(TrapKind::MemoryOutOfBounds) : Label();
   if (addr.loc == Loc::Const) {
     uint64_t ea = uint64_t(uint32_t(addr.imm)) + offset;
     uint64_t end = ea + size;

@@ -37,7 +37,7 @@ uint32_t hostCodegenCpuBits() {
          (f.bmi2 ? 16u : 0u);
 }
 
-Result<CompiledCode> compileModuleCode(const ModuleInfo& m, const CompileOptions& opts) {
+Result<CompiledCode> compileModuleCode(const ModuleInfo& m, const CompileOptions& opts, Job& job) {
   namespace ax = asmjit::x86;
   asmjit::CodeHolder code;
   asmjit::Environment env = asmjit::Environment::host();
@@ -54,15 +54,15 @@ Result<CompiledCode> compileModuleCode(const ModuleInfo& m, const CompileOptions
   code.reserveBuffer(&code.textSection()->buffer(), size_t(m.codeSectionSize) * 3 + 4096);
   x64::FastAssembler a(&code);
 
-  x64::ModuleCodegen mc(m, opts, a);
+  x64::ModuleCodegen mc(m, opts, a, job);
   mc.cpu = x64::CpuFlags::host();
   mc.layout = VMContextLayout::of(m);
   mc.hasMemory = !m.memories.empty();
-  mc.trapExit = a.newLabel();
-  for (auto& l : mc.consts) l = a.newLabel();
+  mc.trapExit = a.makeLabel();
+  for (auto& l : mc.consts) l = a.newAsmLabel();
   uint32_t nDefined = m.numDefinedFuncs();
   mc.funcLabels.resize(nDefined);
-  for (auto& l : mc.funcLabels) l = a.newLabel();
+  for (auto& l : mc.funcLabels) l = a.makeLabel();
 
   // Trap exit: eax holds the TrapKind. Unwind to the innermost entry trampoline, whose
   // landing code restores the embedder's registers. r15 is a VMContext or HostFuncCtx;
@@ -72,11 +72,21 @@ Result<CompiledCode> compileModuleCode(const ModuleInfo& m, const CompileOptions
   a.mov(ax::rsp, ax::qword_ptr(ax::r11, vmoff::kHotTrapSp));
   a.jmp(ax::qword_ptr(ax::r11, vmoff::kHotTrapLanding));
 
-  for (uint32_t i = 0; i < nDefined; i++) {
-    WASM_TRY(x64::compileFunction(mc, i));
-    if (eh.error != asmjit::kErrorOk) break;
+  constexpr size_t kTraps = 0
+#define TRAP(name, message) +1
+#include "wasm/traps.def"
+#undef TRAP
+      ;
+  static_assert(kTraps <= x64::ModuleCodegen::kTrapKinds);
+  for (size_t i = 0; i < x64::ModuleCodegen::kTrapKinds; i++) {
+    mc.trapStubs[i] = a.makeLabel();
+    a.bind(mc.trapStubs[i]);
+    a.mov(ax::eax, uint32_t(i));
+    a.jmp(mc.trapExit);
   }
 
+  // The constant pool comes before the code, so that asmjit resolves every reference to
+  // it at once (a reference to a label not yet bound would cost a record each).
   a.align(asmjit::AlignMode::kData, 16);
   static const uint32_t kConstWords[size_t(x64::ConstId::Count)][4] = {
       {0x80000000u, 0x80000000u, 0x80000000u, 0x80000000u},
@@ -89,10 +99,21 @@ Result<CompiledCode> compileModuleCode(const ModuleInfo& m, const CompileOptions
     a.embed(kConstWords[i], 16);
   }
 
+  for (uint32_t i = 0; i < nDefined; i++) {
+    WASM_TRY(x64::compileFunction(mc, i));
+    if (eh.error != asmjit::kErrorOk) break;
+    // The function's own branches are resolved now, so that pending fixups never hold
+    // more than one function's worth.
+    if (!a.resolveFixups(false))
+      return makeError(ErrorKind::Resource, kNoOffset, "code generation made a branch out of 32-bit range");
+  }
+
   if (eh.error != asmjit::kErrorOk)
     return makeError(ErrorKind::Resource, kNoOffset, "code generation failed: %s", eh.message.c_str());
-  if (!a.resolveFixups())
-    return makeError(ErrorKind::Resource, kNoOffset, "code generation left a branch to an unbound label");
+  if (a.offset() > job.codeBudget()) return x64::codeLimitError(job, kNoOffset);
+  if (!a.resolveFixups(true))
+    return makeError(ErrorKind::Resource, kNoOffset,
+                     "code generation left a branch to an unbound label or out of 32-bit range");
   code.flatten();
   code.resolveUnresolvedLinks();
   // Only label differences (br_table jump tables) may need relocation; they do not depend
@@ -113,8 +134,8 @@ Result<CompiledCode> compileModuleCode(const ModuleInfo& m, const CompileOptions
   WASM_TRY(out.code.seal());
   out.funcOffsets.resize(nDefined);
   for (uint32_t i = 0; i < nDefined; i++)
-    out.funcOffsets[i] = uint32_t(code.labelOffsetFromBase(mc.funcLabels[i]));
-  out.trapExitOffset = uint32_t(code.labelOffsetFromBase(mc.trapExit));
+    out.funcOffsets[i] = a.offsetOf(mc.funcLabels[i]);
+  out.trapExitOffset = a.offsetOf(mc.trapExit);
   out.cpuBits = hostCodegenCpuBits();
   return out;
 }

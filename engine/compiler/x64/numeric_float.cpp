@@ -58,7 +58,7 @@ void FuncCompiler::floatMinMax(Op op) {
   uint8_t dst = resultReg(t, &lhs, bit(b));
   loadInto(dst, lhs);
   ax::Xmm d = xr(dst), s = xr(b);
-  asmjit::Label nan = a_.newLabel(), notEqual = a_.newLabel(), done = a_.newLabel();
+  Label nan = a_.makeLabel(), notEqual = a_.makeLabel(), done = a_.makeLabel();
   if (wide) a_.ucomisd(d, s);
   else a_.ucomiss(d, s);
   a_.jp(nan);

@@ -170,9 +170,9 @@ void FuncCompiler::intDivRem(Op op) {
   } else if (divisor == 0) {
     a_.jmp(trapLabel(TrapKind::IntegerDivideByZero));
   }
-  asmjit::Label done = a_.newLabel();
+  Label done = a_.makeLabel();
   if (isSigned && (!constDivisor || divisor == -1)) {
-    asmjit::Label normal = a_.newLabel();
+    Label normal = a_.makeLabel();
     if (!constDivisor) {
       a_.emit(ax::Inst::kIdCmp, d, asmjit::Imm(-1));
       a_.jne(normal);

@@ -1,5 +1,10 @@
-// Engine zone. The compile-time operand stack: where each value lives, register
-// allocation of temporaries with spilling, and the moves between locations.
+// Engine zone. SAFETY-CRITICAL (compile time and memory). The compile-time operand stack:
+// where each value lives, register allocation of temporaries with spilling, and the moves
+// between locations. No operation scans the stack: the entries that may be in a register
+// or be a lazy local reference are listed in dirty_ (ascending heights; an entry spilled
+// in place stays listed, stale, until the list is compacted, which costs no more than the
+// spills that made the stale entries). At most kMaxLazyLocals entries are lazy locals and
+// at most one per temporary register holds one, so each walk of the list is short.
 #include <cstdlib>
 
 #include "compiler/x64/func_compiler.h"
@@ -24,43 +29,55 @@ void FuncCompiler::spillEntry(uint32_t height) {
   if (v.loc == Loc::Slot) return;
   storeTo(slotMem(height, sizeOf(v.type)), v);
   if (v.loc == Loc::Reg) freeRegs_ |= bit(v.reg);
-  else if (v.loc == Loc::Local) locals_[v.idx].refs--;
+  else if (v.loc == Loc::Local) {
+    locals_[v.idx].refs--;
+    lazyLocals_--;
+  }
+  if (dirtyLoc(v.loc)) staleDirty_++;
   v.loc = Loc::Slot;
   v.idx = height;
 }
 
+void FuncCompiler::compactDirty() {
+  size_t k = 0;
+  for (uint32_t h : dirty_)
+    if (dirtyLoc(stack_[h].loc)) dirty_[k++] = h;
+  dirty_.resize(k);
+  staleDirty_ = 0;
+}
+
 void FuncCompiler::spillReg(uint8_t r) {
-  for (uint32_t i = 0; i < stack_.size(); i++) {
-    if (stack_[i].loc == Loc::Reg && stack_[i].reg == r) {
-      spillEntry(i);
+  for (uint32_t h : dirty_) {
+    if (stack_[h].loc == Loc::Reg && stack_[h].reg == r) {
+      spillEntry(h);
       return;
     }
   }
 }
 
-void FuncCompiler::spillAll(uint32_t keepTop, bool constsToo, uint32_t constsFrom) {
-  uint32_t n = uint32_t(stack_.size()) - keepTop;
-  for (uint32_t i = 0; i < n; i++) {
-    Loc l = stack_[i].loc;
-    if (l == Loc::Reg || l == Loc::Local || (constsToo && l == Loc::Const && i >= constsFrom)) spillEntry(i);
-  }
+void FuncCompiler::spillForLabel(uint32_t constsFrom) {
+  for (uint32_t h : dirty_) spillEntry(h);
+  dirty_.clear();
+  staleDirty_ = 0;
+  for (uint32_t h = constsFrom; h < stack_.size(); h++)
+    if (stack_[h].loc == Loc::Const) spillEntry(h);
 }
 
 void FuncCompiler::spillRegs(uint32_t keepTop) {
   uint32_t n = uint32_t(stack_.size()) - keepTop;
-  for (uint32_t i = 0; i < n; i++)
-    if (stack_[i].loc == Loc::Reg) spillEntry(i);
+  for (uint32_t h : dirty_)
+    if (h < n && stack_[h].loc == Loc::Reg) spillEntry(h);
 }
 
 uint8_t FuncCompiler::allocReg(bool xmm, RegSet avoid) {
   RegSet cand = freeRegs_ & classMask(xmm) & ~avoid;
   if (cand) return uint8_t(__builtin_ctz(cand));
   // Spill the oldest value held in a register of this class.
-  for (uint32_t i = 0; i < stack_.size(); i++) {
-    const Val& v = stack_[i];
+  for (uint32_t h : dirty_) {
+    const Val& v = stack_[h];
     if (v.loc == Loc::Reg && isXmm(v.reg) == xmm && !(avoid & bit(v.reg))) {
       uint8_t r = v.reg;
-      spillEntry(i);
+      spillEntry(h);
       return r;
     }
   }
@@ -69,8 +86,9 @@ uint8_t FuncCompiler::allocReg(bool xmm, RegSet avoid) {
 }
 
 void FuncCompiler::evict(uint8_t r, RegSet avoid) {
-  for (uint32_t i = 0; i < stack_.size(); i++) {
-    Val& v = stack_[i];
+  for (uint32_t h : dirty_) {
+    Val& v = stack_[h];
+    uint32_t i = h;
     if (v.loc == Loc::Reg && v.reg == r) {
       RegSet cand = freeRegs_ & classMask(isXmm(r)) & ~avoid & ~bit(r);
       if (cand) {
@@ -87,23 +105,42 @@ void FuncCompiler::evict(uint8_t r, RegSet avoid) {
   }
 }
 
+// A lazy local reference at height h becomes a register value (or, with no register
+// free, a spilled one).
+void FuncCompiler::materializeEntry(uint32_t h) {
+  Val& v = stack_[h];
+  RegSet cand = freeRegs_ & classMask(isFloat(v.type));
+  if (cand) {
+    uint8_t r = uint8_t(__builtin_ctz(cand));
+    loadInto(r, v);
+    locals_[v.idx].refs--;
+    lazyLocals_--;
+    v.loc = Loc::Reg;
+    v.reg = r;
+    freeRegs_ &= ~bit(r);
+  } else {
+    spillEntry(h);
+  }
+}
+
 void FuncCompiler::materializeLocalRefs(uint32_t local) {
   if (locals_[local].refs == 0) return;
-  for (uint32_t i = 0; i < stack_.size() && locals_[local].refs; i++) {
-    Val& v = stack_[i];
-    if (v.loc != Loc::Local || v.idx != local) continue;
-    RegSet cand = freeRegs_ & classMask(isFloat(v.type));
-    if (cand) {
-      uint8_t r = uint8_t(__builtin_ctz(cand));
-      loadInto(r, v);
-      locals_[local].refs--;
-      v.loc = Loc::Reg;
-      v.reg = r;
-      freeRegs_ &= ~bit(r);
-    } else {
-      spillEntry(i);
+  for (size_t k = 0; k < dirty_.size() && locals_[local].refs; k++) {
+    uint32_t h = dirty_[k];
+    if (stack_[h].loc == Loc::Local && stack_[h].idx == local) materializeEntry(h);
+  }
+}
+
+void FuncCompiler::pushLocalRef(ValType t, uint32_t i) {
+  if (lazyLocals_ >= kMaxLazyLocals) {
+    for (uint32_t h : dirty_) {
+      if (stack_[h].loc == Loc::Local) {
+        materializeEntry(h);
+        break;
+      }
     }
   }
+  push(Val::local(t, i));
 }
 
 void FuncCompiler::moveReg(uint8_t dst, uint8_t src, ValType t) {
@@ -276,7 +313,7 @@ void FuncCompiler::pushResult(ValType t, uint8_t reg) {
     uint8_t b = r_.u8();
     (void)r_.u32();
     if (fuel_) pendingFuel_ += 1;
-    if (b == 0x22) push(Val::local(t, x));
+    if (b == 0x22) pushLocalRef(t, x);
     return;
   }
   push(Val::inReg(t, reg));

@@ -9,7 +9,7 @@ inline ax::Gp gp(uint8_t r, bool wide) { return wide ? ax::Gp(ax::gpq(r)) : ax::
 inline bool wideType(ValType t) { return t != ValType::I32 && t != ValType::F32; }
 }  // namespace
 
-void FuncCompiler::localGet(uint32_t i) { push(Val::local(locals_[i].type, i)); }
+void FuncCompiler::localGet(uint32_t i) { pushLocalRef(locals_[i].type, i); }
 
 void FuncCompiler::localSet(uint32_t i, bool tee) {
   Val& t = top();
@@ -31,7 +31,7 @@ void FuncCompiler::localSet(uint32_t i, bool tee) {
       return;
     }
   }
-  if (tee) push(Val::local(L.type, i));
+  if (tee) pushLocalRef(L.type, i);
 }
 
 void FuncCompiler::globalGet(uint32_t i) {

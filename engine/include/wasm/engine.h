@@ -60,8 +60,20 @@ struct ModuleSummary {
   const ExternDesc* findExport(std::string_view name) const;
 };
 
+// Called when a long job (decoding, validating, compiling or inspecting a module)
+// finds the interrupt flag set: true stops the job, which then fails with an
+// Error of kind Interrupted; false lets it go on. It runs on the job's own stack, between
+// engine frames: it must return normally (never longjmp or throw).
+using JobInterruptHandler = bool (*)(void* env);
+
 struct EngineConfig {
   uint64_t maxModuleBytes = 256u << 20;
+  // Jobs poll *interruptFlag between functions and sections and at least every
+  // limits::kPollIntervalBytes of a function body (null: never). Without a handler a set
+  // flag stops the job.
+  volatile sig_atomic_t* interruptFlag = nullptr;
+  JobInterruptHandler interruptHandler = nullptr;
+  void* interruptEnv = nullptr;
 };
 
 // --- runtime objects (owned by a Store; handles stay valid until the Store dies) ---------

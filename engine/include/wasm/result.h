@@ -18,6 +18,7 @@ enum class ErrorKind : uint8_t {
   Trap,         // a trap while instantiating (segment out of bounds, start function)
   Limit,        // an embedder limit (memory, module size, implementation limits)
   Resource,     // the host could not provide memory or executable pages
+  Interrupted,  // the embedder's interrupt handler stopped a decode, validate or compile job
 };
 
 const char* errorKindName(ErrorKind kind);
