@@ -80,12 +80,28 @@ inline bool pollInterrupt(VMContext* vm, uint32_t* trap) {
   return *trap != 0;
 }
 
-// Linear memory (linear_memory.cpp).
-Result<std::unique_ptr<Memory>> createMemory(const MemoryType& type, uint64_t limitBytes);
+// What a store's memories and tables hold, against the store's limit and the engine's
+// ceiling (store.cpp). Bytes: a memory's accessible size, 8 per table element.
+struct MemoryAccount {
+  Engine* engine;
+  uint64_t limit = uint64_t(kMaxPages) * kPageSize;
+  uint64_t used = 0;
+  // Takes bytes, or returns false (and takes nothing) when the store or the engine would
+  // go past its limit; *which says whose ("the store's" or "the engine's").
+  bool take(uint64_t bytes, const char** which = nullptr);
+  void give(uint64_t bytes);
+  // What may still be taken, by the store's limit and the engine's ceiling.
+  uint64_t left() const;
+};
+
+// Linear memory (linear_memory.cpp), its minimum charged to account.
+Result<std::unique_ptr<Memory>> createMemory(const MemoryType& type, MemoryAccount* account);
 
 // Table (table.cpp).
 struct TableAccess {
-  static std::unique_ptr<Table> create(const TableType& type, uint64_t init, uint32_t limit);
+  // Null when the host is out of memory; the caller has charged the account already.
+  static std::unique_ptr<Table> create(const TableType& type, uint64_t init, uint32_t limit,
+                                       MemoryAccount* account);
   static constexpr size_t elemsOffset() { return offsetof(Table, elems_); }
   static constexpr size_t sizeOffset() { return offsetof(Table, size_); }
   static uint64_t* elems(Table* t) { return t->elems_; }

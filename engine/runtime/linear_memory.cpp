@@ -89,33 +89,39 @@ bool recycle(uint8_t* base, uint64_t accessible) {
 }
 }  // namespace
 
-Result<std::unique_ptr<Memory>> createMemory(const MemoryType& type, uint64_t limitBytes) {
+Result<std::unique_ptr<Memory>> createMemory(const MemoryType& type, MemoryAccount* account) {
   uint64_t minBytes = type.limits.min * kPageSize;
-  if (minBytes > limitBytes)
+  const char* which = nullptr;
+  uint64_t limitBytes = account->limit;
+  if (!account->take(minBytes, &which))
     return makeError(ErrorKind::Limit, kNoOffset,
-                     "memory of %llu pages (%llu bytes) exceeds the memory limit of %llu bytes",
-                     (unsigned long long)type.limits.min, (unsigned long long)minBytes,
-                     (unsigned long long)limitBytes);
+                     "memory of %llu pages (%llu bytes) exceeds %s memory limit (%llu bytes left)",
+                     (unsigned long long)type.limits.min, (unsigned long long)minBytes, which,
+                     (unsigned long long)account->left());
   uint64_t maxPages = type.limits.hasMax ? type.limits.max : kMaxPages;
   uint64_t maxBytes = maxPages * kPageSize;
   if (maxBytes > limitBytes) maxBytes = limitBytes / kPageSize * kPageSize;
   // Reserve for the guard mode always: the code's bounds-check mode is a per-module option
   // and a memory may be shared by modules compiled either way.
   uint8_t* p = reserve(minBytes);
-  if (!p)
+  if (!p) {
+    account->give(minBytes);
     return makeError(ErrorKind::Resource, kNoOffset, "cannot map %llu bytes of linear memory: %s",
                      (unsigned long long)minBytes, strerror(errno));
+  }
   std::unique_ptr<Memory> m(new Memory());
   m->base_ = p;
   m->size_ = minBytes;
   m->reserved_ = kGuardReservation;
   m->limitBytes_ = maxBytes;
   m->type_ = type;
+  m->account_ = account;
   return m;
 }
 
 Memory::~Memory() {
   if (base_ && !recycle(base_, size_)) munmap(base_, reserved_);
+  if (account_) account_->give(size_);
 }
 
 int64_t Memory::grow(uint64_t delta) {
@@ -124,7 +130,11 @@ int64_t Memory::grow(uint64_t delta) {
   if (delta > kMaxPages) return -1;
   uint64_t newBytes = size_ + delta * kPageSize;
   if (newBytes > limitBytes_) return -1;
-  if (mprotect(base_ + size_, delta * kPageSize, PROT_READ | PROT_WRITE) != 0) return -1;
+  if (account_ && !account_->take(delta * kPageSize)) return -1;
+  if (mprotect(base_ + size_, delta * kPageSize, PROT_READ | PROT_WRITE) != 0) {
+    if (account_) account_->give(delta * kPageSize);
+    return -1;
+  }
   size_ = newBytes;
   for (VMContext* vm : users_) vm->memSize = newBytes;
   return int64_t(oldPages);

@@ -48,9 +48,42 @@ Store::Store(Engine& engine, uintptr_t stackLimit)
   hot_->stackLimit = stackLimit;
   hot_->trapLanding = engine.stubs().trapLanding;
   hostFuncs_ = std::make_unique<HostFuncs>();
+  account_ = std::make_unique<MemoryAccount>();
+  account_->engine = &engine;
 }
 
 Store::~Store() = default;
+
+uint64_t MemoryAccount::left() const {
+  uint64_t store = used >= limit ? 0 : limit - used;
+  uint64_t inUse = engine->memoryInUse(), ceiling = engine->memoryCeiling();
+  uint64_t all = inUse >= ceiling ? 0 : ceiling - inUse;
+  return store < all ? store : all;
+}
+
+bool MemoryAccount::take(uint64_t bytes, const char** which) {
+  if (used + bytes > limit || used + bytes < used) {
+    if (which) *which = "the store's";
+    return false;
+  }
+  uint64_t before = engine->memoryInUse_.fetch_add(bytes, std::memory_order_relaxed);
+  if (before + bytes > engine->memoryCeiling_ || before + bytes < before) {
+    engine->memoryInUse_.fetch_sub(bytes, std::memory_order_relaxed);
+    if (which) *which = "the engine's";
+    return false;
+  }
+  used += bytes;
+  return true;
+}
+
+void MemoryAccount::give(uint64_t bytes) {
+  used -= bytes;
+  engine->memoryInUse_.fetch_sub(bytes, std::memory_order_relaxed);
+}
+
+void Store::setMaxMemoryBytes(uint64_t bytes) { account_->limit = bytes; }
+uint64_t Store::maxMemoryBytes() const { return account_->limit; }
+uint64_t Store::memoryInUse() const { return account_->used; }
 
 void Store::setHostError(const char* message) noexcept {
   snprintf(hostError_, sizeof hostError_, "%s", message ? message : "");
@@ -106,7 +139,7 @@ FuncRef* Store::newHostFunc(const FuncType& type, HostFn fn, void* env) {
 }
 
 Result<Memory*> Store::newMemory(const MemoryType& type) {
-  WASM_ASSIGN(std::unique_ptr<Memory> m, createMemory(type, maxMemoryBytes_));
+  WASM_ASSIGN(std::unique_ptr<Memory> m, createMemory(type, account_.get()));
   memories_.push_back(std::move(m));
   return memories_.back().get();
 }
@@ -115,8 +148,18 @@ Result<Table*> Store::newTable(const TableType& type, const Value& init) {
   if (type.limits.min > maxTableElems_)
     return makeError(ErrorKind::Limit, kNoOffset, "table of %llu elements exceeds the limit of %u",
                      (unsigned long long)type.limits.min, maxTableElems_);
-  std::unique_ptr<Table> t = TableAccess::create(type, init.bits, maxTableElems_);
-  if (!t) return makeError(ErrorKind::Resource, kNoOffset, "out of memory for a table");
+  uint64_t bytes = type.limits.min * sizeof(uint64_t);
+  const char* which = nullptr;
+  if (!account_->take(bytes, &which))
+    return makeError(ErrorKind::Limit, kNoOffset,
+                     "table of %llu elements (%llu bytes) exceeds %s memory limit (%llu bytes left)",
+                     (unsigned long long)type.limits.min, (unsigned long long)bytes, which,
+                     (unsigned long long)account_->left());
+  std::unique_ptr<Table> t = TableAccess::create(type, init.bits, maxTableElems_, account_.get());
+  if (!t) {
+    account_->give(bytes);
+    return makeError(ErrorKind::Resource, kNoOffset, "out of memory for a table");
+  }
   tables_.push_back(std::move(t));
   return tables_.back().get();
 }

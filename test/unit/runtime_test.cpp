@@ -202,6 +202,57 @@ TEST_F(EngineTest, MemoryLimit) {
   EXPECT_NE(i.error().message.find("memory limit"), std::string::npos) << i.error().message;
 }
 
+// Tables count against the same limit as memories, 8 bytes an element: a store's memories
+// and tables together hold at most setMaxMemoryBytes, and every store of an engine at most
+// its ceiling; what an object gives back when it ends can be taken again.
+TEST_F(EngineTest, TablesAndMemoriesShareTheMemoryLimit) {
+  store->setMaxMemoryBytes(kPageSize + 8 * 1000);  // the memory's page and 1000 elements
+  Instance* inst = load("tablegrow");
+  ASSERT_NE(inst, nullptr);
+  EXPECT_EQ(store->memoryInUse(), kPageSize);
+  std::vector<Value> r;
+  ASSERT_EQ(call(inst, "grow", {Value::i32(1000)}, &r), TrapKind::None);
+  EXPECT_EQ(r[0].asI32(), 0);
+  ASSERT_EQ(call(inst, "grow", {Value::i32(1)}, &r), TrapKind::None);
+  EXPECT_EQ(r[0].asI32(), -1);  // one element past the limit
+  ASSERT_EQ(call(inst, "mgrow", {Value::i32(1)}, &r), TrapKind::None);
+  EXPECT_EQ(r[0].asI32(), -1);  // and no page left for the memory either
+  EXPECT_EQ(store->memoryInUse(), kPageSize + 8 * 1000);
+}
+
+TEST_F(EngineTest, EngineCeilingBoundsAllStores) {
+  uint64_t before = engine->memoryInUse();
+  engine->setMemoryCeiling(before + 3 * kPageSize);
+  auto m = compile(readModuleFile("tablegrow"));
+  ASSERT_NE(m, nullptr);
+  {
+    Store a(*engine), b(*engine);
+    auto ia = a.instantiate(m, {});
+    auto ib = b.instantiate(m, {});
+    ASSERT_TRUE(ia.ok() && ib.ok());
+    EXPECT_EQ(engine->memoryInUse(), before + 2 * kPageSize);
+    Store c(*engine);
+    auto ic = c.instantiate(m, {});
+    ASSERT_TRUE(ic.ok());  // the third page: at the ceiling
+    Store d(*engine);
+    auto id = d.instantiate(m, {});
+    ASSERT_FALSE(id.ok());
+    EXPECT_EQ(id.error().kind, ErrorKind::Limit);
+    EXPECT_NE(id.error().message.find("the engine's memory limit"), std::string::npos) << id.error().message;
+    // Growing a table in any store fails too.
+    Extern g;
+    ASSERT_TRUE(ia.value()->getExport("grow", &g));
+    Value arg = Value::i32(1), res;
+    ASSERT_TRUE(a.call(g.func, &arg, &res).ok());
+    EXPECT_EQ(res.asI32(), -1);
+  }
+  // The stores ended and gave everything back.
+  EXPECT_EQ(engine->memoryInUse(), before);
+  Store e(*engine);
+  EXPECT_TRUE(e.instantiate(m, {}).ok());
+  engine->setMemoryCeiling(UINT64_MAX);
+}
+
 // Memories reuse the address space of memories that ended (a pool of reservations): a new
 // one must look exactly like a fresh mapping, zero and no larger than its minimum.
 TEST_F(EngineTest, ReusedMemoryIsZeroAndGuarded) {

@@ -4,6 +4,7 @@
 // Result errors and traps are TrapKind values. Not thread-safe: one Store per thread.
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <csignal>
 #include <cstddef>
@@ -27,6 +28,7 @@ class Store;
 class Instance;
 class CodeMemory;
 struct CompiledCode;
+struct MemoryAccount;
 
 // How linear-memory accesses are checked. Guard (the default, as in V8 and Wasmtime): an
 // 8 GiB reservation per memory makes every 32-bit address plus offset land in reserved
@@ -94,8 +96,9 @@ class Memory {
  private:
   friend class Store;
   friend class Instance;
-  friend Result<std::unique_ptr<Memory>> createMemory(const MemoryType& type, uint64_t limitBytes);
+  friend Result<std::unique_ptr<Memory>> createMemory(const MemoryType& type, MemoryAccount* account);
   Memory() = default;
+  MemoryAccount* account_ = nullptr;  // charged for size_
   uint8_t* base_ = nullptr;
   uint64_t size_ = 0;
   uint64_t reserved_ = 0;  // bytes of address space reserved at base_
@@ -129,6 +132,7 @@ class Table {
   // code, fails with -1 when the host is out of memory instead of throwing.
   TableType type_;
   uint32_t limitElems_ = 0;
+  MemoryAccount* account_ = nullptr;  // charged 8 bytes per element
 };
 
 class Global {
@@ -210,6 +214,12 @@ class Engine {
   Result<ModuleSummary> inspect(const uint8_t* bytes, size_t size);
 
   const EngineConfig& config() const { return config_; }
+  // The bytes all stores of this engine may hold in linear memories and tables together
+  // (no ceiling by default): instantiation fails and memory.grow and table.grow return
+  // -1 past it. For an embedder with many stores at once (one per call site of a query).
+  void setMemoryCeiling(uint64_t bytes) { memoryCeiling_ = bytes; }
+  uint64_t memoryCeiling() const { return memoryCeiling_; }
+  uint64_t memoryInUse() const { return memoryInUse_.load(std::memory_order_relaxed); }
   // Canonical id of a function signature, equal for equal signatures.
   uint32_t internType(const FuncType& type);
   const FuncType& typeOfId(uint32_t id) const;
@@ -225,7 +235,10 @@ class Engine {
   Result<std::shared_ptr<const Module>> finishModule(std::unique_ptr<ModuleInfo> info, CompiledCode cc,
                                                      const CompileOptions& options,
                                                      std::chrono::steady_clock::time_point t0);
+  friend struct MemoryAccount;
   EngineConfig config_;
+  std::atomic<uint64_t> memoryInUse_{0};
+  uint64_t memoryCeiling_ = UINT64_MAX;
   std::unique_ptr<Stubs> stubs_;
   std::vector<FuncType> typesById_;
   struct TypeIndex;
@@ -286,10 +299,13 @@ class Store {
 
   Engine& engine() const { return *engine_; }
 
-  // Limits. Memory: bytes per linear memory, applied to memories created afterwards
-  // (instantiation fails if a memory's minimum exceeds it; memory.grow past it gives -1).
-  void setMaxMemoryBytes(uint64_t bytes) { maxMemoryBytes_ = bytes; }
-  uint64_t maxMemoryBytes() const { return maxMemoryBytes_; }
+  // Limits. Memory: the bytes this store's linear memories and tables (8 bytes per
+  // element) may hold together: instantiation fails if their minimums exceed it, and
+  // memory.grow and table.grow past it give -1. Also bounded by the engine's ceiling.
+  void setMaxMemoryBytes(uint64_t bytes);
+  uint64_t maxMemoryBytes() const;
+  // Bytes the store's memories and tables hold now.
+  uint64_t memoryInUse() const;
   void setMaxTableElements(uint32_t n) { maxTableElems_ = n; }
   // Fuel: the remaining budget for code compiled with CompileOptions::fuel. Calls that
   // run out trap with FuelExhausted; fuel() then reads 0.
@@ -352,7 +368,7 @@ class Store {
   Engine* engine_;
   std::unique_ptr<Hot> hot_;
   uint32_t (*entry_)(VMContext*, const void*, uint64_t*, uint64_t*);  // Engine::Stubs::entry
-  uint64_t maxMemoryBytes_ = uint64_t(kMaxPages) * kPageSize;
+  std::unique_ptr<MemoryAccount> account_;  // before the memories and tables it outlives
   uint32_t maxTableElems_ = 10'000'000;
   uint64_t lastCallFuel_ = 0;
   char hostError_[kHostErrorCapacity] = {};
