@@ -113,8 +113,11 @@ struct InstanceAccess {
   static void dropData(Instance* i, uint32_t seg) { i->droppedDatas_[seg] = true; }
   static void dropElem(Instance* i, uint32_t seg) { i->droppedElems_[seg] = true; }
   // table.init: TrapKind as uint32_t, 0 on success.
+  // With charge (the table.init instruction), n units of fuel are charged once the
+  // ranges are known to be in bounds; if charge returns false, nothing is written.
   static uint32_t tableInit(Instance* i, uint32_t table, uint32_t seg, uint32_t d, uint32_t s,
-                            uint32_t n);
+                            uint32_t n, bool (*charge)(VMContext*, uint64_t) = nullptr,
+                            VMContext* vm = nullptr);
 };
 
 // Evaluates a constant expression in an instance being built.

@@ -105,6 +105,22 @@ void Store::setInterruptHandler(InterruptHandler handler, void* env) {
   hot_->interruptEnv = env;
 }
 
+TrapKind Store::chargeHostWork(uint64_t fuelUnits) {
+  Hot* hot = hot_.get();
+  if (hot->fuelEnabled) {
+    // The host stub stored the code's fuel here and reloads it on return.
+    int64_t units = fuelUnits > uint64_t(INT64_MAX) ? INT64_MAX : int64_t(fuelUnits);
+    if (units > hot->fuel) {
+      hot->fuel = -1;
+      return TrapKind::FuelExhausted;
+    }
+    hot->fuel -= units;
+  }
+  if (*hot->interrupt == 0) return TrapKind::None;
+  if (!hot->interruptHandler) return TrapKind::Interrupted;
+  return hot->interruptHandler(hot->interruptEnv);
+}
+
 extern "C" uint32_t pgwasm_interrupt_check(VMContext* vm) {
   Store::Hot* hot = vm->hot;
   if (!hot->interruptHandler) return uint32_t(TrapKind::Interrupted);

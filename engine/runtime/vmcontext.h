@@ -75,6 +75,21 @@ enum class Helper : uint32_t {
 };
 inline constexpr uint32_t kNumHelpers = uint32_t(Helper::Count);
 
+// Fuel for work that grows with an operand, beyond the one unit of the instruction: bulk
+// memory operations one unit per kFuelBytes bytes, table operations one per element
+// (table.grow too: it writes the new elements). These helpers charge it themselves, from
+// the fuel in Store::Hot, and leave it negative when there was too little (the work is
+// then not done, and the code traps with FuelExhausted).
+inline constexpr uint64_t kFuelBytes = 16;
+constexpr bool helperChargesFuel(Helper h) {
+  switch (h) {
+    case Helper::MemoryFill: case Helper::MemoryCopy: case Helper::MemoryInit:
+    case Helper::TableGrow: case Helper::TableFill: case Helper::TableCopy: case Helper::TableInit:
+      return true;
+    default: return false;
+  }
+}
+
 struct VMContext {
   Store::Hot* hot;                      // must stay first: shared with HostFuncCtx
   uint8_t* memBase;                     // memory 0 base (r14)

@@ -170,6 +170,86 @@ TEST_F(EngineTest, FuelIsExactAndDeterministic) {
   EXPECT_EQ(store->lastCallFuel(), used20);
 }
 
+// Bulk memory and table instructions charge for their work: one unit per 16 bytes, or
+// per element, on top of the instruction's own; too little fuel traps before anything
+// is written.
+TEST_F(EngineTest, BulkWorkIsChargedFuel) {
+  Instance* inst = load("bulkfuel", CompileOptions{true, BoundsChecks::Guard});
+  ASSERT_NE(inst, nullptr);
+  auto used = [&](const char* f, uint32_t n) {
+    store->setFuel(1'000'000'000);
+    std::vector<Value> r;
+    EXPECT_EQ(call(inst, f, {Value::i32(n)}, &r), TrapKind::None) << f << " " << n;
+    return store->lastCallFuel();
+  };
+  struct Op {
+    const char* name;
+    uint32_t n;
+    uint64_t extra;
+  };
+  for (Op op : {Op{"fill", 16000, 1000}, Op{"copy", 16000, 1000}, Op{"init", 32, 2}, Op{"tfill", 16, 16},
+                Op{"tgrow", 1000, 1000}, Op{"tinit", 8, 8}}) {
+    uint64_t base = used(op.name, 0);
+    EXPECT_EQ(used(op.name, op.n), base + op.extra) << op.name;
+  }
+  // Exactly enough fills the memory; one unit less traps and writes nothing.
+  uint64_t need = used("fill", 16000);
+  std::vector<Value> r;
+  ASSERT_EQ(call(inst, "peek", {Value::i32(0)}, &r), TrapKind::None);  // 7 from the runs above
+  store->setFuel(1'000'000);
+  ASSERT_EQ(call(inst, "init", {Value::i32(32)}), TrapKind::None);  // '0' again at 0
+  store->setFuel(need - 1);
+  EXPECT_EQ(call(inst, "fill", {Value::i32(16000)}), TrapKind::FuelExhausted);
+  store->setFuel(1'000'000);
+  ASSERT_EQ(call(inst, "peek", {Value::i32(0)}, &r), TrapKind::None);
+  EXPECT_EQ(r[0].asI32(), '0');
+  store->setFuel(need);
+  EXPECT_EQ(call(inst, "fill", {Value::i32(16000)}), TrapKind::None);
+  EXPECT_EQ(store->fuel(), 0u);
+  // table.grow out of fuel traps too (it would otherwise just return -1).
+  uint64_t grow = used("tgrow", 100);
+  store->setFuel(grow - 1);
+  EXPECT_EQ(call(inst, "tgrow", {Value::i32(100)}), TrapKind::FuelExhausted);
+}
+
+namespace {
+struct WorkProbe {
+  uint64_t units = 0;
+  int calls = 0;
+};
+TrapKind chargingHost(HostCall& call, const Value*, Value*) {
+  auto* p = static_cast<WorkProbe*>(call.env);
+  p->calls++;
+  return call.store->chargeHostWork(p->units);
+}
+}  // namespace
+
+// A host function charges fuel for its work through the store; the calling code sees it
+// spent, and too little fuel, or an interrupt, ends the call.
+TEST_F(EngineTest, HostWorkIsChargedAndInterruptible) {
+  WorkProbe probe;
+  FuncRef* work = store->newHostFunc(FuncType{}, chargingHost, &probe);
+  Instance* inst = load("interrupt", CompileOptions{true, BoundsChecks::Guard}, {Extern::ofFunc(work)});
+  ASSERT_NE(inst, nullptr);
+  // "mixed" calls the host function every 7th iteration: 143 times for 1000.
+  store->setFuel(1'000'000'000);
+  ASSERT_EQ(call(inst, "mixed", {Value::i32(1000)}), TrapKind::None);
+  uint64_t base = store->lastCallFuel();
+  probe.units = 1000;
+  store->setFuel(1'000'000'000);
+  ASSERT_EQ(call(inst, "mixed", {Value::i32(1000)}), TrapKind::None);
+  EXPECT_EQ(store->lastCallFuel(), base + 143 * 1000);
+  store->setFuel(base + 143 * 1000 - 1);
+  EXPECT_EQ(call(inst, "mixed", {Value::i32(1000)}), TrapKind::FuelExhausted);
+  EXPECT_EQ(store->fuel(), 0u);
+  volatile sig_atomic_t flag = 1;
+  store->setInterruptFlag(&flag);
+  probe.calls = 0;
+  store->setFuel(1'000'000'000);
+  EXPECT_EQ(call(inst, "mixed", {Value::i32(1000)}), TrapKind::Interrupted);
+  store->setInterruptFlag(nullptr);
+}
+
 TEST_F(EngineTest, FuelModeMustMatchWithinAStore) {
   ASSERT_NE(load("fuel", CompileOptions{true, BoundsChecks::Explicit}), nullptr);
   auto m = compile(readModuleFile("fuel"));

@@ -171,6 +171,10 @@ void FuncCompiler::callIndirect(uint32_t typeIndex, uint32_t table) {
 
 void FuncCompiler::callHelper(Helper h, std::initializer_list<Val> args) {
   static constexpr uint8_t kSysvArgs[] = {RSI, RDX, RCX, R8, R9};
+  // Helpers whose work grows with an operand charge fuel for it (helpers.cpp): they see
+  // the fuel in the store, and a helper that finds too little leaves it negative.
+  bool metered = fuel_ && helperChargesFuel(h);
+  if (metered) flushFuel();
   // Everything in a temporary dies in a C call; xmm homes do too (SysV saves no xmm).
   spillRegs(0);
   saveHomes(kSysvClobbered);
@@ -180,7 +184,17 @@ void FuncCompiler::callHelper(Helper h, std::initializer_list<Val> args) {
   for (const Val& v : args) moves.push_back({kSysvArgs[i++], v});
   parallelMove(moves);
   a_.mov(ax::rdi, ax::r15);
+  if (metered) {
+    a_.movRM(true, kScratch, FastMem{kVmctx, FastMem::kNoIndex, 0, vmoff::kHot});
+    a_.movMR(true, FastMem{kScratch, FastMem::kNoIndex, 0, vmoff::kHotFuel}, kFuel);
+  }
   a_.call(ax::qword_ptr(ax::r15, vmoff::helper(h)));
+  if (metered) {
+    a_.movRM(true, kScratch, FastMem{kVmctx, FastMem::kNoIndex, 0, vmoff::kHot});
+    a_.movRM(true, kFuel, FastMem{kScratch, FastMem::kNoIndex, 0, vmoff::kHotFuel});
+    a_.testRR(true, kFuel, kFuel);
+    a_.js(trapLabel(TrapKind::FuelExhausted));
+  }
   restoreHomes(kSysvClobbered);
 }
 

@@ -352,6 +352,12 @@ class Store {
   static const FuncType& funcType(const FuncRef* f);
   static Instance* funcInstance(const FuncRef* f);  // nullptr for host functions
 
+  // For host functions whose work grows with what the guest asks (bytes written, bytes
+  // filled): call it before each chunk of that work. It charges `fuelUnits` (when the
+  // store meters fuel) and polls the interrupt flag. None: go on. Anything else: stop and
+  // return that trap kind (FuelExhausted, or what the interrupt handler said).
+  TrapKind chargeHostWork(uint64_t fuelUnits);
+
   // Host error text, for a host function that returns TrapKind::HostError. Host functions
   // run below JIT frames, where nothing may throw: the text goes into a fixed buffer
   // (truncated past kHostErrorCapacity - 1 bytes), never onto the heap.

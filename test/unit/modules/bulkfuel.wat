@@ -1,0 +1,20 @@
+;; Bulk memory and table instructions, for their fuel: each charges one unit per 16 bytes
+;; or per element on top of its own.
+(module
+  (memory 2)
+  (table $t 16 funcref)
+  (elem $e func $fill $copy $fill $copy $fill $copy $fill $copy)
+  (data $d "0123456789abcdef0123456789abcdef")
+  (func $fill (export "fill") (param $n i32)
+    (memory.fill (i32.const 0) (i32.const 7) (local.get $n)))
+  (func $copy (export "copy") (param $n i32)
+    (memory.copy (i32.const 65536) (i32.const 0) (local.get $n)))
+  (func (export "init") (param $n i32)
+    (memory.init $d (i32.const 0) (i32.const 0) (local.get $n)))
+  (func (export "tfill") (param $n i32)
+    (table.fill $t (i32.const 0) (ref.null func) (local.get $n)))
+  (func (export "tgrow") (param $n i32) (result i32)
+    (table.grow $t (ref.null func) (local.get $n)))
+  (func (export "tinit") (param $n i32)
+    (table.init $t $e (i32.const 0) (i32.const 0) (local.get $n)))
+  (func (export "peek") (param $a i32) (result i32) (i32.load8_u (local.get $a))))
