@@ -263,11 +263,11 @@ void FuncCompiler::emitSlowPaths() {
 }
 
 void FuncCompiler::flushSlowPaths() {
-  if (deferred_.size() + interruptSites_.size() < kMaxPendingSlowPaths) return;
-  if (controls_.back().unreachable) {
+  if (deferred_.size() + interruptSites_.size() >= kFlushSlowPaths && controls_.back().unreachable) {
     emitSlowPaths();
     return;
   }
+  if (deferred_.size() < kMaxDeferred) return;
   Label over = a_.makeLabel();
   a_.jmp(over);
   emitSlowPaths();

@@ -188,10 +188,13 @@ class FuncCompiler {
   void setupLocals();
   void emitPrologue();
   void emitEpilogue();
-  // Slow paths (deferred code and interrupt calls) are emitted after the function, or,
-  // once kMaxPendingSlowPaths are pending, between two instructions behind a jump, so that
-  // what they hold while pending stays bounded.
-  static constexpr size_t kMaxPendingSlowPaths = 64;
+  // Slow paths (deferred code and interrupt calls) are emitted after the function, or
+  // where the code cannot fall through (after a branch or a return) once kFlushSlowPaths
+  // are pending. Deferred code holds a closure while pending: past kMaxDeferred it is
+  // emitted between two instructions behind a jump, so that what it holds stays bounded
+  // (an interrupt site holds 8 bytes).
+  static constexpr size_t kFlushSlowPaths = 64;
+  static constexpr size_t kMaxDeferred = 1024;
   void emitSlowPaths();
   void flushSlowPaths();
   void dispatch(Op op);
