@@ -30,6 +30,9 @@ struct Engine::Stubs {
   const void* interruptStub = nullptr;
 };
 inline constexpr size_t kArgvRegs = 14;
+// Where the entry frame (at Hot::trapSp) keeps argv and the code it entered.
+inline constexpr int32_t kEntryFrameArgv = 24;
+inline constexpr int32_t kEntryFrameCode = 32;
 
 Result<std::unique_ptr<Engine::Stubs>> generateStubs();
 
@@ -87,12 +90,16 @@ struct MemoryAccount {
   uint64_t limit = uint64_t(kMaxPages) * kPageSize;
   uint64_t used = 0;
   // Takes bytes, or returns false (and takes nothing) when the store or the engine would
-  // go past its limit; *which says whose ("the store's" or "the engine's").
+  // go past its limit; *which says which ("the memory limit", "the engine's memory ceiling").
   bool take(uint64_t bytes, const char** which = nullptr);
   void give(uint64_t bytes);
   // What may still be taken, by the store's limit and the engine's ceiling.
   uint64_t left() const;
 };
+
+// Records where a trap happened (backtrace.cpp): called from every trap path before it
+// resets the stack, with the trapping stack pointer and the faulting pc or 0.
+extern "C" void pgwasm_trap_trace(Store::Hot* hot, uintptr_t rsp, uintptr_t pc);
 
 // Linear memory (linear_memory.cpp), its minimum charged to account.
 Result<std::unique_ptr<Memory>> createMemory(const MemoryType& type, MemoryAccount* account);

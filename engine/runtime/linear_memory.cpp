@@ -95,7 +95,7 @@ Result<std::unique_ptr<Memory>> createMemory(const MemoryType& type, MemoryAccou
   uint64_t limitBytes = account->limit;
   if (!account->take(minBytes, &which))
     return makeError(ErrorKind::Limit, kNoOffset,
-                     "memory of %llu pages (%llu bytes) exceeds %s memory limit (%llu bytes left)",
+                     "memory of %llu pages (%llu bytes) exceeds %s (%llu bytes left)",
                      (unsigned long long)type.limits.min, (unsigned long long)minBytes, which,
                      (unsigned long long)account->left());
   uint64_t maxPages = type.limits.hasMax ? type.limits.max : kMaxPages;

@@ -47,6 +47,7 @@ Store::Store(Engine& engine, uintptr_t stackLimit)
   hot_->interrupt = &kNeverInterrupted;
   hot_->stackLimit = stackLimit;
   hot_->trapLanding = engine.stubs().trapLanding;
+  hot_->traceTrap = pgwasm_trap_trace;
   hostFuncs_ = std::make_unique<HostFuncs>();
   account_ = std::make_unique<MemoryAccount>();
   account_->engine = &engine;
@@ -63,13 +64,13 @@ uint64_t MemoryAccount::left() const {
 
 bool MemoryAccount::take(uint64_t bytes, const char** which) {
   if (used + bytes > limit || used + bytes < used) {
-    if (which) *which = "the store's";
+    if (which) *which = "the memory limit";
     return false;
   }
   uint64_t before = engine->memoryInUse_.fetch_add(bytes, std::memory_order_relaxed);
   if (before + bytes > engine->memoryCeiling_ || before + bytes < before) {
     engine->memoryInUse_.fetch_sub(bytes, std::memory_order_relaxed);
-    if (which) *which = "the engine's";
+    if (which) *which = "the engine's memory ceiling";
     return false;
   }
   used += bytes;
@@ -168,7 +169,7 @@ Result<Table*> Store::newTable(const TableType& type, const Value& init) {
   const char* which = nullptr;
   if (!account_->take(bytes, &which))
     return makeError(ErrorKind::Limit, kNoOffset,
-                     "table of %llu elements (%llu bytes) exceeds %s memory limit (%llu bytes left)",
+                     "table of %llu elements (%llu bytes) exceeds %s (%llu bytes left)",
                      (unsigned long long)type.limits.min, (unsigned long long)bytes, which,
                      (unsigned long long)account_->left());
   std::unique_ptr<Table> t = TableAccess::create(type, init.bits, maxTableElems_, account_.get());
@@ -255,6 +256,7 @@ CallResult Store::callRaw(FuncRef* f, const uint64_t* args, uint64_t* results, u
   argv[kArgvRegs] = slots;
 
   Hot* hot = hot_.get();
+  if (hot->depth == 0) trapFrameCount_ = 0;
   if (fuel) hot->fuel = *fuel > uint64_t(INT64_MAX) ? INT64_MAX : int64_t(*fuel);
   int64_t before = hot->fuel;
   hot->depth++;

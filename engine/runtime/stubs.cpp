@@ -29,7 +29,9 @@ constexpr int32_t kEntryRetv = 0;
 constexpr int32_t kEntryOldTrapSp = 8;
 constexpr int32_t kEntryHot = 16;
 constexpr int32_t kEntryArgv = 24;
+constexpr int32_t kEntryCode = 32;  // the code entered (for trap backtraces)
 constexpr int32_t kEntryFrame = 40;
+static_assert(kEntryArgv == kEntryFrameArgv && kEntryCode == kEntryFrameCode);
 
 // Host stub frame.
 constexpr int32_t kHostRegs = 0;        // 6 GP + 8 xmm argument registers
@@ -51,6 +53,7 @@ void emitEntry(ax::Assembler& a, asmjit::Label trapLanding) {
   a.mov(ax::qword_ptr(ax::rsp, kEntryOldTrapSp), ax::rax);
   a.mov(ax::qword_ptr(ax::rsp, kEntryRetv), ax::rcx);
   a.mov(ax::qword_ptr(ax::rsp, kEntryArgv), ax::rdx);
+  a.mov(ax::qword_ptr(ax::rsp, kEntryCode), ax::rsi);
   a.mov(ax::qword_ptr(ax::r12, vmoff::kHotTrapSp), ax::rsp);
   a.lea(ax::rax, ax::ptr(trapLanding));
   a.mov(ax::qword_ptr(ax::r12, vmoff::kHotTrapLanding), ax::rax);
@@ -124,6 +127,23 @@ void emitEntry(ax::Assembler& a, asmjit::Label trapLanding) {
   a.ret();
 }
 
+// A stub's way to the trap landing, eax = TrapKind: the store records the backtrace
+// while the Wasm frames are still on the stack (r12 keeps the kind: the stub is done with
+// it), then the stack goes back to the entry frame.
+void emitTrapTail(ax::Assembler& a) {
+  a.mov(ax::r12d, ax::eax);
+  a.mov(ax::rdi, ax::qword_ptr(ax::r15, vmoff::kHot));
+  a.mov(ax::rsi, ax::rsp);
+  a.xor_(ax::edx, ax::edx);
+  a.and_(ax::rsp, -16);
+  a.mov(ax::rax, uint64_t(reinterpret_cast<uintptr_t>(&pgwasm_trap_trace)));
+  a.call(ax::rax);
+  a.mov(ax::eax, ax::r12d);
+  a.mov(ax::r11, ax::qword_ptr(ax::r15, vmoff::kHot));
+  a.mov(ax::rsp, ax::qword_ptr(ax::r11, vmoff::kHotTrapSp));
+  a.jmp(ax::qword_ptr(ax::r11, vmoff::kHotTrapLanding));
+}
+
 void emitHostStub(ax::Assembler& a) {
   a.sub(ax::rsp, kHostFrame);
   static constexpr uint8_t kGp[6] = {x64::RDI, x64::RSI, x64::RDX, x64::RCX, x64::R8, x64::R9};
@@ -156,8 +176,7 @@ void emitHostStub(ax::Assembler& a) {
   a.add(ax::rsp, kHostFrame);
   a.ret();
   a.bind(trap);
-  a.mov(ax::rsp, ax::qword_ptr(ax::r11, vmoff::kHotTrapSp));
-  a.jmp(ax::qword_ptr(ax::r11, vmoff::kHotTrapLanding));
+  emitTrapTail(a);
 }
 // Interrupt stub frame (below the saved rbp, with rsp realigned to 16: poll sites differ
 // in alignment).
@@ -191,9 +210,7 @@ void emitInterruptStub(ax::Assembler& a) {
   a.pop(ax::rbp);
   a.ret();
   a.bind(trap);
-  a.mov(ax::r11, ax::qword_ptr(ax::r15, vmoff::kHot));
-  a.mov(ax::rsp, ax::qword_ptr(ax::r11, vmoff::kHotTrapSp));
-  a.jmp(ax::qword_ptr(ax::r11, vmoff::kHotTrapLanding));
+  emitTrapTail(a);
 }
 }  // namespace
 

@@ -70,6 +70,7 @@ void handler(int sig, siginfo_t* info, void* uctx) {
     uintptr_t base = vm ? uintptr_t(vm->memBase) : 0;
     if (base && fault >= base && fault - base < kGuardReservation) {
       uc->uc_mcontext.gregs[REG_RAX] = greg_t(TrapKind::MemoryOutOfBounds);
+      uc->uc_mcontext.gregs[REG_RDX] = greg_t(pc);  // for the trap's backtrace
       uc->uc_mcontext.gregs[REG_RIP] = greg_t(r->trapExit);
       handled = true;
     }

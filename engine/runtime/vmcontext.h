@@ -32,6 +32,9 @@ struct Store::Hot {
   // Consulted when the interrupt flag reads non-zero (Store::setInterruptHandler).
   TrapKind (*interruptHandler)(void* env) = nullptr;
   void* interruptEnv = nullptr;
+  // Called on the way to the trap landing, with the trapping code's stack pointer and
+  // (for guard-page traps) the faulting instruction, or 0: pgwasm_trap_trace.
+  void (*traceTrap)(Store::Hot* hot, uintptr_t rsp, uintptr_t pc) = nullptr;
 };
 static_assert(offsetof(Store::Hot, fuel) == 0);
 static_assert(offsetof(Store::Hot, trapSp) == 8);
@@ -125,6 +128,7 @@ inline constexpr int32_t kHotFuel = offsetof(Store::Hot, fuel);
 inline constexpr int32_t kHotTrapSp = offsetof(Store::Hot, trapSp);
 inline constexpr int32_t kHotTrapLanding = offsetof(Store::Hot, trapLanding);
 inline constexpr int32_t kHotFuelEnabled = offsetof(Store::Hot, fuelEnabled);
+inline constexpr int32_t kHotTraceTrap = offsetof(Store::Hot, traceTrap);
 
 // Table (see engine.h): elements pointer then 32-bit size.
 inline constexpr int32_t kTableElems = 0;

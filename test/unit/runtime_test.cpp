@@ -250,6 +250,45 @@ TEST_F(EngineTest, HostWorkIsChargedAndInterruptible) {
   store->setInterruptFlag(nullptr);
 }
 
+// A trap records the Wasm functions on the stack, innermost first, with their names:
+// for an explicit check (its function found through the call that reached it) and for a
+// guard-page fault (through the faulting instruction).
+TEST_F(EngineTest, TrapsRecordTheirBacktrace) {
+  for (CompileOptions opts : {CompileOptions{false, BoundsChecks::Guard}, CompileOptions{false, BoundsChecks::Explicit},
+                              CompileOptions{true, BoundsChecks::Guard}}) {
+    Store s(*engine);
+    if (opts.fuel) s.setFuel(1'000'000);
+    auto m = compile(readModuleFile("backtrace"), opts);
+    ASSERT_NE(m, nullptr);
+    auto inst = s.instantiate(m, {});
+    ASSERT_TRUE(inst.ok());
+    Extern top, oob;
+    ASSERT_TRUE(inst.value()->getExport("top", &top) && inst.value()->getExport("top_oob", &oob));
+    Value arg = Value::i32(0), res;
+    ASSERT_EQ(s.call(top.func, &arg, &res).trap, TrapKind::IntegerDivideByZero);
+    char text[512];
+    s.formatTrapFrames(text, sizeof text);
+    EXPECT_STREQ(text, "#0 leaf (function 0)\n#1 mid (function 1)\n#2 top (function 2)");
+    ASSERT_EQ(s.call(oob.func, nullptr, &res).trap, TrapKind::MemoryOutOfBounds);
+    s.formatTrapFrames(text, sizeof text);
+    EXPECT_STREQ(text, "#0 oob (function 3)\n#1 top_oob (function 4)");
+    Extern many, ind;
+    ASSERT_TRUE(inst.value()->getExport("top_many", &many) && inst.value()->getExport("top_indirect", &ind));
+    arg = Value::i32(0);
+    ASSERT_EQ(s.call(many.func, &arg, &res).trap, TrapKind::IntegerDivideByZero);
+    s.formatTrapFrames(text, sizeof text);
+    EXPECT_STREQ(text, "#0 leaf (function 0)\n#1 many (function 5)\n#2 top_many (function 6)");
+    ASSERT_EQ(s.call(ind.func, &arg, &res).trap, TrapKind::IntegerDivideByZero);
+    s.formatTrapFrames(text, sizeof text);
+    EXPECT_STREQ(text, "#0 top_indirect (function 7)");
+    // A call that does not trap leaves no frames behind.
+    arg = Value::i32(1);
+    ASSERT_TRUE(s.call(top.func, &arg, &res).ok());
+    const Store::TrapFrame* frames;
+    EXPECT_EQ(s.trapFrames(&frames), 0u);
+  }
+}
+
 TEST_F(EngineTest, FuelModeMustMatchWithinAStore) {
   ASSERT_NE(load("fuel", CompileOptions{true, BoundsChecks::Explicit}), nullptr);
   auto m = compile(readModuleFile("fuel"));
@@ -318,7 +357,7 @@ TEST_F(EngineTest, EngineCeilingBoundsAllStores) {
     auto id = d.instantiate(m, {});
     ASSERT_FALSE(id.ok());
     EXPECT_EQ(id.error().kind, ErrorKind::Limit);
-    EXPECT_NE(id.error().message.find("the engine's memory limit"), std::string::npos) << id.error().message;
+    EXPECT_NE(id.error().message.find("the engine's memory ceiling"), std::string::npos) << id.error().message;
     // Growing a table in any store fails too.
     Extern g;
     ASSERT_TRUE(ia.value()->getExport("grow", &g));

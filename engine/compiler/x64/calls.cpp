@@ -200,7 +200,7 @@ void FuncCompiler::callHelper(Helper h, std::initializer_list<Val> args) {
 
 void FuncCompiler::checkHelperTrap() {
   a_.test(ax::eax, ax::eax);
-  a_.jnz(mc_.trapExit);
+  a_.jnz(mc_.helperTrapExit);
 }
 
 }  // namespace wasm::x64

@@ -134,7 +134,8 @@ struct ModuleCodegen {
   FastAssembler& a;
   VMContextLayout layout;
   std::vector<Label> funcLabels;  // per defined function
-  Label trapExit;                 // eax = TrapKind
+  Label trapExit;                 // eax = TrapKind, rdx = faulting pc or 0
+  Label helperTrapExit;           // eax = TrapKind from a runtime helper
   // One stub per trap kind (eax = kind; jump to trapExit), at the start of the module's
   // code: every branch to a trap is a backward one, resolved as it is emitted.
   static constexpr size_t kTrapKinds = 16;

@@ -64,13 +64,27 @@ Result<CompiledCode> compileModuleCode(const ModuleInfo& m, const CompileOptions
   mc.funcLabels.resize(nDefined);
   for (auto& l : mc.funcLabels) l = a.makeLabel();
 
-  // Trap exit: eax holds the TrapKind. Unwind to the innermost entry trampoline, whose
-  // landing code restores the embedder's registers. r15 is a VMContext or HostFuncCtx;
-  // both start with the Store::Hot pointer.
+  // Trap exit: eax holds the TrapKind, rdx the faulting pc (guard-page traps) or 0. The
+  // store records the backtrace while the trapping frames are still on the stack
+  // (Hot::traceTrap; every JIT register is dead now, r12 keeps the kind), then the code
+  // unwinds to the innermost entry trampoline, whose landing restores the embedder's
+  // registers. r15 is a VMContext or HostFuncCtx; both start with the Store::Hot pointer.
   a.bind(mc.trapExit);
+  a.mov(ax::r11, ax::qword_ptr(ax::r15, vmoff::kHot));
+  a.mov(ax::r12d, ax::eax);
+  a.mov(ax::rdi, ax::r11);
+  a.mov(ax::rsi, ax::rsp);
+  a.and_(ax::rsp, -16);
+  a.call(ax::qword_ptr(ax::r11, vmoff::kHotTraceTrap));
+  a.mov(ax::eax, ax::r12d);
   a.mov(ax::r11, ax::qword_ptr(ax::r15, vmoff::kHot));
   a.mov(ax::rsp, ax::qword_ptr(ax::r11, vmoff::kHotTrapSp));
   a.jmp(ax::qword_ptr(ax::r11, vmoff::kHotTrapLanding));
+  // Traps a runtime helper returned (eax): no faulting pc.
+  mc.helperTrapExit = a.makeLabel();
+  a.bind(mc.helperTrapExit);
+  a.xor_(ax::edx, ax::edx);
+  a.jmp(mc.trapExit);
 
   constexpr size_t kTraps = 0
 #define TRAP(name, message) +1
@@ -81,6 +95,7 @@ Result<CompiledCode> compileModuleCode(const ModuleInfo& m, const CompileOptions
   for (size_t i = 0; i < x64::ModuleCodegen::kTrapKinds; i++) {
     mc.trapStubs[i] = a.makeLabel();
     a.bind(mc.trapStubs[i]);
+    a.xor_(ax::edx, ax::edx);
     a.mov(ax::eax, uint32_t(i));
     a.jmp(mc.trapExit);
   }

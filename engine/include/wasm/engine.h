@@ -365,6 +365,24 @@ class Store {
   void setHostError(const char* message) noexcept;
   const char* hostError() const { return hostError_; }
 
+  // Where the last trap happened: the Wasm functions on the stack, innermost first, as
+  // found by scanning the trapping activation's stack for return addresses into this
+  // store's code (backtrace.cpp). For diagnostics only: the innermost function is missing
+  // when the trap came from a check in a function reached by an indirect call, and a
+  // guest can make stale-looking values appear as frames; nothing else is affected.
+  struct TrapFrame {
+    const Module* module;
+    uint32_t funcIndex;
+    uint32_t codeOffset;  // of the return address (or faulting instruction) in the function's machine code
+  };
+  static constexpr size_t kMaxTrapFrames = 16;
+  size_t trapFrames(const TrapFrame** frames) const {
+    *frames = trapFrames_;
+    return trapFrameCount_;
+  }
+  // The same as text: "#0 name (function 3)\n#1 ..." (names from the name section).
+  void formatTrapFrames(char* buf, size_t cap) const;
+
   // Internal (used by JIT stubs and the runtime).
   struct Hot;
   Hot* hot() { return hot_.get(); }
@@ -374,6 +392,9 @@ class Store {
   Engine* engine_;
   std::unique_ptr<Hot> hot_;
   uint32_t (*entry_)(VMContext*, const void*, uint64_t*, uint64_t*);  // Engine::Stubs::entry
+  friend void recordTrapFrames(Store* s, uintptr_t rsp, uintptr_t pc);
+  TrapFrame trapFrames_[kMaxTrapFrames] = {};
+  size_t trapFrameCount_ = 0;
   std::unique_ptr<MemoryAccount> account_;  // before the memories and tables it outlives
   uint32_t maxTableElems_ = 10'000'000;
   uint64_t lastCallFuel_ = 0;
