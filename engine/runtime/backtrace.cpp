@@ -174,7 +174,12 @@ void Store::formatTrapFrames(char* buf, size_t cap) const {
   if (cap) buf[0] = '\0';
   for (size_t i = 0; i < trapFrameCount_ && n < cap; i++) {
     const TrapFrame& f = trapFrames_[i];
-    const char* name = f.module->info().funcName(f.funcIndex);
+    // Its name from the name section, else the name it is exported under.
+    const ModuleInfo& info = f.module->info();
+    const char* name = info.funcName(f.funcIndex);
+    for (size_t e = 0; !name && e < info.exports.size(); e++)
+      if (info.exports[e].kind == ExternKind::Func && info.exports[e].index == f.funcIndex)
+        name = info.exports[e].name.c_str();
     int w = name ? snprintf(buf + n, cap - n, "%s#%zu %s (function %u)", i ? "\n" : "", i, name, f.funcIndex)
                  : snprintf(buf + n, cap - n, "%s#%zu function %u", i ? "\n" : "", i, f.funcIndex);
     if (w < 0) break;
