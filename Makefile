@@ -19,7 +19,7 @@ OBJS = $(patsubst %.cpp,%.o,$(sort $(wildcard extension/*.cpp)))
 MODULEDIR = extension
 DATA = extension/wasm.control extension/wasm--1.0.sql
 PG_CPPFLAGS = -Iengine/include -Iextension
-PG_CXXFLAGS = -std=c++20 -fPIC -Wall -Wextra -Wno-missing-field-initializers
+PG_CXXFLAGS = -std=c++20 -fPIC -fno-exceptions -Wall -Wextra -Wno-missing-field-initializers
 SHLIB_LINK = $(BUILD)/libwasmengine.a $(ASMJIT_PREFIX)/lib/libasmjit.a -lstdc++ -lpthread -lrt
 # C++ is not compiled to bitcode for PostgreSQL's own JIT.
 override with_llvm = no

@@ -1,5 +1,7 @@
 // Bridge zone. Implements bridge.h over the engine API. Nothing here includes a
-// PostgreSQL header, and nothing here may ereport: every failure is an Outcome.
+// PostgreSQL header, and nothing here may ereport: every failure is an Outcome. Heap
+// exhaustion never comes back here as an exception: the backend's new-handler ends it
+// (oom_regime.cpp).
 #include "bridge.h"
 
 #include <sys/mman.h>
@@ -9,16 +11,53 @@
 #include <cstring>
 #include <list>
 #include <memory>
-#include <new>
 #include <string>
 #include <unordered_map>
+#include <vector>
 
 namespace pgwasm {
+
+namespace {
+// A module's imports and exports as ModuleFacts, pointing into its summary (which never
+// changes once made, so the pointers stay valid as long as this object).
+struct Facts {
+  wasm::ModuleSummary summary;
+  std::vector<std::string> types;
+  std::vector<ExternEntry> imports, exports;
+  ModuleFacts view{};
+
+  explicit Facts(wasm::ModuleSummary s) : summary(std::move(s)) {
+    types.reserve(summary.imports.size() + summary.exports.size());
+    auto fill = [&](const std::vector<wasm::ExternDesc>& from, std::vector<ExternEntry>* to) {
+      to->reserve(from.size());
+      for (const wasm::ExternDesc& d : from) {
+        types.push_back(d.kind == wasm::ExternKind::Func ? d.func.toString() : d.describe());
+        ExternEntry e{};
+        e.module = d.module.c_str();
+        e.name = d.name.c_str();
+        e.kind = d.kind;
+        e.type = types.back().c_str();
+        e.nparams = uint32_t(d.func.params.size());
+        e.nresults = uint32_t(d.func.results.size());
+        e.params = d.func.params.data();
+        e.results = d.func.results.data();
+        to->push_back(e);
+      }
+    };
+    fill(summary.imports, &imports);
+    fill(summary.exports, &exports);
+    view.nimports = uint32_t(imports.size());
+    view.nexports = uint32_t(exports.size());
+    view.imports = imports.data();
+    view.exports = exports.data();
+  }
+};
+}  // namespace
 
 struct CompiledModule {
   ModuleKey key;
   std::shared_ptr<const wasm::Module> module;
-  wasm::ModuleSummary summary;
+  std::unique_ptr<Facts> facts;
   int users = 0;  // live runtimes
 };
 
@@ -49,28 +88,40 @@ void fromError(const wasm::Error& e, Outcome* out) {
   snprintf(out->message, sizeof out->message, "%s", e.message.c_str());
 }
 
-void outOfMemory(Outcome* out) {
-  out->status = Outcome::OutOfMemory;
-  setMessage(out, "out of memory in the WebAssembly engine");
+// What bridgeConfigure set, applied to the engine whenever it exists.
+struct Settings {
+  volatile sig_atomic_t* interruptFlag = nullptr;
+  wasm::JobInterruptHandler interruptHandler = nullptr;
+  uint64_t memoryCeiling = UINT64_MAX;
+};
+Settings& settings() {
+  static Settings s;
+  return s;
+}
+
+std::unique_ptr<wasm::Engine>& engineSlot() {
+  static std::unique_ptr<wasm::Engine> engine;
+  return engine;
 }
 
 wasm::Engine* theEngine(Outcome* out) {
-  static std::unique_ptr<wasm::Engine> engine;
-  if (engine) return engine.get();
-  wasm::EngineConfig config;
-  config.maxModuleBytes = uint64_t(1) << 30;  // the SQL layer applies wasm.max_module_size
-  auto e = wasm::Engine::create(config);
-  if (!e.ok()) {
-    fromError(e.error(), out);
-    return nullptr;
+  std::unique_ptr<wasm::Engine>& engine = engineSlot();
+  if (!engine) {
+    wasm::EngineConfig config;
+    config.maxModuleBytes = uint64_t(1) << 30;  // the SQL layer applies wasm.max_module_size
+    config.interruptFlag = settings().interruptFlag;
+    config.interruptHandler = settings().interruptHandler;
+    auto e = wasm::Engine::create(config);
+    if (!e.ok()) {
+      fromError(e.error(), out);
+      return nullptr;
+    }
+    engine = e.take();
   }
-  engine = e.take();
+  engine->setMemoryCeiling(settings().memoryCeiling);
   return engine.get();
 }
 
-struct KeyHash {
-  size_t operator()(const std::string& k) const { return std::hash<std::string>()(k); }
-};
 std::string keyString(const ModuleKey& k) {
   std::string s(reinterpret_cast<const char*>(k.sha256), 32);
   s.push_back(k.fuel ? 'f' : '-');
@@ -80,15 +131,24 @@ std::string keyString(const ModuleKey& k) {
 // The backend's compiled modules, most recently used first.
 struct ModuleCache {
   std::list<std::unique_ptr<CompiledModule>> lru;
-  std::unordered_map<std::string, std::list<std::unique_ptr<CompiledModule>>::iterator, KeyHash> index;
+  std::unordered_map<std::string, std::list<std::unique_ptr<CompiledModule>>::iterator> index;
 };
 ModuleCache& cache() {
   static ModuleCache c;
   return c;
 }
-}  // namespace
 
-namespace {
+// Facts of modules inspected (validated) but not compiled here, by SHA-256, most
+// recently used first; at most kInspected of them.
+constexpr size_t kInspected = 32;
+struct InspectCache {
+  std::list<std::pair<std::string, std::unique_ptr<Facts>>> lru;
+};
+InspectCache& inspected() {
+  static InspectCache c;
+  return c;
+}
+
 // Adds a module to the backend's cache (or returns the one already there for key).
 CompiledModule* cacheModule(const ModuleKey& key, std::shared_ptr<const wasm::Module> module) {
   ModuleCache& c = cache();
@@ -98,70 +158,82 @@ CompiledModule* cacheModule(const ModuleKey& key, std::shared_ptr<const wasm::Mo
   auto m = std::make_unique<CompiledModule>();
   m->key = key;
   m->module = std::move(module);
-  m->summary = m->module->summary();
+  m->facts = std::make_unique<Facts>(m->module->summary());
   c.lru.push_front(std::move(m));
   c.index.emplace(std::move(k), c.lru.begin());
   return c.lru.front().get();
 }
 }  // namespace
 
+void bridgeConfigure(volatile sig_atomic_t* interruptFlag, wasm::JobInterruptHandler handler,
+                     uint64_t memoryCeiling) noexcept {
+  Settings& s = settings();
+  s.interruptFlag = interruptFlag;
+  s.interruptHandler = handler;
+  s.memoryCeiling = memoryCeiling;
+  if (engineSlot()) engineSlot()->setMemoryCeiling(memoryCeiling);
+}
+
 void bridgeWarmUp() noexcept {
   Outcome out;
-  try {
-    theEngine(&out);
-  } catch (const std::bad_alloc&) {
-    // The first call will try again and report it.
-  }
+  theEngine(&out);  // a failure is reported by the first call that needs the engine
 }
 
-wasm::ModuleSummary* bridgeInspect(const uint8_t* bytes, size_t size, Outcome* out) noexcept {
-  try {
-    wasm::Engine* engine = theEngine(out);
-    if (!engine) return nullptr;
-    auto r = engine->inspect(bytes, size);
-    if (!r.ok()) {
-      fromError(r.error(), out);
-      return nullptr;
-    }
-    return new wasm::ModuleSummary(r.take());
-  } catch (const std::bad_alloc&) {
-    outOfMemory(out);
+const ModuleFacts* bridgeCachedFacts(const uint8_t sha256[32]) noexcept {
+  for (bool fuel : {true, false}) {
+    ModuleKey key;
+    memcpy(key.sha256, sha256, 32);
+    key.fuel = fuel;
+    if (CompiledModule* m = bridgeCachedModule(key)) return &m->facts->view;
+  }
+  InspectCache& c = inspected();
+  std::string k(reinterpret_cast<const char*>(sha256), 32);
+  for (auto it = c.lru.begin(); it != c.lru.end(); ++it) {
+    if (it->first != k) continue;
+    c.lru.splice(c.lru.begin(), c.lru, it);
+    return &c.lru.front().second->view;
+  }
+  return nullptr;
+}
+
+const ModuleFacts* bridgeInspect(const uint8_t sha256[32], const uint8_t* bytes, size_t size,
+                                 Outcome* out) noexcept {
+  if (const ModuleFacts* f = bridgeCachedFacts(sha256)) return f;
+  InspectCache& c = inspected();
+  std::string k(reinterpret_cast<const char*>(sha256), 32);
+  wasm::Engine* engine = theEngine(out);
+  if (!engine) return nullptr;
+  auto r = engine->inspect(bytes, size);
+  if (!r.ok()) {
+    fromError(r.error(), out);
     return nullptr;
   }
+  c.lru.emplace_front(std::move(k), std::make_unique<Facts>(r.take()));
+  if (c.lru.size() > kInspected) c.lru.pop_back();
+  return &c.lru.front().second->view;
 }
 
-void bridgeFreeSummary(wasm::ModuleSummary* s) noexcept { delete s; }
-
 CompiledModule* bridgeCachedModule(const ModuleKey& key) noexcept {
-  try {
-    ModuleCache& c = cache();
-    auto it = c.index.find(keyString(key));
-    if (it == c.index.end()) return nullptr;
-    c.lru.splice(c.lru.begin(), c.lru, it->second);
-    return c.lru.front().get();
-  } catch (const std::bad_alloc&) {
-    return nullptr;  // treated as a miss
-  }
+  ModuleCache& c = cache();
+  auto it = c.index.find(keyString(key));
+  if (it == c.index.end()) return nullptr;
+  c.lru.splice(c.lru.begin(), c.lru, it->second);
+  return c.lru.front().get();
 }
 
 namespace {
 // The backend's module for key, made by produce(engine) unless it is cached already.
 template <typename Produce>
 CompiledModule* obtain(const ModuleKey& key, Outcome* out, Produce produce) {
-  try {
-    wasm::Engine* engine = theEngine(out);
-    if (!engine) return nullptr;
-    if (CompiledModule* hit = bridgeCachedModule(key)) return hit;
-    auto r = produce(*engine);
-    if (!r.ok()) {
-      fromError(r.error(), out);
-      return nullptr;
-    }
-    return cacheModule(key, r.take());
-  } catch (const std::bad_alloc&) {
-    outOfMemory(out);
+  wasm::Engine* engine = theEngine(out);
+  if (!engine) return nullptr;
+  if (CompiledModule* hit = bridgeCachedModule(key)) return hit;
+  auto r = produce(*engine);
+  if (!r.ok()) {
+    fromError(r.error(), out);
     return nullptr;
   }
+  return cacheModule(key, r.take());
 }
 }  // namespace
 
@@ -174,30 +246,21 @@ CompiledModule* bridgeCompile(const ModuleKey& key, const uint8_t* bytes, size_t
   });
 }
 
-
 void bridgeCodeTag(bool fuel, char* buf, size_t cap) noexcept {
   Outcome out;
   wasm::Engine* engine = theEngine(&out);
   wasm::CompileOptions options;
   options.fuel = fuel;
-  try {
-    snprintf(buf, cap, "%s", engine ? engine->codeTag(options).c_str() : "no-engine");
-  } catch (const std::bad_alloc&) {
-    snprintf(buf, cap, "no-memory");
-  }
+  snprintf(buf, cap, "%s", engine ? engine->codeTag(options).c_str() : "no-engine");
 }
 
 uint8_t* bridgeSerialize(const CompiledModule* m, size_t* size) noexcept {
-  try {
-    std::vector<uint8_t> art = m->module->serialize();
-    uint8_t* out = static_cast<uint8_t*>(malloc(art.size()));
-    if (!out) return nullptr;
-    memcpy(out, art.data(), art.size());
-    *size = art.size();
-    return out;
-  } catch (const std::bad_alloc&) {
-    return nullptr;
-  }
+  std::vector<uint8_t> art = m->module->serialize();
+  uint8_t* out = static_cast<uint8_t*>(malloc(art.size()));
+  if (!out) return nullptr;
+  memcpy(out, art.data(), art.size());
+  *size = art.size();
+  return out;
 }
 
 CompiledModule* bridgeLoadMappedArtifact(const ModuleKey& key, uint8_t* mapping, size_t size,
@@ -214,7 +277,7 @@ CompiledModule* bridgeLoadMappedArtifact(const ModuleKey& key, uint8_t* mapping,
   return m;
 }
 
-const wasm::ModuleSummary& bridgeModuleSummary(const CompiledModule* m) noexcept { return m->summary; }
+const ModuleFacts& bridgeModuleFacts(const CompiledModule* m) noexcept { return m->facts->view; }
 
 void bridgeModuleCacheStats(size_t* entries, size_t* codeBytes) noexcept {
   ModuleCache& c = cache();
@@ -226,119 +289,133 @@ void bridgeModuleCacheStats(size_t* entries, size_t* codeBytes) noexcept {
 void bridgeTrimModuleCache(size_t keep) noexcept {
   ModuleCache& c = cache();
   size_t n = 0;
-  try {
-    for (auto it = c.lru.begin(); it != c.lru.end();) {
-      if (++n > keep && (*it)->users == 0) {
-        c.index.erase(keyString((*it)->key));
-        it = c.lru.erase(it);
-      } else {
-        ++it;
-      }
+  for (auto it = c.lru.begin(); it != c.lru.end();) {
+    if (++n > keep && (*it)->users == 0) {
+      c.index.erase(keyString((*it)->key));
+      it = c.lru.erase(it);
+    } else {
+      ++it;
     }
-  } catch (const std::bad_alloc&) {
-    // The rest stays cached until the next trim.
   }
 }
 
 void bridgeForgetModule(const ModuleKey& key) noexcept {
-  try {
-    ModuleCache& c = cache();
-    auto it = c.index.find(keyString(key));
-    if (it == c.index.end() || (*it->second)->users != 0) return;
-    c.lru.erase(it->second);
-    c.index.erase(it);
-  } catch (const std::bad_alloc&) {
-    // It stays cached until the cache trims it.
-  }
+  ModuleCache& c = cache();
+  auto it = c.index.find(keyString(key));
+  if (it == c.index.end() || (*it->second)->users != 0) return;
+  c.lru.erase(it->second);
+  c.index.erase(it);
 }
 
-ExportCheck bridgeCheckExport(const wasm::ModuleSummary& s, const char* name, const WasmSig& want,
-                              char* haveText, char* wantText, size_t cap) noexcept {
-  try {
-    const wasm::ExternDesc* e = s.findExport(name);
-    if (!e) return ExportCheck::Missing;
-    if (e->kind != wasm::ExternKind::Func) return ExportCheck::NotFunction;
-    wasm::FuncType w;
-    w.params.assign(want.params, want.params + want.nparams);
-    w.results.assign(want.results, want.results + want.nresults);
-    if (w == e->func) return ExportCheck::Match;
-    snprintf(haveText, cap, "%s", e->func.toString().c_str());
-    snprintf(wantText, cap, "%s", w.toString().c_str());
-    return ExportCheck::Mismatch;
-  } catch (const std::bad_alloc&) {
-    snprintf(haveText, cap, "?");
-    snprintf(wantText, cap, "?");
-    return ExportCheck::Mismatch;
-  }
+void bridgeSignatureText(const wasm::ValType* params, uint32_t nparams, const wasm::ValType* results,
+                         uint32_t nresults, char* buf, size_t cap) noexcept {
+  size_t n = 0;
+  auto put = [&](const char* s) {
+    int w = snprintf(buf + n, n < cap ? cap - n : 0, "%s", s);
+    if (w > 0) n += size_t(w);
+  };
+  auto list = [&](const wasm::ValType* t, uint32_t k) {
+    put("(");
+    for (uint32_t i = 0; i < k; i++) {
+      if (i) put(", ");
+      put(wasm::valTypeName(t[i]));
+    }
+    put(")");
+  };
+  if (cap) buf[0] = '\0';
+  list(params, nparams);
+  put(" -> ");
+  if (nresults == 1) put(wasm::valTypeName(results[0]));
+  else list(results, nresults);
+}
+
+ExportCheck bridgeCheckExport(const ModuleFacts& f, const char* name, const WasmSig& want, char* haveText,
+                              char* wantText, size_t cap) noexcept {
+  const ExternEntry* e = nullptr;
+  for (uint32_t i = 0; i < f.nexports && !e; i++)
+    if (strcmp(f.exports[i].name, name) == 0) e = &f.exports[i];
+  if (!e) return ExportCheck::Missing;
+  if (e->kind != wasm::ExternKind::Func) return ExportCheck::NotFunction;
+  if (e->nparams == want.nparams && e->nresults == want.nresults &&
+      memcmp(e->params, want.params, want.nparams * sizeof(wasm::ValType)) == 0 &&
+      memcmp(e->results, want.results, want.nresults * sizeof(wasm::ValType)) == 0)
+    return ExportCheck::Match;
+  snprintf(haveText, cap, "%s", e->type);
+  bridgeSignatureText(want.params, want.nparams, want.results, want.nresults, wantText, cap);
+  return ExportCheck::Mismatch;
 }
 
 Runtime* bridgeInstantiate(CompiledModule* m, const char* func, const RuntimeLimits& limits,
                            ImportResolver resolver, void* resolverEnv, Outcome* out) noexcept {
-  try {
-    wasm::Engine* engine = theEngine(out);
-    if (!engine) return nullptr;
-    auto rt = std::make_unique<Runtime>();
-    rt->module = m;
-    rt->fuel = m->key.fuel;
-    rt->store = std::make_unique<wasm::Store>(*engine, limits.stackLimit);
-    wasm::Store& store = *rt->store;
-    store.setMaxMemoryBytes(limits.maxMemoryBytes);
-    store.setInterruptFlag(limits.interruptFlag);
-    store.setInterruptHandler(limits.interruptHandler, limits.interruptEnv);
-    store.setFuel(0);
+  wasm::Engine* engine = theEngine(out);
+  if (!engine) return nullptr;
+  auto rt = std::make_unique<Runtime>();
+  rt->module = m;
+  rt->fuel = m->key.fuel;
+  rt->store = std::make_unique<wasm::Store>(*engine, limits.stackLimit);
+  wasm::Store& store = *rt->store;
+  store.setMaxMemoryBytes(limits.maxMemoryBytes);
+  store.setInterruptFlag(limits.interruptFlag);
+  store.setInterruptHandler(limits.interruptHandler, limits.interruptEnv);
+  store.setFuel(0);
 
-    std::vector<wasm::Extern> imports;
-    imports.reserve(m->summary.imports.size());
-    for (const wasm::ExternDesc& im : m->summary.imports) {
-      wasm::HostFn fn = nullptr;
-      void* env = nullptr;
-      char why[256] = {};
-      if (im.kind != wasm::ExternKind::Func || !resolver(im, &fn, &env, resolverEnv, why, sizeof why)) {
-        out->status = Outcome::EngineError;
-        out->errorKind = wasm::ErrorKind::Link;
-        setMessage(out, "%s", why[0] ? why : "unsupported import");
-        return nullptr;
-      }
-      imports.push_back(wasm::Extern::ofFunc(store.newHostFunc(im.func, fn, env)));
-    }
-    // Instantiation may run guest code (start function, _initialize): give it the
-    // limits' stack and an unbounded fuel budget; the SQL layer charges calls only.
-    if (rt->fuel) store.setFuel(uint64_t(INT64_MAX));
-    auto inst = store.instantiate(m->module, imports);
-    if (!inst.ok()) {
-      fromError(inst.error(), out);
+  const ModuleFacts& facts = m->facts->view;
+  std::vector<wasm::Extern> imports;
+  imports.reserve(facts.nimports);
+  for (uint32_t i = 0; i < facts.nimports; i++) {
+    const ExternEntry& im = facts.imports[i];
+    wasm::HostFn fn = nullptr;
+    void* env = nullptr;
+    char why[256] = {};
+    if (im.kind != wasm::ExternKind::Func || !resolver(im, &fn, &env, resolverEnv, why, sizeof why)) {
+      out->status = Outcome::EngineError;
+      out->errorKind = wasm::ErrorKind::Link;
+      setMessage(out, "%s", why[0] ? why : "unsupported import");
       return nullptr;
     }
-    rt->instance = inst.value();
-    wasm::Extern e;
-    if (rt->instance->getExport("_initialize", &e) && e.kind == wasm::ExternKind::Func &&
-        wasm::Store::funcType(e.func).params.empty() && wasm::Store::funcType(e.func).results.empty()) {
-      wasm::CallResult r = store.call(e.func, nullptr, nullptr);
-      if (!r.ok()) {
-        out->status = Outcome::Trap;
-        out->trap = r.trap;
-        setMessage(out, "_initialize: %s", wasm::trapMessage(r.trap));
-        return nullptr;
-      }
-    }
-    if (!rt->instance->getExport(func, &e) || e.kind != wasm::ExternKind::Func) {
-      out->status = Outcome::Usage;
-      setMessage(out, "module has no exported function \"%s\"", func);
-      return nullptr;
-    }
-    rt->func = e.func;
-    if (rt->instance->getExport("pgwasm_alloc", &e) && e.kind == wasm::ExternKind::Func) {
-      const wasm::FuncType& t = wasm::Store::funcType(e.func);
-      if (t.params.size() == 1 && t.params[0] == wasm::ValType::I32 && t.results.size() == 1 &&
-          t.results[0] == wasm::ValType::I32)
-        rt->alloc = e.func;
-    }
-    m->users++;
-    return rt.release();
-  } catch (const std::bad_alloc&) {
-    outOfMemory(out);
+    imports.push_back(wasm::Extern::ofFunc(store.newHostFunc(m->facts->summary.imports[i].func, fn, env)));
+  }
+  // Instantiation may run guest code (start function, _initialize): it runs with the
+  // fuel the caller gives (limits.fuel) and reports what it used.
+  if (rt->fuel) store.setFuel(*limits.fuel);
+  auto finish = [&](bool ok) {
+    if (rt->fuel) *limits.fuel = store.fuel();
+    return ok;
+  };
+  auto inst = store.instantiate(m->module, imports);
+  if (!inst.ok()) {
+    finish(false);
+    fromError(inst.error(), out);
     return nullptr;
   }
+  rt->instance = inst.value();
+  wasm::Extern e;
+  if (rt->instance->getExport("_initialize", &e) && e.kind == wasm::ExternKind::Func &&
+      wasm::Store::funcType(e.func).params.empty() && wasm::Store::funcType(e.func).results.empty()) {
+    wasm::CallResult r = store.call(e.func, nullptr, nullptr);
+    if (!r.ok()) {
+      finish(false);
+      out->status = Outcome::Trap;
+      out->trap = r.trap;
+      setMessage(out, "_initialize: %s", wasm::trapMessage(r.trap));
+      return nullptr;
+    }
+  }
+  finish(true);
+  if (!rt->instance->getExport(func, &e) || e.kind != wasm::ExternKind::Func) {
+    out->status = Outcome::Usage;
+    setMessage(out, "module has no exported function \"%s\"", func);
+    return nullptr;
+  }
+  rt->func = e.func;
+  if (rt->instance->getExport("pgwasm_alloc", &e) && e.kind == wasm::ExternKind::Func) {
+    const wasm::FuncType& t = wasm::Store::funcType(e.func);
+    if (t.params.size() == 1 && t.params[0] == wasm::ValType::I32 && t.results.size() == 1 &&
+        t.results[0] == wasm::ValType::I32)
+      rt->alloc = e.func;
+  }
+  m->users++;
+  return rt.release();
 }
 
 void bridgeFreeRuntime(Runtime* rt) noexcept {
@@ -346,7 +423,6 @@ void bridgeFreeRuntime(Runtime* rt) noexcept {
   rt->module->users--;
   delete rt;
 }
-
 
 bool bridgeHasAllocator(const Runtime* rt) noexcept { return rt->alloc != nullptr; }
 
@@ -393,5 +469,7 @@ uint8_t* bridgeMemory(Runtime* rt, uint64_t* size) noexcept {
 }
 
 const char* bridgeHostError(Runtime* rt) noexcept { return rt->store->hostError(); }
+
+void bridgeTrapFrames(const Runtime* rt, char* buf, size_t cap) noexcept { rt->store->formatTrapFrames(buf, cap); }
 
 }  // namespace pgwasm

@@ -1,8 +1,9 @@
-// Bridge zone. The extension's only way into the engine: noexcept functions that return
-// plain-data outcomes and never call anything that can ereport. C++ heap exhaustion inside
-// them becomes an Outcome (std::bad_alloc is caught here), never an abort. Objects they
-// create are opaque handles, released explicitly (the PG zone ties each release to a
-// MemoryContext reset callback, so an ERROR frees them too).
+// Bridge zone. The extension's only way into the engine: functions that return plain-data
+// outcomes and never call anything that can ereport, so the PG zone sees no C++ object
+// and no C++ frame is ever between a longjmp and its catcher. C++ heap exhaustion is a
+// clean FATAL of the backend (oom_regime.cpp: the new-handler), never an exception.
+// Objects they create are opaque handles, released explicitly (the PG zone ties each
+// release to a MemoryContext reset callback, so an ERROR frees them too).
 #pragma once
 
 #include <cstddef>
@@ -14,7 +15,7 @@ namespace pgwasm {
 
 // What a bridge call came to. On anything but Ok, message says what happened.
 struct Outcome {
-  enum Status : uint8_t { Ok, EngineError, Trap, OutOfMemory, Usage } status = Ok;
+  enum Status : uint8_t { Ok, EngineError, Trap, Usage } status = Ok;
   wasm::ErrorKind errorKind = wasm::ErrorKind::Invalid;  // EngineError
   wasm::TrapKind trap = wasm::TrapKind::None;             // Trap
   uint64_t offset = wasm::kNoOffset;                      // byte offset in the module
@@ -23,14 +24,34 @@ struct Outcome {
   bool ok() const { return status == Ok; }
 };
 
+// --- what a module imports and exports, as plain data ------------------------------------
+struct ExternEntry {
+  const char* module;  // an import's module name; "" for exports
+  const char* name;
+  wasm::ExternKind kind;
+  const char* type;  // functions "(i32, i32) -> i32"; others "memory 1..16 pages", ...
+  uint32_t nparams, nresults;  // functions
+  const wasm::ValType* params;
+  const wasm::ValType* results;
+};
+struct ModuleFacts {
+  uint32_t nimports, nexports;
+  const ExternEntry* imports;
+  const ExternEntry* exports;
+};
+
 // Links one import: the PG zone decides what the host provides (host_imports.cpp).
 // Returns false with why filled if the import cannot be satisfied.
-using ImportResolver = bool (*)(const wasm::ExternDesc& import, wasm::HostFn* fn, void** env,
-                                void* resolverEnv, char* why, size_t whyCap);
+using ImportResolver = bool (*)(const ExternEntry& import, wasm::HostFn* fn, void** env, void* resolverEnv,
+                                char* why, size_t whyCap);
 
 // Creates the engine (its trampolines) ahead of use: in the postmaster while preloading,
-// so that every backend inherits it instead of generating it on its first call.
+// so that every backend inherits it instead of generating it on its first call. Its
+// long jobs poll interruptFlag and ask handler whether to stop (see EngineConfig), and
+// its stores together hold at most memoryCeiling bytes (updated on every call).
 void bridgeWarmUp() noexcept;
+void bridgeConfigure(volatile sig_atomic_t* interruptFlag, wasm::JobInterruptHandler handler,
+                     uint64_t memoryCeiling) noexcept;
 
 // --- modules ---------------------------------------------------------------------------
 struct ModuleKey {
@@ -42,9 +63,14 @@ struct ModuleKey {
 // holds one reference.
 struct CompiledModule;
 
-// Decodes and validates; the summary (imports, exports) stays valid until freed.
-wasm::ModuleSummary* bridgeInspect(const uint8_t* bytes, size_t size, Outcome* out) noexcept;
-void bridgeFreeSummary(wasm::ModuleSummary* s) noexcept;
+// Decodes and validates the module whose content has this SHA-256, once per backend: its
+// facts are cached by hash (with those of the modules it has compiled), so listing and
+// checking a module again costs no validation. Null with out filled if it is invalid.
+// The facts stay valid until the next bridgeInspect.
+const ModuleFacts* bridgeInspect(const uint8_t sha256[32], const uint8_t* bytes, size_t size,
+                                 Outcome* out) noexcept;
+// The cached facts of that module, or null if it has not been inspected or compiled here.
+const ModuleFacts* bridgeCachedFacts(const uint8_t sha256[32]) noexcept;
 
 // The backend's compiled module for key, or nullptr if it has none (no reference taken).
 CompiledModule* bridgeCachedModule(const ModuleKey& key) noexcept;
@@ -62,7 +88,7 @@ uint8_t* bridgeSerialize(const CompiledModule* m, size_t* size) noexcept;
 // (at once on failure, else when the module ends).
 CompiledModule* bridgeLoadMappedArtifact(const ModuleKey& key, uint8_t* mapping, size_t size,
                                          void (*release)(void*), void* releaseArg, Outcome* out) noexcept;
-const wasm::ModuleSummary& bridgeModuleSummary(const CompiledModule* m) noexcept;
+const ModuleFacts& bridgeModuleFacts(const CompiledModule* m) noexcept;
 // The backend's cache: modules and bytes of machine code.
 void bridgeModuleCacheStats(size_t* entries, size_t* codeBytes) noexcept;
 // Drops cached modules not used by any runtime beyond the newest `keep` (LRU).
@@ -82,12 +108,16 @@ struct WasmSig {
 };
 enum class ExportCheck : uint8_t { Match, Missing, NotFunction, Mismatch };
 // Compares export `name` with `want`; on Mismatch fills both types as text.
-ExportCheck bridgeCheckExport(const wasm::ModuleSummary& s, const char* name, const WasmSig& want,
-                              char* haveText, char* wantText, size_t cap) noexcept;
+ExportCheck bridgeCheckExport(const ModuleFacts& f, const char* name, const WasmSig& want, char* haveText,
+                              char* wantText, size_t cap) noexcept;
+// "(i32, i32) -> i32"
+void bridgeSignatureText(const wasm::ValType* params, uint32_t nparams, const wasm::ValType* results,
+                         uint32_t nresults, char* buf, size_t cap) noexcept;
 
 // --- runtimes: one instance of one module, with its store and limits --------------------
 struct RuntimeLimits {
-  uint64_t maxMemoryBytes;
+  uint64_t maxMemoryBytes;  // linear memory and tables of the instance
+  uint64_t* fuel;           // in: fuel for the start function and _initialize; out: what is left
   uintptr_t stackLimit;                    // lowest stack address Wasm code may use
   volatile sig_atomic_t* interruptFlag;
   wasm::Store::InterruptHandler interruptHandler;
@@ -113,5 +143,7 @@ uint32_t bridgeGuestAlloc(Runtime* rt, uint32_t size, uint64_t* fuel, Outcome* o
 uint8_t* bridgeMemory(Runtime* rt, uint64_t* size) noexcept;
 // Text of the host error set by a host function (Store::setHostError).
 const char* bridgeHostError(Runtime* rt) noexcept;
+// Where the runtime's last trap happened, one line per Wasm function (Store::formatTrapFrames).
+void bridgeTrapFrames(const Runtime* rt, char* buf, size_t cap) noexcept;
 
 }  // namespace pgwasm

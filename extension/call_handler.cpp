@@ -18,6 +18,7 @@ extern "C" {
 #include "bridge.h"
 #include "code_cache.h"
 #include "error_report.h"
+#include "fuel.h"
 #include "guc.h"
 #include "host_imports.h"
 #include "module_store.h"
@@ -89,7 +90,7 @@ void initFunctionCache(FunctionCache* fc, Oid fnOid) {
   fc->nargs = proc->pronargs;
   memcpy(fc->argTypes, proc->proargtypes.values, fc->nargs * sizeof(Oid));
   fc->resultType = proc->prorettype;
-  checkSupportedTypes(fc->name, proc->proargtypes.values, proc->pronargs, proc->prorettype,
+  checkSupportedTypes(fc->name, proc->prokind, proc->proargtypes.values, proc->pronargs, proc->prorettype,
                       proc->proretset, fc->argKinds, &fc->resultKind);
   fc->nWasmParams = 0;
   fc->hasVarlenaArgs = false;
@@ -135,22 +136,40 @@ CompiledModule* currentModule(FunctionCache* fc, bool fuel) {
   return m;
 }
 
+// Where a trap happened, for its ERROR: the last lines the guest wrote to stderr (an
+// assert's or a panic's message) and the Wasm backtrace. Read before the runtime goes.
+char* trapDetail(FunctionCache* fc) {
+  char frames[1024], tail[600];
+  bridgeTrapFrames(fc->runtime, frames, sizeof frames);
+  stderrTail(&fc->state, 4, tail, sizeof tail);
+  StringInfoData s;
+  initStringInfo(&s);
+  if (tail[0]) appendStringInfo(&s, "The guest wrote to stderr:\n%s", tail);
+  if (frames[0]) appendStringInfo(&s, "%sWasm backtrace:\n%s", s.len ? "\n" : "", frames);
+  return s.data;
+}
+
 // Gives the call site a fresh instance for this statement.
 void prepareForStatement(FunctionCache* fc) {
   releaseRuntime(fc);
+  fc->state.stderrTailEnd = 0;
   if (!functionUnchanged(fc)) {
     MemoryContext cxt = GetMemoryChunkContext(fc);
     MemoryContext old = MemoryContextSwitchTo(cxt);
     initFunctionCache(fc, fc->fnOid);
     MemoryContextSwitchTo(old);
   }
-  bool fuel = fuelLimit() != 0;
+  bool fuel = fuelMetered();
   CompiledModule* m = currentModule(fc, fuel);
   // Every statement: the module may have been replaced since the last one.
-  checkExportSignature(bridgeModuleSummary(m), fc->moduleName, fc->exportName, fc->argKinds, fc->argTypes,
+  checkExportSignature(bridgeModuleFacts(m), fc->moduleName, fc->exportName, fc->argKinds, fc->argTypes,
                        fc->nargs, fc->resultKind, fc->resultType);
+  // The start function and _initialize run on fuel of their own call.
+  CallFuel cf;
+  uint64_t initFuel = fuelStartCall(&cf, fc->name, false);
   RuntimeLimits limits;
   limits.maxMemoryBytes = memoryLimitBytes();
+  limits.fuel = &initFuel;
   limits.stackLimit = wasmStackLimit();
   limits.interruptFlag = interruptFlag();
   limits.interruptHandler = handleInterrupt;
@@ -158,7 +177,13 @@ void prepareForStatement(FunctionCache* fc) {
   Outcome out;
   fc->state.argNulls = fc->argNulls;
   fc->state.nargs = fc->nargs;
+  TimestampTz t0 = GetCurrentTimestamp();
   fc->runtime = bridgeInstantiate(m, fc->exportName, limits, resolveImport, &fc->state, &out);
+  fuelEndCall(&cf, initFuel);
+  long secs;
+  int usecs;
+  TimestampDifference(t0, GetCurrentTimestamp(), &secs, &usecs);
+  noteInstantiation(double(secs) + usecs / 1e6);
   if (!fc->runtime) reportCallFailure(fc->name, out);
   if (fc->hasVarlenaArgs && !bridgeHasAllocator(fc->runtime))
     ereport(ERROR, (errcode(ERRCODE_INVALID_FUNCTION_DEFINITION),
@@ -197,12 +222,14 @@ struct GuestBytes {
 // itself when nothing changes). A conversion ERROR names the function and the value.
 struct Conversion {
   const char* functionName;
-  int argument;  // 1-based, or 0 for the result
+  int argument;  // 1-based, 0 for the result, -1 for a jsonb result being read
 };
 
 void conversionContext(void* arg) {
   const Conversion* c = static_cast<const Conversion*>(arg);
-  if (c->argument > 0)
+  if (c->argument < 0)
+    errcontext("result of wasm function %s, read as jsonb", c->functionName);
+  else if (c->argument > 0)
     errcontext("argument %d of wasm function %s, converted from the database encoding %s to UTF-8", c->argument,
                c->functionName, GetDatabaseEncodingName());
   else
@@ -304,7 +331,15 @@ Datum resultDatum(FunctionCache* fc, uint64_t bits, bool* isnull) {
       char* server = convert(copy, len, Conversion{fc->name, 0});
       if (fc->resultKind == TypeKind::Text)
         return PointerGetDatum(cstring_to_text(server));
-      return DirectFunctionCall1(jsonb_in, CStringGetDatum(server));
+      Conversion what{fc->name, -1};
+      ErrorContextCallback context;
+      context.callback = conversionContext;
+      context.arg = &what;
+      context.previous = error_context_stack;
+      error_context_stack = &context;
+      Datum j = DirectFunctionCall1(jsonb_in, CStringGetDatum(server));
+      error_context_stack = context.previous;
+      return j;
     }
     default: break;
   }
@@ -314,7 +349,7 @@ Datum resultDatum(FunctionCache* fc, uint64_t bits, bool* isnull) {
 
 // Copies the text, bytea and jsonb arguments into the guest (one pgwasm_alloc for all of
 // them) and returns their base address; bytes[i] says where each one's data came from.
-uint32_t copyVarlenaArgs(FunctionCache* fc, FunctionCallInfo fcinfo, GuestBytes* bytes, uint64_t* fuel) {
+uint32_t copyVarlenaArgs(FunctionCache* fc, FunctionCallInfo fcinfo, GuestBytes* bytes) {
   Runtime* rt = fc->runtime;
   uint64_t total = 0;
   for (int i = 0; i < fc->nargs; i++) {
@@ -330,10 +365,14 @@ uint32_t copyVarlenaArgs(FunctionCache* fc, FunctionCallInfo fcinfo, GuestBytes*
                     errhint("Raise wasm.memory_limit (now %llu kB) or pass smaller values.",
                             (unsigned long long)(memoryLimitBytes() / 1024))));
   Outcome out;
-  uint32_t base = bridgeGuestAlloc(rt, uint32_t(total), fuel, &out);
+  CallFuel cf;
+  uint64_t fuel = fuelStartCall(&cf, fc->name, false);
+  uint32_t base = bridgeGuestAlloc(rt, uint32_t(total), &fuel, &out);
+  fuelEndCall(&cf, fuel);
   if (!out.ok()) {
+    char* detail = out.status == Outcome::Trap ? trapDetail(fc) : nullptr;
     releaseRuntime(fc);  // the instance may be in any state after a trap
-    reportCallFailure(fc->name, out);
+    reportCallFailure(fc->name, out, detail);
   }
   uint64_t memSize;
   uint8_t* mem = bridgeMemory(rt, &memSize);
@@ -357,12 +396,11 @@ Datum callFunction(FunctionCallInfo fcinfo) {
   Runtime* rt = fc->runtime;
   uint64_t args[2 * FUNC_MAX_ARGS];
   uint64_t results[2] = {0, 0};
-  uint64_t* fuel = statementFuel();
   Outcome out;
 
   GuestBytes bytes[FUNC_MAX_ARGS];
   for (int i = 0; i < fc->nargs; i++) fc->argNulls[i] = fcinfo->args[i].isnull;
-  uint32_t base = fc->hasVarlenaArgs ? copyVarlenaArgs(fc, fcinfo, bytes, fuel) : 0;
+  uint32_t base = fc->hasVarlenaArgs ? copyVarlenaArgs(fc, fcinfo, bytes) : 0;
   int w = 0;
   uint32_t at = base;
   for (int i = 0; i < fc->nargs; i++) {
@@ -394,7 +432,10 @@ Datum callFunction(FunctionCallInfo fcinfo) {
   }
 
   fc->state.returnNull = false;
-  bridgeCall(rt, args, results, fuel, &out);
+  CallFuel cf;
+  uint64_t fuel = fuelStartCall(&cf, fc->name);
+  bridgeCall(rt, args, results, &fuel, &out);
+  fuelEndCall(&cf, fuel);
   if (fc->state.lineLen[0] | fc->state.lineLen[1]) flushGuestOutput(&fc->state);
   CHECK_FOR_INTERRUPTS();
   if (!out.ok()) {
@@ -403,8 +444,9 @@ Datum callFunction(FunctionCallInfo fcinfo) {
       if (msg[0]) snprintf(out.message, sizeof out.message, "%s", msg);
     }
     // The instance may be in any state after a trap: the next call gets a new one.
+    char* detail = out.status == Outcome::Trap ? trapDetail(fc) : nullptr;
     releaseRuntime(fc);
-    reportCallFailure(fc->name, out);
+    reportCallFailure(fc->name, out, detail);
   }
   Datum result = (Datum)0;
   fcinfo->isnull = fc->state.returnNull;

@@ -51,12 +51,10 @@
 
 #include "code_cache.h"
 #include "error_report.h"
+#include "fuel.h"
 #include "module_store.h"
 
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wunused-parameter"
-#pragma GCC diagnostic ignored "-Wregister"
-extern "C" {
+PGWASM_PG_HEADERS_BEGIN
 #include "port/atomics.h"
 #include "port/pg_crc32c.h"
 #include "storage/condition_variable.h"
@@ -65,8 +63,7 @@ extern "C" {
 #include "storage/shmem.h"
 #include "utils/wait_event.h"
 PG_FUNCTION_INFO_V1(wasm_cache_stats);
-}
-#pragma GCC diagnostic pop
+PGWASM_PG_HEADERS_END
 
 namespace pgwasm {
 
@@ -577,6 +574,7 @@ CompiledModule* compileFromCatalog(const char* moduleName, const ModuleKey& mkey
   if (shared) local.misses++;
   local.compiles++;
   local.compileSeconds += *seconds;
+  noteCompilation(*seconds);
   return m;
 }
 

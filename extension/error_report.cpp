@@ -6,7 +6,9 @@
 #include "pg.h"
 
 #include "error_report.h"
+#include "fuel.h"
 #include "guc.h"
+#include "module_store.h"
 #include "statement.h"
 
 namespace pgwasm {
@@ -20,9 +22,13 @@ int offsetDetail(const Outcome& out) {
 }  // namespace
 
 void reportModuleError(const char* subject, const Outcome& out) {
-  if (out.status == Outcome::OutOfMemory)
-    ereport(ERROR, (errcode(ERRCODE_OUT_OF_MEMORY), errmsg("out of memory while compiling %s", subject)));
   switch (out.errorKind) {
+    case wasm::ErrorKind::Interrupted:
+      // The job stopped for a cancel or a timeout, whose ERROR the guard parked.
+      if (void* pending = takePendingError()) ReThrowError(static_cast<ErrorData*>(pending));
+      ereport(ERROR, (errcode(ERRCODE_QUERY_CANCELED), errmsg("canceling statement: loading %s was interrupted",
+                                                               subject)));
+      break;  // not reached: ereport(ERROR) does not return
     case wasm::ErrorKind::Malformed:
       ereport(ERROR, (errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
                       errmsg("%s is not a valid WebAssembly binary: %s", subject, out.message),
@@ -44,8 +50,9 @@ void reportModuleError(const char* subject, const Outcome& out) {
       break;  // not reached: ereport(ERROR) does not return
     case wasm::ErrorKind::Limit:
       ereport(ERROR, (errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-                      errmsg("%s exceeds a limit: %s", subject, out.message),
-                      errhint("See wasm.memory_limit and wasm.max_module_size.")));
+                      errmsg("%s exceeds a limit: %s", subject, out.message), offsetDetail(out),
+                      errhint("pg-wasm's implementation limits are listed in its README; memory is bounded by "
+                              "wasm.memory_limit and wasm.backend_memory_limit.")));
       break;  // not reached: ereport(ERROR) does not return
     case wasm::ErrorKind::Trap:
       ereport(ERROR, (errcode(ERRCODE_EXTERNAL_ROUTINE_EXCEPTION),
@@ -69,19 +76,28 @@ void reportNamedModuleError(const char* moduleName, const Outcome& out) {
   reportModuleError(subject, out);
 }
 
-wasm::ModuleSummary* inspectModule(const char* moduleName, const uint8_t* bytes, size_t size) {
+const ModuleFacts* inspectModule(const char* moduleName, const uint8_t sha256[32], const uint8_t* bytes,
+                                 size_t size) {
   Outcome out;
-  wasm::ModuleSummary* s = bridgeInspect(bytes, size, &out);
-  if (!s) reportNamedModuleError(moduleName, out);
-  return s;
+  const ModuleFacts* f = bridgeInspect(sha256, bytes, size, &out);
+  if (!f) reportNamedModuleError(moduleName, out);
+  return f;
 }
 
-void reportCallFailure(const char* fname, const Outcome& out) {
+bool storedModuleFacts(const char* moduleName, const ModuleFacts** facts) {
+  ModuleRow row;
+  if (!lookupModule(moduleName, false, &row)) return false;
+  if ((*facts = bridgeCachedFacts(row.sha256))) return true;
+  if (!lookupModule(moduleName, true, &row)) return false;  // dropped meanwhile (not in this snapshot)
+  *facts = inspectModule(moduleName, row.sha256, reinterpret_cast<const uint8_t*>(VARDATA_ANY(row.bytes)),
+                         VARSIZE_ANY_EXHDR(row.bytes));
+  pfree(row.bytes);
+  return true;
+}
+
+void reportCallFailure(const char* fname, const Outcome& out, const char* trapDetail) {
   if (void* pending = takePendingError()) ReThrowError(static_cast<ErrorData*>(pending));
   switch (out.status) {
-    case Outcome::OutOfMemory:
-      ereport(ERROR, (errcode(ERRCODE_OUT_OF_MEMORY), errmsg("out of memory in wasm function %s", fname)));
-      break;  // not reached: ereport(ERROR) does not return
     case Outcome::Usage:
       ereport(ERROR, (errcode(ERRCODE_INVALID_FUNCTION_DEFINITION),
                       errmsg("wasm function %s cannot be called: %s", fname, out.message)));
@@ -90,8 +106,10 @@ void reportCallFailure(const char* fname, const Outcome& out) {
       if (out.errorKind == wasm::ErrorKind::Limit)
         ereport(ERROR, (errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
                         errmsg("wasm function %s exceeded the memory limit: %s", fname, out.message),
-                        errdetail("wasm.memory_limit is %llu kB per instance.",
-                                  (unsigned long long)(memoryLimitBytes() / 1024)),
+                        errdetail("wasm.memory_limit is %llu kB per instance (linear memory and tables), "
+                                  "wasm.backend_memory_limit %llu kB for all instances of the session.",
+                                  (unsigned long long)(memoryLimitBytes() / 1024),
+                                  (unsigned long long)(backendMemoryLimitBytes() / 1024)),
                         errhint("Raise wasm.memory_limit if the module needs more memory.")));
       char subject[NAMEDATALEN * 2 + 32];
       snprintf(subject, sizeof subject, "the module of wasm function %s", fname);
@@ -100,12 +118,7 @@ void reportCallFailure(const char* fname, const Outcome& out) {
     case Outcome::Trap:
       switch (out.trap) {
         case wasm::TrapKind::FuelExhausted:
-          ereport(ERROR, (errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-                          errmsg("wasm function %s ran out of fuel", fname),
-                          errdetail("The statement's Wasm calls used all of wasm.fuel_limit (%llu instructions).",
-                                    (unsigned long long)fuelLimit()),
-                          errhint("Raise wasm.fuel_limit for this work, or check the function for an endless loop.")));
-          break;  // not reached: ereport(ERROR) does not return
+          reportOutOfFuel(fname);
         case wasm::TrapKind::StackExhausted:
           ereport(ERROR, (errcode(ERRCODE_STATEMENT_TOO_COMPLEX),
                           errmsg("wasm function %s exhausted the stack: call stack exhausted", fname),
@@ -121,7 +134,7 @@ void reportCallFailure(const char* fname, const Outcome& out) {
         default:
           ereport(ERROR, (errcode(ERRCODE_EXTERNAL_ROUTINE_EXCEPTION),
                           errmsg("wasm function %s trapped: %s", fname, out.message),
-                          errdetail("Trap kind: %s.", wasm::trapName(out.trap))));
+                          trapDetail && trapDetail[0] ? errdetail("%s", trapDetail) : 0));
       }
     case Outcome::Ok: break;
   }

@@ -10,12 +10,18 @@ void reportModuleError(const char* subject, const Outcome& out) __attribute__((n
 // The same, for the stored module called moduleName.
 void reportNamedModuleError(const char* moduleName, const Outcome& out) __attribute__((noreturn));
 
-// Decodes and validates module moduleName's bytes; ERRORs (as above) if they do not.
-// The summary is the caller's to free (bridgeFreeSummary).
-wasm::ModuleSummary* inspectModule(const char* moduleName, const uint8_t* bytes, size_t size);
+// Decodes and validates module moduleName's bytes (content hash sha256), once per backend;
+// ERRORs (as above) if they do not. The facts stay valid until the next inspection.
+const ModuleFacts* inspectModule(const char* moduleName, const uint8_t sha256[32], const uint8_t* bytes,
+                                 size_t size);
+// The same for the stored module: its bytes are read only if this backend has not
+// inspected or compiled that content before. False if there is no such module.
+bool storedModuleFacts(const char* moduleName, const ModuleFacts** facts);
 
 // A call (or instantiation for a call) of SQL function fname that did not complete.
 // Re-throws a parked PostgreSQL error (cancel, timeout, host-side ERROR) if there is one.
-void reportCallFailure(const char* fname, const Outcome& out) __attribute__((noreturn));
+// trapDetail, if given, says where a trap happened (its backtrace, the guest's stderr).
+void reportCallFailure(const char* fname, const Outcome& out, const char* trapDetail = nullptr)
+    __attribute__((noreturn));
 
 }  // namespace pgwasm

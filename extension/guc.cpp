@@ -4,7 +4,9 @@
 // superuser or has been granted SET on the parameter (GRANT SET ON PARAMETER, PG 15).
 #include "pg.h"
 
+#include "bridge.h"
 #include "guc.h"
+#include "statement.h"
 
 #include <cmath>
 
@@ -12,8 +14,11 @@ namespace pgwasm {
 
 namespace {
 
-double fuelLimitSetting = 1e10;
+double fuelLimitSetting = 1e11;
+double callFuelLimitSetting = 1e9;
+char* fuelPool = nullptr;
 int memoryLimitKb = 128 * 1024;
+int backendMemoryLimitKb = 1024 * 1024;
 int maxModuleKb = 64 * 1024;
 int outputLines = 100;
 
@@ -22,7 +27,8 @@ int outputLines = 100;
 struct LimitExtra {
   bool fromAdmin;
 };
-double fuelCeiling = 1e10;
+double fuelCeiling = 1e11;
+double callFuelCeiling = 1e9;
 double memoryCeilingKb = 128 * 1024;
 
 // Server configuration and ALTER SYSTEM. Database and role settings can be made by the
@@ -51,9 +57,29 @@ bool checkLimit(const char* name, double value, double ceiling, const char* unit
 
 double unlimitedAsInfinite(double v) { return v == 0 ? HUGE_VAL : v; }
 
+// Fuel is a whole number of instructions: a fraction rounds up (so that no value but 0
+// itself means "no limit"), and what is not a finite number is refused.
+bool wholeFuel(const char* name, double* v) {
+  if (!std::isfinite(*v)) {
+    GUC_check_errdetail("%s must be a finite number of instructions (0 for no limit).", name);
+    return false;
+  }
+  *v = std::ceil(*v);
+  return true;
+}
+
 bool checkFuel(double* newval, void** extra, GucSource source) {
-  return checkLimit("wasm.fuel_limit", unlimitedAsInfinite(*newval), unlimitedAsInfinite(fuelCeiling),
+  return wholeFuel("wasm.fuel_limit", newval) &&
+         checkLimit("wasm.fuel_limit", unlimitedAsInfinite(*newval), unlimitedAsInfinite(fuelCeiling),
                     " instructions", extra, source);
+}
+bool checkCallFuel(double* newval, void** extra, GucSource source) {
+  return wholeFuel("wasm.call_fuel_limit", newval) &&
+         checkLimit("wasm.call_fuel_limit", unlimitedAsInfinite(*newval), unlimitedAsInfinite(callFuelCeiling),
+                    " instructions", extra, source);
+}
+void assignCallFuel(double newval, void* extra) {
+  if (extra && static_cast<LimitExtra*>(extra)->fromAdmin) callFuelCeiling = newval;
 }
 void assignFuel(double newval, void* extra) {
   if (extra && static_cast<LimitExtra*>(extra)->fromAdmin) fuelCeiling = newval;
@@ -66,6 +92,10 @@ void assignMemory(int newval, void* extra) {
   if (extra && static_cast<LimitExtra*>(extra)->fromAdmin) memoryCeilingKb = newval;
 }
 
+void assignBackendMemory(int newval, void*) {
+  bridgeConfigure(&InterruptPending, handleJobInterrupt, uint64_t(newval) * 1024);
+}
+
 }  // namespace
 
 void defineGucs() {
@@ -75,13 +105,29 @@ void defineGucs() {
       "A statement whose Wasm calls use more fails with an error. 0 turns metering off "
       "(superuser only). Users may lower it; raising it above the server's setting needs "
       "privilege.",
-      &fuelLimitSetting, 1e10, 0, 1e18, PGC_USERSET, 0, checkFuel, assignFuel, nullptr);
+      &fuelLimitSetting, 1e11, 0, 1e18, PGC_USERSET, 0, checkFuel, assignFuel, nullptr);
+  DefineCustomRealVariable(
+      "wasm.call_fuel_limit", "Fuel (WebAssembly instructions) for one Wasm call.",
+      "A call that uses more fails with an error, so an endless loop stops within seconds. 0: no "
+      "limit per call (superuser only). Users may lower it; raising it above the server's setting "
+      "needs privilege.",
+      &callFuelLimitSetting, 1e9, 0, 1e18, PGC_USERSET, 0, checkCallFuel, assignCallFuel, nullptr);
+  // Internal: how a parallel query's workers find their leader's fuel budget (fuel.cpp).
+  DefineCustomStringVariable("wasm.fuel_pool", "Internal: the statement's shared fuel budget.", nullptr,
+                             &fuelPool, "", PGC_SUSET,
+                             GUC_NO_SHOW_ALL | GUC_NOT_IN_SAMPLE | GUC_DISALLOW_IN_FILE | GUC_NO_RESET_ALL,
+                             nullptr, nullptr, nullptr);
   DefineCustomIntVariable(
       "wasm.memory_limit", "Largest linear memory of one WebAssembly instance.",
       "memory.grow beyond it returns -1; a module that needs more at start fails. Users may "
       "lower it; raising it above the server's setting needs privilege.",
       &memoryLimitKb, 128 * 1024, 64, 4 * 1024 * 1024, PGC_USERSET, GUC_UNIT_KB, checkMemory,
       assignMemory, nullptr);
+  DefineCustomIntVariable(
+      "wasm.backend_memory_limit",
+      "Linear memory and tables of all WebAssembly instances of one session together.",
+      "Instantiation beyond it fails, and memory.grow and table.grow return -1.", &backendMemoryLimitKb,
+      1024 * 1024, 64, INT_MAX, PGC_SUSET, GUC_UNIT_KB, nullptr, assignBackendMemory, nullptr);
   DefineCustomIntVariable(
       "wasm.max_module_size", "Largest WebAssembly module wasm.load_module accepts.", nullptr,
       &maxModuleKb, 64 * 1024, 1, 1024 * 1024, PGC_SUSET, GUC_UNIT_KB, nullptr, nullptr, nullptr);
@@ -92,7 +138,10 @@ void defineGucs() {
 }
 
 uint64_t fuelLimit() { return uint64_t(fuelLimitSetting); }
+uint64_t callFuelLimit() { return uint64_t(callFuelLimitSetting); }
+const char* fuelPoolSetting() { return fuelPool; }
 uint64_t memoryLimitBytes() { return uint64_t(memoryLimitKb) * 1024; }
+uint64_t backendMemoryLimitBytes() { return uint64_t(backendMemoryLimitKb) * 1024; }
 uint64_t maxModuleBytes() { return uint64_t(maxModuleKb) * 1024; }
 int outputLineLimit() { return outputLines; }
 

@@ -8,8 +8,11 @@ namespace pgwasm {
 void defineGucs();
 
 // Effective values.
-uint64_t fuelLimit();       // instructions per statement; 0 = unmetered
+uint64_t fuelLimit();       // instructions per statement; 0 = no limit
+uint64_t callFuelLimit();   // instructions per call; 0 = no limit
+const char* fuelPoolSetting();  // wasm.fuel_pool (fuel.cpp)
 uint64_t memoryLimitBytes();  // per instance
+uint64_t backendMemoryLimitBytes();  // all instances of the backend
 uint64_t maxModuleBytes();
 int outputLineLimit();      // guest output lines per statement before suppression
 

@@ -1,7 +1,11 @@
-// PG zone. Host functions for guests. They run on the Wasm code's stack, called by the
-// engine's host dispatcher: they must return normally, so every PostgreSQL call that can
-// ereport sits inside PG_TRY, and a caught ERROR is parked (setPendingError) and returned
-// as TrapKind::HostError; the call handler re-throws it after the engine has unwound.
+// PG zone. SAFETY-CRITICAL. Host functions for guests. They run on the Wasm code's stack,
+// called by the engine's host dispatcher: they must return normally, so every PostgreSQL
+// call that can ereport runs guarded (pg_guard.h), and a caught ERROR is returned as
+// TrapKind::HostError; the call handler re-throws it after the engine has unwound. Work
+// that grows with what the guest asks for (bytes written, random bytes) is done in
+// pieces, each charged fuel in proportion to its cost (fd_write one unit per iovec and
+// per 16 bytes; random_get, whose source is much slower than memory, one per byte) and
+// each after an interrupt poll (Store::chargeHostWork), so a cancel or a timeout stops it.
 #include "pg.h"
 
 #include <cstring>
@@ -9,6 +13,7 @@
 
 #include "guc.h"
 #include "host_imports.h"
+#include "pg_guard.h"
 #include "statement.h"
 
 extern "C" {
@@ -33,6 +38,10 @@ constexpr uint32_t kEspipe = 70;
 
 CallState* stateOf(HostCall& call) { return static_cast<CallState*>(call.env); }
 
+// Host work is done and charged in pieces of this many bytes.
+constexpr uint32_t kPiece = 64 * 1024;
+constexpr uint64_t kFuelBytes = 16;
+
 // Guest memory range check: true if [addr, addr+len) lies inside memory 0.
 uint8_t* guestRange(HostCall& call, uint64_t addr, uint64_t len) {
   wasm::Memory* mem = call.caller ? call.caller->memory(0) : nullptr;
@@ -42,24 +51,12 @@ uint8_t* guestRange(HostCall& call, uint64_t addr, uint64_t len) {
 
 // Reports one line as a message; an ERROR on the way is parked, never thrown.
 bool reportLine(const CallState* st, int stream, const char* text, size_t len) {
-  MemoryContext cxt = CurrentMemoryContext;
-  volatile bool ok = true;
-  PG_TRY();
-  {
+  return guarded([&] {
     ereport(stream == 0 ? NOTICE : LOG,
             (errcode(ERRCODE_SUCCESSFUL_COMPLETION), errmsg_internal("%.*s", int(len), text),
              errcontext("wasm function %s, %s", st->functionName ? st->functionName : "?",
                         stream == 0 ? "stdout" : "stderr")));
-  }
-  PG_CATCH();
-  {
-    MemoryContextSwitchTo(cxt);
-    setPendingError(CopyErrorData());
-    FlushErrorState();
-    ok = false;
-  }
-  PG_END_TRY();
-  return ok;
+  });
 }
 
 // Emits one line of guest output as a message, within the statement's quota.
@@ -75,8 +72,18 @@ bool emitLine(CallState* st, int stream, const char* text, size_t len) {
   return reportLine(st, stream, text, len);
 }
 
+// Keeps the last kTail bytes written to stderr.
+void keepTail(CallState* st, const uint8_t* p, size_t n) {
+  size_t from = n > CallState::kTail ? n - CallState::kTail : 0;
+  for (size_t i = from; i < n; i++) st->stderrTail[(st->stderrTailEnd + i - from) % CallState::kTail] = char(p[i]);
+  st->stderrTailEnd += n - from;
+}
+
+// Appends guest output to the stream's line; stops looking at bytes once the statement's
+// quota is spent (they are written nowhere).
 bool appendOutput(CallState* st, int stream, const uint8_t* p, size_t n) {
-  for (size_t i = 0; i < n; i++) {
+  if (stream == 1) keepTail(st, p, n);
+  for (size_t i = 0; i < n && *statementOutputLines() >= 0; i++) {
     char c = char(p[i]);
     if (c == '\n' || st->lineLen[stream] == sizeof st->line[stream]) {
       if (!emitLine(st, stream, st->line[stream], st->lineLen[stream])) return false;
@@ -98,6 +105,7 @@ TrapKind fdWrite(HostCall& call, const Value* a, Value* r) {
   CallState* st = stateOf(call);
   uint64_t total = 0;
   for (uint32_t i = 0; i < n; i++) {
+    if (TrapKind k = call.store->chargeHostWork(1); k != TrapKind::None) return k;
     uint8_t* iov = guestRange(call, uint64_t(iovs) + 8ull * i, 8);
     if (!iov) return TrapKind::MemoryOutOfBounds;
     uint32_t buf, len;
@@ -105,7 +113,11 @@ TrapKind fdWrite(HostCall& call, const Value* a, Value* r) {
     memcpy(&len, iov + 4, 4);
     uint8_t* data = guestRange(call, buf, len);
     if (!data) return TrapKind::MemoryOutOfBounds;
-    if (st && !appendOutput(st, int(fd - 1), data, len)) return TrapKind::HostError;
+    for (uint32_t off = 0; off < len; off += kPiece) {
+      uint32_t piece = len - off < kPiece ? len - off : kPiece;
+      if (TrapKind k = call.store->chargeHostWork(piece / kFuelBytes); k != TrapKind::None) return k;
+      if (st && !appendOutput(st, int(fd - 1), data + off, piece)) return TrapKind::HostError;
+    }
     total += len;
   }
   uint8_t* out = guestRange(call, outp, 4);
@@ -198,9 +210,18 @@ TrapKind clockResGet(HostCall& call, const Value* a, Value* r) {
 
 // random_get(buf, len) -> errno: the server's strong random source.
 TrapKind randomGet(HostCall& call, const Value* a, Value* r) {
-  uint8_t* p = guestRange(call, a[0].asU32(), a[1].asU32());
+  uint32_t len = a[1].asU32();
+  uint8_t* p = guestRange(call, a[0].asU32(), len);
   if (!p) return TrapKind::MemoryOutOfBounds;
-  r[0] = Value::i32(pg_strong_random(p, a[1].asU32()) ? kEsuccess : kEnosys);
+  for (uint32_t off = 0; off < len; off += kPiece) {
+    uint32_t piece = len - off < kPiece ? len - off : kPiece;
+    if (TrapKind k = call.store->chargeHostWork(1 + uint64_t(piece)); k != TrapKind::None) return k;
+    if (!pg_strong_random(p + off, piece)) {
+      r[0] = Value::i32(kEnosys);
+      return TrapKind::None;
+    }
+  }
+  r[0] = Value::i32(kEsuccess);
   return TrapKind::None;
 }
 
@@ -233,6 +254,37 @@ struct HostEntry {
   wasm::HostFn fn;
 };
 
+wasm::ValType typeOfLetter(char c) {
+  switch (c) {
+    case 'i': return ValType::I32;
+    case 'I': return ValType::I64;
+    case 'f': return ValType::F32;
+    default: return ValType::F64;
+  }
+}
+
+// Does the import's function type equal the entry's?
+bool sameType(const ExternEntry& im, const char* spec) {
+  const char* arrow = strstr(spec, "->");
+  uint32_t np = uint32_t(arrow - spec), nr = uint32_t(strlen(arrow + 2));
+  if (im.nparams != np || im.nresults != nr) return false;
+  for (uint32_t i = 0; i < np; i++)
+    if (im.params[i] != typeOfLetter(spec[i])) return false;
+  for (uint32_t i = 0; i < nr; i++)
+    if (im.results[i] != typeOfLetter(arrow[2 + i])) return false;
+  return true;
+}
+
+// "(i32, i32) -> i32" for an entry's type.
+void typeText(const char* spec, char* buf, size_t cap) {
+  ValType params[8], results[2];
+  const char* arrow = strstr(spec, "->");
+  uint32_t np = uint32_t(arrow - spec), nr = uint32_t(strlen(arrow + 2));
+  for (uint32_t i = 0; i < np; i++) params[i] = typeOfLetter(spec[i]);
+  for (uint32_t i = 0; i < nr; i++) results[i] = typeOfLetter(arrow[2 + i]);
+  bridgeSignatureText(params, np, results, nr, buf, cap);
+}
+
 constexpr const char* kWasi = "wasi_snapshot_preview1";
 const HostEntry kHost[] = {
     {kWasi, "fd_write", "iiii->i", fdWrite},
@@ -254,39 +306,22 @@ const HostEntry kHost[] = {
     {"pgwasm", "return_null", "->", returnNull},
 };
 
-wasm::FuncType parseType(const char* s) {
-  wasm::FuncType t;
-  bool results = false;
-  for (; *s; s++) {
-    ValType v;
-    switch (*s) {
-      case '-': results = true; s++; continue;
-      case 'i': v = ValType::I32; break;
-      case 'I': v = ValType::I64; break;
-      case 'f': v = ValType::F32; break;
-      default: v = ValType::F64; break;
-    }
-    (results ? t.results : t.params).push_back(v);
-  }
-  return t;
-}
-
 }  // namespace
 
-bool resolveImport(const wasm::ExternDesc& im, wasm::HostFn* fn, void** env, void* resolverEnv,
-                   char* why, size_t whyCap) {
-  std::string desc = im.describe();
+bool resolveImport(const ExternEntry& im, wasm::HostFn* fn, void** env, void* resolverEnv, char* why,
+                   size_t whyCap) {
   if (im.kind != wasm::ExternKind::Func) {
-    snprintf(why, whyCap, "module imports %s.%s (%s); pg-wasm provides functions only",
-             im.module.c_str(), im.name.c_str(), desc.c_str());
+    snprintf(why, whyCap, "module imports %s.%s (%s); pg-wasm provides functions only", im.module, im.name,
+             im.type);
     return false;
   }
   for (const HostEntry& h : kHost) {
-    if (im.module != h.module || im.name != h.name) continue;
-    wasm::FuncType want = parseType(h.type);
-    if (want != im.func) {
-      snprintf(why, whyCap, "module imports %s.%s as %s, but pg-wasm provides it as %s",
-               h.module, h.name, im.func.toString().c_str(), want.toString().c_str());
+    if (strcmp(im.module, h.module) != 0 || strcmp(im.name, h.name) != 0) continue;
+    if (!sameType(im, h.type)) {
+      char want[128];
+      typeText(h.type, want, sizeof want);
+      snprintf(why, whyCap, "module imports %s.%s as %s, but pg-wasm provides it as %s", h.module, h.name,
+               im.type, want);
       return false;
     }
     *fn = h.fn;
@@ -294,14 +329,42 @@ bool resolveImport(const wasm::ExternDesc& im, wasm::HostFn* fn, void** env, voi
     return true;
   }
   // The rest of WASI preview 1 (files, sockets, polling): present, but "not supported".
-  if (im.module == kWasi && im.func.results.size() == 1 && im.func.results[0] == ValType::I32) {
+  if (strcmp(im.module, kWasi) == 0 && im.nresults == 1 && im.results[0] == ValType::I32) {
     *fn = notSupported;
     *env = resolverEnv;
     return true;
   }
-  snprintf(why, whyCap, "module imports %s.%s (%s), which pg-wasm does not provide",
-           im.module.c_str(), im.name.c_str(), desc.c_str());
+  snprintf(why, whyCap, "module imports %s.%s (func %s), which pg-wasm does not provide", im.module, im.name,
+           im.type);
   return false;
+}
+
+void stderrTail(const CallState* st, int lines, char* buf, size_t cap) {
+  if (cap == 0) return;
+  buf[0] = '\0';
+  size_t have = st->stderrTailEnd < CallState::kTail ? st->stderrTailEnd : CallState::kTail;
+  // The tail in order, without a final newline, then its last `lines` lines.
+  char tmp[CallState::kTail + 1];
+  size_t start = st->stderrTailEnd - have;
+  for (size_t i = 0; i < have; i++) tmp[i] = st->stderrTail[(start + i) % CallState::kTail];
+  while (have && (tmp[have - 1] == '\n' || tmp[have - 1] == '\r')) have--;
+  tmp[have] = '\0';
+  size_t from = have;
+  for (int k = 0; k < lines && from > 0;) {
+    from--;
+    if (tmp[from] == '\n' && ++k == lines) {
+      from++;
+      break;
+    }
+  }
+  // Only what the database can show: bytes that are not printable ASCII become '?'
+  // unless the text is valid UTF-8 (it goes through the encoding conversion of messages).
+  size_t out = 0;
+  for (size_t i = from; i < have && out + 1 < cap; i++) buf[out++] = tmp[i] == '\0' ? '?' : tmp[i];
+  buf[out] = '\0';
+  if (!pg_verify_mbstr(PG_UTF8, buf, int(out), true))
+    for (size_t i = 0; i < out; i++)
+      if ((unsigned char)buf[i] >= 0x80) buf[i] = '?';
 }
 
 void flushGuestOutput(CallState* st) {

@@ -6,6 +6,7 @@
 
 #include <cstddef>
 
+#include "bridge.h"
 #include "wasm/engine.h"
 
 namespace pgwasm {
@@ -20,10 +21,19 @@ struct CallState {
   // Partial lines of stdout (0) and stderr (1), flushed at newline and after each call.
   char line[2][1024];
   size_t lineLen[2] = {0, 0};
+  // The last bytes the guest wrote to stderr, whatever the output quota: an assert's or a
+  // panic's message, for the ERROR of the trap that follows it (a ring buffer).
+  static constexpr size_t kTail = 1024;
+  char stderrTail[kTail];
+  size_t stderrTailEnd = 0;  // bytes ever written; the ring holds the last kTail of them
 };
 
+// The last lines of the guest's stderr (at most `lines`, the last one possibly partial),
+// as text, into buf; empty if it wrote nothing.
+void stderrTail(const CallState* state, int lines, char* buf, size_t cap);
+
 // ImportResolver (bridge.h): env is the CallState*, or nullptr when only checking.
-bool resolveImport(const wasm::ExternDesc& import, wasm::HostFn* fn, void** env, void* resolverEnv,
+bool resolveImport(const ExternEntry& import, wasm::HostFn* fn, void** env, void* resolverEnv,
                    char* why, size_t whyCap);
 
 // Reports any partial output line left by the last call.

@@ -3,30 +3,35 @@
 //
 // Privileges: EXECUTE on load/drop is revoked from PUBLIC (GRANT it to roles that may
 // load modules). A module belongs to the role that first loaded it; only members of that
-// role (or superusers) may replace or drop it. The catalog itself is written with the
-// privileges of its owner, so callers need no rights on wasm.module_store.
+// role (or superusers) may replace or drop it. The catalog is read and written directly
+// (module_store.cpp), under a lock that makes the ownership check and the change one
+// step; no SQL runs, so nothing of the caller's (search_path, functions, operators)
+// takes part.
 #include "pg.h"
 
 #include "bridge.h"
 #include "error_report.h"
 #include "guc.h"
 #include "host_imports.h"
+#include "module_functions.h"
 #include "module_store.h"
 
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wunused-parameter"
-extern "C" {
+PGWASM_PG_HEADERS_BEGIN
+#include "access/genam.h"
+#include "access/table.h"
+#include "catalog/dependency.h"
 #include "catalog/pg_authid.h"
+#include "commands/proclang.h"
 #include "common/cryptohash.h"
 #include "common/sha2.h"
 #include "storage/fd.h"
+#include "utils/rel.h"
 PG_FUNCTION_INFO_V1(wasm_load_module);
 PG_FUNCTION_INFO_V1(wasm_load_module_file);
 PG_FUNCTION_INFO_V1(wasm_drop_module);
 PG_FUNCTION_INFO_V1(wasm_exports);
 PG_FUNCTION_INFO_V1(wasm_imports);
-}
-#pragma GCC diagnostic pop
+PGWASM_PG_HEADERS_END
 
 namespace pgwasm {
 
@@ -43,28 +48,19 @@ void checkModuleName(const char* name) {
                               "starting with a letter or '_'.")));
 }
 
-// Decodes and validates, and checks that every import can be linked. Returns the number
-// of exported functions.
-int checkModule(const char* name, const uint8_t* bytes, size_t size) {
-  if (size > maxModuleBytes())
-    ereport(ERROR, (errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-                    errmsg("module \"%s\" has %zu bytes, more than wasm.max_module_size (%llu kB)", name, size,
-                           (unsigned long long)(maxModuleBytes() / 1024)),
-                    errhint("A superuser can raise wasm.max_module_size.")));
-  wasm::ModuleSummary* s = inspectModule(name, bytes, size);
+// Decodes and validates (once per content, see bridgeInspect), and checks that every
+// import can be linked. Returns the number of exported functions.
+int checkModule(const char* name, const uint8_t* bytes, size_t size, const uint8_t sha256[32]) {
+  const ModuleFacts* f = inspectModule(name, sha256, bytes, size);
   char why[512] = {};
   bool linkable = true;
   int funcs = 0;
-  for (const wasm::ExternDesc& im : s->imports) {
+  for (uint32_t i = 0; i < f->nimports && linkable; i++) {
     wasm::HostFn fn;
     void* env;
-    if (!resolveImport(im, &fn, &env, nullptr, why, sizeof why)) {
-      linkable = false;
-      break;
-    }
+    linkable = resolveImport(f->imports[i], &fn, &env, nullptr, why, sizeof why);
   }
-  for (const wasm::ExternDesc& e : s->exports) funcs += e.kind == wasm::ExternKind::Func;
-  bridgeFreeSummary(s);
+  for (uint32_t i = 0; i < f->nexports; i++) funcs += f->exports[i].kind == wasm::ExternKind::Func;
   if (!linkable) {
     Outcome out;
     out.status = Outcome::EngineError;
@@ -75,104 +71,177 @@ int checkModule(const char* name, const uint8_t* bytes, size_t size) {
   return funcs;
 }
 
-struct StoreArgs {
-  const char* name;
-  bytea* bytes;
-  bytea* sha;
-  Oid owner;
-};
-
-void storeAsOwner(void* p) {
-  StoreArgs* a = static_cast<StoreArgs*>(p);
-  if (SPI_connect() != SPI_OK_CONNECT) elog(ERROR, "SPI_connect failed");
-  Oid types[4] = {TEXTOID, BYTEAOID, BYTEAOID, OIDOID};
-  Datum args[4] = {CStringGetTextDatum(a->name), PointerGetDatum(a->bytes), PointerGetDatum(a->sha),
-                   ObjectIdGetDatum(a->owner)};
-  int rc = SPI_execute_with_args(
-      "INSERT INTO wasm.module_store AS m (name, bytes, sha256, owner) VALUES ($1, $2, $3, $4::regrole) "
-      "ON CONFLICT (name) DO UPDATE SET bytes = EXCLUDED.bytes, sha256 = EXCLUDED.sha256, created = now()",
-      4, types, args, nullptr, false, 0);
-  if (rc != SPI_OK_INSERT) elog(ERROR, "storing module failed: %s", SPI_result_code_string(rc));
-  SPI_finish();
-}
-
-void deleteAsOwner(void* p) {
-  const char* name = static_cast<const char*>(p);
-  if (SPI_connect() != SPI_OK_CONNECT) elog(ERROR, "SPI_connect failed");
-  Oid types[1] = {TEXTOID};
-  Datum args[1] = {CStringGetTextDatum(name)};
-  int rc = SPI_execute_with_args("DELETE FROM wasm.module_store WHERE name = $1", 1, types, args, nullptr,
-                                 false, 0);
-  if (rc != SPI_OK_DELETE) elog(ERROR, "deleting module failed: %s", SPI_result_code_string(rc));
-  SPI_finish();
-}
-
-bytea* sha256Of(const uint8_t* data, size_t len) {
-  bytea* out = static_cast<bytea*>(palloc(VARHDRSZ + PG_SHA256_DIGEST_LENGTH));
-  SET_VARSIZE(out, VARHDRSZ + PG_SHA256_DIGEST_LENGTH);
+// SHA-256 of a module, in pieces that a cancel can stop between.
+void sha256Of(const uint8_t* data, size_t len, uint8_t out[32]) {
   pg_cryptohash_ctx* ctx = pg_cryptohash_create(PG_SHA256);
-  if (pg_cryptohash_init(ctx) < 0 || pg_cryptohash_update(ctx, data, len) < 0 ||
-      pg_cryptohash_final(ctx, reinterpret_cast<uint8*>(VARDATA(out)), PG_SHA256_DIGEST_LENGTH) < 0)
+  bool ok = pg_cryptohash_init(ctx) >= 0;
+  constexpr size_t kPiece = 4u << 20;
+  for (size_t off = 0; ok && off < len; off += kPiece) {
+    CHECK_FOR_INTERRUPTS();
+    ok = pg_cryptohash_update(ctx, data + off, len - off < kPiece ? len - off : kPiece) >= 0;
+  }
+  ok = ok && pg_cryptohash_final(ctx, out, PG_SHA256_DIGEST_LENGTH) >= 0;
+  if (!ok)
     ereport(ERROR, (errcode(ERRCODE_INTERNAL_ERROR),
                     errmsg("could not compute SHA-256: %s", pg_cryptohash_error(ctx))));
   pg_cryptohash_free(ctx);
-  return out;
 }
 
 Datum loadModule(const char* name, bytea* bytes) {
   checkModuleName(name);
   const uint8_t* data = reinterpret_cast<const uint8_t*>(VARDATA_ANY(bytes));
   size_t size = VARSIZE_ANY_EXHDR(bytes);
-  int funcs = checkModule(name, data, size);
+  if (size > maxModuleBytes())
+    ereport(ERROR, (errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+                    errmsg("module \"%s\" has %zu bytes, more than wasm.max_module_size (%llu kB)", name, size,
+                           (unsigned long long)(maxModuleBytes() / 1024)),
+                    errhint("A superuser can raise wasm.max_module_size.")));
+  uint8_t sha[32];
+  sha256Of(data, size, sha);
+  // Who owns the module now decides, and holds until commit: the lock waits for any
+  // other loader of any module, and the lookup sees what they committed.
   ModuleRow existing;
-  Oid owner = GetUserId();
-  if (lookupModule(name, false, &existing)) {
-    checkModuleOwner(name, existing.owner);
-    owner = existing.owner;
-  }
-  bytea* flat = static_cast<bytea*>(palloc(VARHDRSZ + size));
-  SET_VARSIZE(flat, VARHDRSZ + size);
-  memcpy(VARDATA(flat), data, size);
-  StoreArgs a{name, flat, sha256Of(data, size), owner};
-  runAsStoreOwner(storeAsOwner, &a);
+  bool exists = lockAndLookupModule(name, &existing);
+  if (exists) checkModuleOwner(name, existing.owner);
+  int funcs = checkModule(name, data, size, sha);
+  if (exists) replaceModule(name, existing, data, size, sha);
+  else insertModule(name, data, size, sha, GetUserId());
   PG_RETURN_TEXT_P(cstring_to_text(
       psprintf("module %s: %zu bytes, %d exported function%s", name, size, funcs, funcs == 1 ? "" : "s")));
+}
+
+// One UTF-8 character in the database encoding, or null if the encoding lacks it.
+char* convertOne(const char* one, int len) {
+  MemoryContext cxt = CurrentMemoryContext;
+  char* volatile conv = nullptr;
+  PG_TRY();
+  {
+    conv = pg_any_to_server(one, len, PG_UTF8);
+  }
+  PG_CATCH();
+  {
+    MemoryContextSwitchTo(cxt);
+    FlushErrorState();
+    conv = nullptr;
+  }
+  PG_END_TRY();
+  return conv;
+}
+
+// Text for the database from a UTF-8 name: converted to the database encoding, with each
+// character that encoding lacks written as \uXXXX (as in JSON).
+char* serverText(const char* utf8) {
+  bool ascii = true;
+  for (const char* p = utf8; *p && ascii; p++) ascii = (unsigned char)*p < 0x80;
+  int enc = GetDatabaseEncoding();
+  if (ascii || enc == PG_UTF8 || enc == PG_SQL_ASCII) return pstrdup(utf8);
+  StringInfoData s;
+  initStringInfo(&s);
+  const unsigned char* p = reinterpret_cast<const unsigned char*>(utf8);
+  while (*p) {
+    int len = pg_utf_mblen(p);
+    char one[8];
+    memcpy(one, p, len);
+    one[len] = '\0';
+    char* conv = convertOne(one, len);
+    if (conv) {
+      appendStringInfoString(&s, conv);
+    } else {
+      pg_wchar c = utf8_to_unicode(p);
+      if (c > 0xFFFF) appendStringInfo(&s, "\\U%08X", unsigned(c));
+      else appendStringInfo(&s, "\\u%04X", unsigned(c));
+    }
+    p += len;
+  }
+  return s.data;
 }
 
 // Returns the rows of exports (or imports) of module `name`.
 void listModule(FunctionCallInfo fcinfo, const char* name, bool imports) {
   InitMaterializedSRF(fcinfo, 0);
   ReturnSetInfo* rsinfo = reinterpret_cast<ReturnSetInfo*>(fcinfo->resultinfo);
-  ModuleRow row;
-  if (!lookupModule(name, true, &row))
+  const ModuleFacts* f;
+  if (!storedModuleFacts(name, &f))
     ereport(ERROR, (errcode(ERRCODE_UNDEFINED_OBJECT), errmsg("module \"%s\" does not exist", name)));
-  wasm::ModuleSummary* s =
-      inspectModule(name, reinterpret_cast<const uint8_t*>(VARDATA_ANY(row.bytes)), VARSIZE_ANY_EXHDR(row.bytes));
-  PG_TRY();
-  {
-    const char* kinds[] = {"function", "table", "memory", "global"};
-    for (const wasm::ExternDesc& e : imports ? s->imports : s->exports) {
-      char sig[1024];
-      if (e.kind == wasm::ExternKind::Func) snprintf(sig, sizeof sig, "%s", e.func.toString().c_str());
-      else snprintf(sig, sizeof sig, "%s", e.describe().c_str());
-      Datum values[4];
-      bool nulls[4] = {false, false, false, false};
-      int n = 0;
-      if (imports) values[n++] = CStringGetTextDatum(e.module.c_str());
-      values[n++] = CStringGetTextDatum(e.name.c_str());
-      values[n++] = CStringGetTextDatum(kinds[int(e.kind)]);
-      values[n++] = CStringGetTextDatum(sig);
-      tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
-    }
+  const char* kinds[] = {"function", "table", "memory", "global"};
+  uint32_t n = imports ? f->nimports : f->nexports;
+  const ExternEntry* entries = imports ? f->imports : f->exports;
+  for (uint32_t i = 0; i < n; i++) {
+    const ExternEntry& e = entries[i];
+    Datum values[4];
+    bool nulls[4] = {false, false, false, false};
+    int k = 0;
+    if (imports) values[k++] = CStringGetTextDatum(serverText(e.module));
+    values[k++] = CStringGetTextDatum(serverText(e.name));
+    values[k++] = CStringGetTextDatum(kinds[int(e.kind)]);
+    values[k++] = CStringGetTextDatum(e.type);
+    tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
   }
-  PG_FINALLY();
-  {
-    bridgeFreeSummary(s);
-  }
-  PG_END_TRY();
 }
 
 }  // namespace
+
+namespace {
+int byText(const ListCell* a, const ListCell* b) {
+  return strcmp(format_procedure(lfirst_oid(a)), format_procedure(lfirst_oid(b)));
+}
+}  // namespace
+
+List* functionsUsingModule(const char* name) {
+  Oid lang = get_language_oid("wasm", false);
+  Relation rel = table_open(ProcedureRelationId, AccessShareLock);
+  SysScanDesc scan = systable_beginscan(rel, InvalidOid, false, nullptr, 0, nullptr);
+  List* out = NIL;
+  size_t n = strlen(name);
+  for (HeapTuple tup; HeapTupleIsValid(tup = systable_getnext(scan));) {
+    Form_pg_proc proc = (Form_pg_proc)GETSTRUCT(tup);
+    if (proc->prolang != lang) continue;
+    bool isnull;
+    Datum src = heap_getattr(tup, Anum_pg_proc_prosrc, RelationGetDescr(rel), &isnull);
+    if (isnull) continue;
+    char* s = TextDatumGetCString(src);
+    if (strncmp(s, name, n) == 0 && s[n] == ':') out = lappend_oid(out, proc->oid);
+    pfree(s);
+  }
+  systable_endscan(scan);
+  table_close(rel, AccessShareLock);
+  list_sort(out, byText);  // messages list them in a stable order
+  return out;
+}
+
+void dropModule(const ModuleRow& row, const char* name, bool cascade, bool checkFunctionOwners) {
+  // Functions that use the module: refused unless cascade; with cascade, dropped as DROP
+  // FUNCTION would (the caller must own them; objects that depend on them stop it).
+  List* fns = functionsUsingModule(name);
+  if (fns != NIL) {
+    StringInfoData list;
+    initStringInfo(&list);
+    ListCell* lc;
+    foreach (lc, fns)
+      appendStringInfo(&list, "%sfunction %s uses module %s", list.len ? "\n" : "",
+                       format_procedure(lfirst_oid(lc)), name);
+    if (!cascade)
+      ereport(ERROR, (errcode(ERRCODE_DEPENDENT_OBJECTS_STILL_EXIST),
+                      errmsg("cannot drop module %s because other objects depend on it", name),
+                      errdetail("%s", list.data),
+                      errhint("Use wasm.drop_module('%s', cascade => true) to drop the functions too.", name)));
+    ereport(NOTICE, (errcode(ERRCODE_SUCCESSFUL_COMPLETION),
+                     errmsg("drop cascades to %d function%s", list_length(fns), list_length(fns) == 1 ? "" : "s"),
+                     errdetail("%s", list.data)));
+    ObjectAddresses* objects = new_object_addresses();
+    foreach (lc, fns) {
+      Oid fn = lfirst_oid(lc);
+      if (checkFunctionOwners && !pg_proc_ownercheck(fn, GetUserId()))
+        aclcheck_error(ACLCHECK_NOT_OWNER, OBJECT_FUNCTION, format_procedure(fn));
+      ObjectAddress a;
+      ObjectAddressSet(a, ProcedureRelationId, fn);
+      add_exact_object_address(&a, objects);
+    }
+    performMultipleDeletions(objects, DROP_RESTRICT, 0);
+    free_object_addresses(objects);
+  }
+  deleteModule(row);
+}
 
 }  // namespace pgwasm
 
@@ -198,43 +267,10 @@ extern "C" Datum wasm_drop_module(PG_FUNCTION_ARGS) {
   char* name = text_to_cstring(PG_GETARG_TEXT_PP(0));
   bool cascade = PG_GETARG_BOOL(1);
   ModuleRow row;
-  if (!lookupModule(name, false, &row))
+  if (!lockAndLookupModule(name, &row))
     ereport(ERROR, (errcode(ERRCODE_UNDEFINED_OBJECT), errmsg("module \"%s\" does not exist", name)));
   checkModuleOwner(name, row.owner);
-
-  // Functions that use the module, found and dropped with the caller's privileges.
-  if (SPI_connect() != SPI_OK_CONNECT) elog(ERROR, "SPI_connect failed");
-  Oid types[1] = {TEXTOID};
-  Datum args[1] = {CStringGetTextDatum(name)};
-  int rc = SPI_execute_with_args(
-      "SELECT p.oid::regprocedure::text FROM pg_catalog.pg_proc p JOIN pg_catalog.pg_language l "
-      "ON l.oid = p.prolang WHERE l.lanname = 'wasm' AND split_part(p.prosrc, ':', 1) = $1 ORDER BY 1",
-      1, types, args, nullptr, true, 0);
-  if (rc != SPI_OK_SELECT) elog(ERROR, "listing functions failed: %s", SPI_result_code_string(rc));
-  uint64 n = SPI_processed;
-  if (n > 0) {
-    StringInfoData list;
-    initStringInfo(&list);
-    char** fns = static_cast<char**>(palloc(n * sizeof(char*)));
-    for (uint64 i = 0; i < n; i++) {
-      fns[i] = SPI_getvalue(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 1);
-      appendStringInfo(&list, "%sfunction %s uses module %s", i ? "\n" : "", fns[i], name);
-    }
-    if (!cascade)
-      ereport(ERROR, (errcode(ERRCODE_DEPENDENT_OBJECTS_STILL_EXIST),
-                      errmsg("cannot drop module %s because other objects depend on it", name),
-                      errdetail("%s", list.data),
-                      errhint("Use wasm.drop_module('%s', cascade => true) to drop the functions too.", name)));
-    ereport(NOTICE, (errcode(ERRCODE_SUCCESSFUL_COMPLETION),
-                     errmsg("drop cascades to %llu function%s", (unsigned long long)n, n == 1 ? "" : "s"),
-                     errdetail("%s", list.data)));
-    for (uint64 i = 0; i < n; i++) {
-      rc = SPI_execute(psprintf("DROP FUNCTION %s", fns[i]), false, 0);
-      if (rc != SPI_OK_UTILITY) elog(ERROR, "dropping %s failed: %s", fns[i], SPI_result_code_string(rc));
-    }
-  }
-  SPI_finish();
-  runAsStoreOwner(deleteAsOwner, name);
+  dropModule(row, name, cascade);
   PG_RETURN_VOID();
 }
 

@@ -1,6 +1,9 @@
-// PG zone. The module catalog (wasm.module_store): lookups for the call handler and the
-// validator. The SQL-callable functions (load, drop, exports, imports) live in
-// module_functions.cpp.
+// PG zone. The module catalog (wasm.module_store), read and written directly through the
+// heap and its index, never through SQL: nothing the caller controls (search_path,
+// operators, functions, temporary tables) takes part, and no code runs with the
+// privileges of the table's owner. Writers serialize on a table lock and see the latest
+// committed state, so checking a module's owner and replacing it are one step. The
+// SQL-callable functions (load, drop, exports, imports) live in module_functions.cpp.
 #pragma once
 
 #include "pg.h"
@@ -11,17 +14,30 @@ struct ModuleRow {
   uint8_t sha256[32];
   Oid owner;
   bytea* bytes;  // detoasted, palloc'd in the caller's context; nullptr unless asked for
+  ItemPointerData tid;
+  char* name;  // palloc'd (modulesOwnedBy only)
 };
 
 // Looks module `name` up in the statement's snapshot (callers need no access to the
 // table). False if there is no such module.
 bool lookupModule(const char* name, bool wantBytes, ModuleRow* row);
 
-// Runs fn(arg) with the privileges of wasm.module_store's owner (for SPI on the table);
-// the caller's identity is restored even on ERROR.
-void runAsStoreOwner(void (*fn)(void*), void* arg);
+// For writers: locks wasm.module_store against every other writer until the transaction
+// ends, then looks `name` up in the latest committed state (and this transaction's own
+// changes). Anything decided from it (who owns the module) holds until commit.
+bool lockAndLookupModule(const char* name, ModuleRow* row);
+// Under that lock: add a module, replace one's content (its owner stays), delete one,
+// change the owner of one.
+void insertModule(const char* name, const uint8_t* bytes, size_t size, const uint8_t sha256[32], Oid owner);
+void replaceModule(const char* name, const ModuleRow& existing, const uint8_t* bytes, size_t size,
+                   const uint8_t sha256[32]);
+void deleteModule(const ModuleRow& existing);
+void setModuleOwner(const ModuleRow& existing, Oid owner);
+// Locks as above and lists the modules owned by `role` (with name, tid and owner).
+List* modulesOwnedBy(Oid role);
 
-// ERROR unless the current user may replace or drop a module owned by `owner`.
+// ERROR unless the current user may replace or drop a module owned by `owner`. An owner
+// that no longer exists (dropped from another database) leaves the module to superusers.
 void checkModuleOwner(const char* name, Oid owner);
 
 }  // namespace pgwasm

@@ -37,3 +37,12 @@ extern "C" {
 #include "utils/timestamp.h"
 }
 #pragma GCC diagnostic pop
+
+// For a file's own PostgreSQL headers, beyond these:
+//   PGWASM_PG_HEADERS_BEGIN
+//   #include "access/genam.h"
+//   PGWASM_PG_HEADERS_END
+#define PGWASM_PG_HEADERS_BEGIN                                        \
+  _Pragma("GCC diagnostic push") _Pragma("GCC diagnostic ignored \"-Wunused-parameter\"") \
+      _Pragma("GCC diagnostic ignored \"-Wregister\"") extern "C" {
+#define PGWASM_PG_HEADERS_END } _Pragma("GCC diagnostic pop")

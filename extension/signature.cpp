@@ -43,12 +43,12 @@ WasmSig wasmSignatureOf(const TypeKind* args, int nargs, TypeKind result) {
   return t;
 }
 
-void checkExportSignature(const wasm::ModuleSummary& s, const char* moduleName, const char* exportName,
+void checkExportSignature(const ModuleFacts& f, const char* moduleName, const char* exportName,
                           const TypeKind* argKinds, const Oid* argTypes, int nargs, TypeKind resultKind,
                           Oid resultType) {
   WasmSig want = wasmSignatureOf(argKinds, nargs, resultKind);
   char have[1024], wantText[1024];
-  switch (bridgeCheckExport(s, exportName, want, have, wantText, sizeof have)) {
+  switch (bridgeCheckExport(f, exportName, want, have, wantText, sizeof have)) {
     case ExportCheck::Match: return;
     case ExportCheck::Missing:
       ereport(ERROR, (errcode(ERRCODE_INVALID_FUNCTION_DEFINITION),
@@ -78,8 +78,13 @@ char* sqlSignatureText(const Oid* argTypes, int nargs, Oid resultType) {
   return s.data;
 }
 
-void checkSupportedTypes(const char* fname, const Oid* argTypes, int nargs, Oid resultType, bool retset,
-                         TypeKind* argKinds, TypeKind* resultKind) {
+void checkSupportedTypes(const char* fname, char prokind, const Oid* argTypes, int nargs, Oid resultType,
+                         bool retset, TypeKind* argKinds, TypeKind* resultKind) {
+  if (prokind == PROKIND_WINDOW)
+    ereport(ERROR, (errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+                    errmsg("wasm function %s cannot be a window function", fname),
+                    errhint("Declare it without WINDOW; ordinary wasm functions can be used in window "
+                            "frames' expressions.")));
   if (retset)
     ereport(ERROR, (errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
                     errmsg("wasm function %s cannot return a set", fname),
@@ -109,7 +114,9 @@ void parseFunctionBody(const char* fname, const char* src, char** module, char**
                     errmsg("invalid body for wasm function %s: \"%s\"", fname, src),
                     errhint("The body names a loaded module and one of its exports: AS 'module:export'.")));
   *module = pnstrdup(src, colon - src);
-  *exportName = pstrdup(colon + 1);
+  const char* name = colon + 1;
+  *exportName = pg_server_to_any(name, int(strlen(name)), PG_UTF8);
+  if (*exportName == name) *exportName = pstrdup(name);
 }
 
 }  // namespace pgwasm

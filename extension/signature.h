@@ -31,20 +31,21 @@ inline bool isVarlenaKind(TypeKind k) {
 // The Wasm signature of a SQL function with these argument and result kinds.
 WasmSig wasmSignatureOf(const TypeKind* args, int nargs, TypeKind result);
 
-// ERRORs unless module `moduleName` (summary s) exports function `exportName` with the
+// ERRORs unless module `moduleName` (facts f) exports function `exportName` with the
 // signature the SQL declaration implies.
-void checkExportSignature(const wasm::ModuleSummary& s, const char* moduleName, const char* exportName,
+void checkExportSignature(const ModuleFacts& f, const char* moduleName, const char* exportName,
                           const TypeKind* argKinds, const Oid* argTypes, int nargs, TypeKind resultKind,
                           Oid resultType);
 
 // "(bigint, bigint) -> bigint" for messages (palloc'd).
 char* sqlSignatureText(const Oid* argTypes, int nargs, Oid resultType);
 
-// Checks a function's declared types; ERRORs naming the first unsupported one.
-void checkSupportedTypes(const char* fname, const Oid* argTypes, int nargs, Oid resultType, bool retset,
-                         TypeKind* argKinds, TypeKind* resultKind);
+// Checks a function's kind and declared types; ERRORs naming the first unsupported one.
+void checkSupportedTypes(const char* fname, char prokind, const Oid* argTypes, int nargs, Oid resultType,
+                         bool retset, TypeKind* argKinds, TypeKind* resultKind);
 
-// Splits 'module:export'; ERRORs on bad syntax. Results are palloc'd.
+// Splits 'module:export'; ERRORs on bad syntax. Results are palloc'd; the export name is
+// UTF-8 (as a module's names are), converted from the database encoding.
 void parseFunctionBody(const char* fname, const char* src, char** module, char** exportName);
 
 }  // namespace pgwasm

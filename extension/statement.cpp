@@ -6,19 +6,19 @@
 // autovacuum's ANALYZE evaluating index expressions). Hooks are chained.
 #include "pg.h"
 
+#include "fuel.h"
 #include "guc.h"
+#include "module_owners.h"
+#include "pg_guard.h"
 #include "statement.h"
 
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wunused-parameter"
-extern "C" {
+PGWASM_PG_HEADERS_BEGIN
 #include "tcop/tcopprot.h"
-}
-#pragma GCC diagnostic pop
+PGWASM_PG_HEADERS_END
 
 namespace pgwasm {
 
-StatementState statementState = {1, 0, 0};
+StatementState statementState = {1, 0};
 
 namespace {
 
@@ -32,12 +32,13 @@ ProcessUtility_hook_type prevProcessUtility = nullptr;
 
 void beginStatement() {
   statementState.generation++;
-  statementState.fuelLeft = fuelLimit();
   statementState.outputLinesLeft = outputLineLimit();
+  fuelBeginStatement();
 }
 
 void onExecutorStart(QueryDesc* queryDesc, int eflags) {
   if (nesting == 0) beginStatement();
+  fuelPrepareParallel(queryDesc);
   if (prevExecutorStart) prevExecutorStart(queryDesc, eflags);
   else standard_ExecutorStart(queryDesc, eflags);
 }
@@ -77,10 +78,12 @@ void onProcessUtility(PlannedStmt* pstmt, const char* queryString, bool readOnly
   nesting++;
   PG_TRY();
   {
+    beforeUtility(pstmt->utilityStmt);
     if (prevProcessUtility)
       prevProcessUtility(pstmt, queryString, readOnlyTree, context, params, queryEnv, dest, qc);
     else
       standard_ProcessUtility(pstmt, queryString, readOnlyTree, context, params, queryEnv, dest, qc);
+    afterUtility(pstmt->utilityStmt);
   }
   PG_FINALLY();
   {
@@ -96,9 +99,14 @@ void onXactEvent(XactEvent event, void*) {
     case XACT_EVENT_PARALLEL_COMMIT:
     case XACT_EVENT_PARALLEL_ABORT:
     case XACT_EVENT_PREPARE:
-      nesting = 0;
-      beginStatement();
+      fuelEndTransaction();
       pendingError = nullptr;  // its memory context is gone
+      // Instances never outlive a transaction. Inside a statement (a COMMIT or ROLLBACK
+      // in a procedure or DO block) the statement goes on, and keeps its fuel budget and
+      // output quota; at top level (and after errors, which unwind every level) the next
+      // work is a new statement.
+      if (nesting > 0) statementState.generation++;
+      else beginStatement();
       break;
     default: break;
   }
@@ -138,22 +146,11 @@ volatile sig_atomic_t* interruptFlag() { return &InterruptPending; }
 // statement_timeout) is caught here, never longjmps through JIT frames, and is re-thrown
 // by the caller once the engine has unwound. FATAL (terminate) exits the process cleanly.
 wasm::TrapKind handleInterrupt(void*) {
-  MemoryContext cxt = CurrentMemoryContext;
-  volatile bool failed = false;
-  PG_TRY();
-  {
-    CHECK_FOR_INTERRUPTS();
-  }
-  PG_CATCH();
-  {
-    MemoryContextSwitchTo(cxt);
-    setPendingError(CopyErrorData());
-    FlushErrorState();
-    failed = true;
-  }
-  PG_END_TRY();
-  return failed ? wasm::TrapKind::Interrupted : wasm::TrapKind::None;
+  return guarded([] { CHECK_FOR_INTERRUPTS(); }) ? wasm::TrapKind::None : wasm::TrapKind::Interrupted;
 }
+
+// The same for a compile job: true stops it (bridge.h, EngineConfig).
+bool handleJobInterrupt(void*) { return handleInterrupt(nullptr) != wasm::TrapKind::None; }
 
 void* takePendingError() {
   ErrorData* e = pendingError;

@@ -13,13 +13,11 @@ void installStatementHooks();
 
 struct StatementState {
   uint64_t generation;  // changes at the start of every top-level statement
-  uint64_t fuelLeft;    // for this statement's Wasm calls (when fuelLimit() != 0)
   int outputLinesLeft;  // guest output lines left for this statement
 };
 extern StatementState statementState;
 
 inline uint64_t statementGeneration() { return statementState.generation; }
-inline uint64_t* statementFuel() { return &statementState.fuelLeft; }
 inline int* statementOutputLines() { return &statementState.outputLinesLeft; }
 
 // The lowest stack address Wasm code may use: PostgreSQL's max_stack_depth below the
@@ -30,6 +28,7 @@ uintptr_t wasmStackLimit();
 // PostgreSQL interrupts while Wasm code runs (see statement.cpp).
 volatile sig_atomic_t* interruptFlag();
 wasm::TrapKind handleInterrupt(void* env);
+bool handleJobInterrupt(void* env);
 // The ERROR a host-side guard caught while Wasm code was running (an ErrorData*), to be
 // re-thrown once the engine has unwound. Taking it clears it.
 void* takePendingError();

@@ -26,7 +26,7 @@ extern "C" Datum wasm_validator(PG_FUNCTION_ARGS) {
   memcpy(argTypes, proc->proargtypes.values, nargs * sizeof(Oid));
   Oid resultType = proc->prorettype;
   TypeKind argKinds[FUNC_MAX_ARGS], resultKind;
-  checkSupportedTypes(name, argTypes, nargs, resultType, proc->proretset, argKinds, &resultKind);
+  checkSupportedTypes(name, proc->prokind, argTypes, nargs, resultType, proc->proretset, argKinds, &resultKind);
   bool isnull;
   Datum src = SysCacheGetAttr(PROCOID, tup, Anum_pg_proc_prosrc, &isnull);
   char *moduleName, *exportName;
@@ -35,23 +35,13 @@ extern "C" Datum wasm_validator(PG_FUNCTION_ARGS) {
 
   if (!check_function_bodies) PG_RETURN_VOID();
 
-  ModuleRow row;
-  if (!lookupModule(moduleName, true, &row))
+  const ModuleFacts* facts;
+  if (!storedModuleFacts(moduleName, &facts))
     ereport(ERROR, (errcode(ERRCODE_INVALID_FUNCTION_DEFINITION),
                     errmsg("module \"%s\" does not exist", moduleName),
                     errhint("Load it first with wasm.load_module('%s', ...), or SET check_function_bodies "
                             "= off to create the function before the module.",
                             moduleName)));
-  wasm::ModuleSummary* summary = inspectModule(
-      moduleName, reinterpret_cast<const uint8_t*>(VARDATA_ANY(row.bytes)), VARSIZE_ANY_EXHDR(row.bytes));
-  PG_TRY();
-  {
-    checkExportSignature(*summary, moduleName, exportName, argKinds, argTypes, nargs, resultKind, resultType);
-  }
-  PG_FINALLY();
-  {
-    bridgeFreeSummary(summary);
-  }
-  PG_END_TRY();
+  checkExportSignature(*facts, moduleName, exportName, argKinds, argTypes, nargs, resultKind, resultType);
   PG_RETURN_VOID();
 }

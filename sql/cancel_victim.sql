@@ -1,6 +1,7 @@
--- Runs an endless guest loop (fuel metering off) until cancel_killer.sql, in parallel,
+-- Runs an endless guest loop (fuel metering off: no limits) until cancel_killer.sql, in parallel,
 -- cancels it with pg_cancel_backend: PostgreSQL's own cancel error, and the session goes on.
 SET application_name = 'wasm_cancel_victim';
 SET wasm.fuel_limit = 0;
+SET wasm.call_fuel_limit = 0;
 SELECT infinite_loop();
 SELECT add(2, 2) AS still_works;

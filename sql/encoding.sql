@@ -1,7 +1,8 @@
 -- Text and jsonb in a database whose encoding is not UTF-8 (LATIN1): arguments reach the
 -- guest as UTF-8, results come back in the database's encoding, and a result that the
 -- database cannot hold is an error. In a SQL_ASCII database (no encoding at all), text
--- reaches the guest as stored if it is UTF-8, and is an error if it is not.
+-- reaches the guest as stored if it is UTF-8, and is an error if it is not. Export
+-- names are UTF-8; wasm.exports converts them.
 CREATE DATABASE wasm_latin1 TEMPLATE template0 ENCODING 'LATIN1' LC_COLLATE 'C' LC_CTYPE 'C';
 \c wasm_latin1
 SET client_encoding = 'UTF8';
@@ -26,6 +27,17 @@ SELECT length(wasm.load_module('text', pg_read_binary_file(current_setting('pgwa
 CREATE FUNCTION reverse_text(text) RETURNS text LANGUAGE wasm STRICT AS 'text:reverse';
 SELECT reverse_text('café') = 'éfac' AS reversed, octet_length(reverse_text('café')) AS bytes;
 SELECT reverse_text(E'caf\xe9');
+-- In an EUC_JP database, wasm.exports shows export names the database can hold as they
+-- are, and writes each character it cannot hold as \uXXXX.
+CREATE DATABASE wasm_eucjp TEMPLATE template0 ENCODING 'EUC_JP' LC_COLLATE 'C' LC_CTYPE 'C';
+\c wasm_eucjp
+SET client_encoding = 'UTF8';
+CREATE EXTENSION wasm;
+SELECT length(wasm.load_module('names', pg_read_binary_file(current_setting('pgwasm_test.examples') || '/names.wasm'))) > 0 AS loaded;
+SELECT export_name, signature FROM wasm.exports('names') ORDER BY 1;
+CREATE FUNCTION nihon() RETURNS int LANGUAGE wasm AS 'names:日本';
+SELECT nihon();
 \c wasm_regression
 DROP DATABASE wasm_latin1;
 DROP DATABASE wasm_ascii;
+DROP DATABASE wasm_eucjp;

@@ -19,6 +19,9 @@ SELECT wasm.load_module('bytes', example('bytes.wasm'));
 SELECT wasm.load_module('json', example('json.wasm'));
 SELECT wasm.load_module('nulls', example('nulls.wasm'));
 SELECT wasm.load_module('hostile', example('hostile.wasm'));
+SELECT wasm.load_module('spin', example('spin.wasm'));
+-- spin(n) loops n times: a known amount of fuel.
+CREATE FUNCTION spin(int) RETURNS int LANGUAGE wasm STRICT AS 'spin:spin';
 -- Hostile guests, used by several tests.
 CREATE FUNCTION unreachable() RETURNS int LANGUAGE wasm AS 'hostile:unreachable';
 CREATE FUNCTION divide(int, int) RETURNS int LANGUAGE wasm STRICT AS 'hostile:divide';

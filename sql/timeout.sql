@@ -1,6 +1,7 @@
 -- statement_timeout stops an endless guest loop (fuel metering off), within 100 ms of
 -- the deadline, with PostgreSQL's own error; the session goes on.
 SET wasm.fuel_limit = 0;
+SET wasm.call_fuel_limit = 0;
 SET statement_timeout = '300ms';
 SELECT infinite_loop();
 DO $$
@@ -13,4 +14,5 @@ EXCEPTION WHEN query_canceled THEN
 END $$;
 RESET statement_timeout;
 RESET wasm.fuel_limit;
+RESET wasm.call_fuel_limit;
 SELECT add(3, 4) AS still_works;

@@ -82,7 +82,7 @@ terminate_check() {
   local started victim out
   started=$(db=wasm_regression sql_value "SELECT pg_postmaster_start_time()") || return 1
   as_pg "$bindir/psql" -X -h "$tmp" -p "$port" -d wasm_regression \
-    -c "SET application_name = 'wasm_terminate_victim'" -c "SET wasm.fuel_limit = 0" \
+    -c "SET application_name = 'wasm_terminate_victim'" -c "SET wasm.fuel_limit = 0" -c "SET wasm.call_fuel_limit = 0" \
     -c "SELECT infinite_loop()" >"$tmp/victim.out" 2>&1 &
   victim=$!
   for _ in $(seq 1 100); do

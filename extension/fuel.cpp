@@ -1,0 +1,212 @@
+// PG zone. SAFETY-CRITICAL. The fuel of a statement's Wasm calls (see fuel.h).
+//
+// A call is given, up front, the least of wasm.call_fuel_limit and what the statement has
+// left under wasm.fuel_limit (both read at the call, so a function's SET clause that
+// lowers them counts); what it leaves is given back. The statement's use is counted in
+// the backend, or, once a plan that may run in parallel starts, in a small dynamic
+// shared memory segment (the pool) that its workers attach to: the leader names it in
+// a hidden setting (wasm.fuel_pool, "handle:nonce"), which PostgreSQL hands to the
+// workers with the other settings. Every process claims each call's fuel from the pool
+// with a compare-and-swap and gives back what is left, so leader and workers together
+// never use more than the budget. Fuel a running call holds counts as used until it
+// ends: near the end of the budget, a call can find none left while calls in other
+// processes still hold some, so a parallel query may stop up to (processes x
+// wasm.call_fuel_limit) short of its budget.
+#include "fuel.h"
+
+#include <cinttypes>
+#include <cmath>
+
+#include "guc.h"
+
+PGWASM_PG_HEADERS_BEGIN
+#include "access/parallel.h"
+#include "port/atomics.h"
+#include "storage/dsm.h"
+PGWASM_PG_HEADERS_END
+
+namespace pgwasm {
+
+namespace {
+
+constexpr uint64_t kPoolMagic = 0x7067776173666c31ull;  // "pgwasfl1"
+constexpr uint64_t kUnlimited = uint64_t(1) << 62;
+
+struct FuelPool {
+  uint64_t magic;
+  uint64_t nonce;
+  uint64_t limit;           // the leader's wasm.fuel_limit (0: none)
+  pg_atomic_uint64 used;    // claimed, less what was given back
+  pg_atomic_uint64 calls;   // of the workers (the leader counts its own)
+  pg_atomic_uint64 instances;
+};
+
+struct StatementFuel {
+  uint64_t used = 0;  // claimed, less what was given back (without a pool)
+  FuelPool* pool = nullptr;
+  dsm_segment* segment = nullptr;
+  WasmStats stats{};  // this process's own
+  bool lastByCallLimit = false;
+};
+StatementFuel sf;
+
+void onPoolDetach(dsm_segment*, Datum) {
+  // The segment goes with its resource owner (the statement's portal, or the
+  // transaction): the count carries on in the backend.
+  if (sf.pool) sf.used = pg_atomic_read_u64(&sf.pool->used);
+  sf.pool = nullptr;
+  sf.segment = nullptr;
+}
+
+// The statement's limit now: wasm.fuel_limit (as a SET clause may have lowered it),
+// and the pool's (the leader's) in a parallel query.
+uint64_t statementLimit() {
+  uint64_t limit = fuelLimit() ? fuelLimit() : kUnlimited;
+  if (sf.pool && sf.pool->limit && sf.pool->limit < limit) limit = sf.pool->limit;
+  return limit;
+}
+
+uint64_t claim(uint64_t want) {
+  uint64_t limit = statementLimit();
+  if (!sf.pool) {
+    uint64_t left = sf.used >= limit ? 0 : limit - sf.used;
+    uint64_t take = want < left ? want : left;
+    sf.used += take;
+    return take;
+  }
+  uint64_t cur = pg_atomic_read_u64(&sf.pool->used);
+  for (;;) {
+    uint64_t left = cur >= limit ? 0 : limit - cur;
+    uint64_t take = want < left ? want : left;
+    if (take == 0) return 0;
+    if (pg_atomic_compare_exchange_u64(&sf.pool->used, &cur, cur + take)) return take;
+  }
+}
+
+void giveBack(uint64_t n) {
+  if (n == 0) return;
+  if (sf.pool) pg_atomic_fetch_sub_u64(&sf.pool->used, n);
+  else sf.used -= n;
+}
+
+// A call's share: wasm.call_fuel_limit; without one, in a parallel query, half of what
+// is left (so that one call cannot hold all of it while others wait).
+uint64_t callShare() {
+  if (callFuelLimit()) return callFuelLimit();
+  if (!sf.pool) return kUnlimited;
+  uint64_t limit = statementLimit(), cur = pg_atomic_read_u64(&sf.pool->used);
+  uint64_t left = cur >= limit ? 0 : limit - cur;
+  return left / 2 > 1000000 ? left / 2 : left;
+}
+
+void attachPool() {
+  const char* name = fuelPoolSetting();
+  unsigned handle;
+  uint64_t nonce;
+  if (!name || sscanf(name, "%u:%" SCNx64, &handle, &nonce) != 2) return;  // the leader had none
+  dsm_segment* seg = dsm_attach(dsm_handle(handle));
+  FuelPool* pool = seg ? static_cast<FuelPool*>(dsm_segment_address(seg)) : nullptr;
+  if (!pool || pool->magic != kPoolMagic || pool->nonce != nonce) {
+    if (seg) dsm_detach(seg);
+    ereport(ERROR, (errcode(ERRCODE_INTERNAL_ERROR),
+                    errmsg("parallel worker cannot find its leader's wasm fuel budget")));
+  }
+  sf.pool = pool;
+  sf.segment = seg;
+  on_dsm_detach(seg, onPoolDetach, 0);
+}
+
+}  // namespace
+
+void fuelBeginStatement() {
+  if (sf.segment) dsm_detach(sf.segment);  // the callback resets the pool
+  sf.lastByCallLimit = false;
+  sf.used = 0;
+  sf.stats = WasmStats{};
+  if (IsParallelWorker()) attachPool();
+}
+
+void fuelEndTransaction() {
+  // Its resource owner detaches the segment now or soon: the count carries on in the
+  // backend (a COMMIT inside a procedure keeps the statement's budget).
+  if (sf.pool) sf.used = pg_atomic_read_u64(&sf.pool->used);
+  sf.pool = nullptr;
+  sf.segment = nullptr;
+}
+
+void fuelPrepareParallel(const QueryDesc* queryDesc) {
+  if (sf.pool || IsParallelWorker() || !queryDesc->plannedstmt->parallelModeNeeded || !fuelMetered()) return;
+  dsm_segment* seg = dsm_create(sizeof(FuelPool), 0);
+  auto* pool = static_cast<FuelPool*>(dsm_segment_address(seg));
+  pool->magic = kPoolMagic;
+  if (!pg_strong_random(&pool->nonce, sizeof pool->nonce)) pool->nonce = uint64_t(MyProcPid) * 2654435761u;
+  pool->limit = fuelLimit();
+  pg_atomic_init_u64(&pool->used, sf.used);
+  pg_atomic_init_u64(&pool->calls, 0);
+  pg_atomic_init_u64(&pool->instances, 0);
+  char name[64];
+  snprintf(name, sizeof name, "%u:%" PRIx64, unsigned(dsm_segment_handle(seg)), pool->nonce);
+  SetConfigOption("wasm.fuel_pool", name, PGC_SUSET, PGC_S_SESSION);
+  sf.pool = pool;
+  sf.segment = seg;
+  on_dsm_detach(seg, onPoolDetach, 0);
+}
+
+bool fuelMetered() { return fuelLimit() != 0 || callFuelLimit() != 0; }
+
+uint64_t fuelStartCall(CallFuel* c, const char* fname, bool countAsCall) {
+  c->given = 0;
+  c->byCallLimit = false;
+  if (countAsCall) {
+    sf.stats.calls++;
+    if (sf.pool && IsParallelWorker()) pg_atomic_fetch_add_u64(&sf.pool->calls, 1);
+  }
+  if (!fuelMetered()) return 0;
+  uint64_t per = callShare();
+  c->given = claim(per);
+  c->byCallLimit = c->given == per && callFuelLimit() != 0;
+  sf.lastByCallLimit = c->byCallLimit;
+  if (c->given == 0) reportOutOfFuel(fname);
+  return c->given;
+}
+
+void fuelEndCall(CallFuel* c, uint64_t left) {
+  if (!fuelMetered() && c->given == 0) return;
+  if (left > c->given) left = c->given;
+  giveBack(left);
+  sf.stats.fuel += c->given - left;
+  c->given = 0;
+}
+
+void reportOutOfFuel(const char* fname) {
+  if (sf.lastByCallLimit)
+    ereport(ERROR, (errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+                    errmsg("wasm function %s ran out of fuel: one call used all of wasm.call_fuel_limit", fname),
+                    errdetail("wasm.call_fuel_limit allows %" PRIu64 " instructions per call.", callFuelLimit()),
+                    errhint("Raise wasm.call_fuel_limit for longer calls, or check the function for an "
+                            "endless loop.")));
+  ereport(ERROR, (errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED), errmsg("wasm function %s ran out of fuel", fname),
+                  errdetail("The statement's Wasm calls used all of wasm.fuel_limit (%" PRIu64 " instructions).",
+                            statementLimit() == kUnlimited ? 0 : statementLimit()),
+                  errhint("Raise wasm.fuel_limit for this work, or check the function for an endless loop.")));
+}
+
+WasmStats statementStats() {
+  WasmStats s = sf.stats;
+  if (sf.pool) {
+    s.calls += pg_atomic_read_u64(&sf.pool->calls);
+    s.instances += pg_atomic_read_u64(&sf.pool->instances);
+    s.fuel = pg_atomic_read_u64(&sf.pool->used);  // everything given and not given back
+  }
+  return s;
+}
+
+void noteInstantiation(double seconds) {
+  sf.stats.instances++;
+  sf.stats.instantiateSeconds += seconds;
+  if (sf.pool && IsParallelWorker()) pg_atomic_fetch_add_u64(&sf.pool->instances, 1);
+}
+
+void noteCompilation(double seconds) { sf.stats.compileSeconds += seconds; }
+
+}  // namespace pgwasm

@@ -1,0 +1,17 @@
+// PG zone. What module_functions.cpp shares with the role statements (module_owners.cpp).
+#pragma once
+
+#include "module_store.h"
+#include "pg.h"
+
+namespace pgwasm {
+
+// The LANGUAGE wasm functions whose body names module `name` (their OIDs).
+List* functionsUsingModule(const char* name);
+
+// Drops a module the caller has locked and looked up (lockAndLookupModule). The functions
+// that use it make it fail, unless cascade, which drops them too: as DROP FUNCTION would
+// (the caller must own each) when checkFunctionOwners, else as a cascade does.
+void dropModule(const ModuleRow& row, const char* name, bool cascade, bool checkFunctionOwners = true);
+
+}  // namespace pgwasm

@@ -1,0 +1,134 @@
+-- What a module loader and any role can and cannot make pg-wasm do (issue 9): the
+-- catalog's SQL cannot be hijacked, fuel settings cannot be escaped, the statement's
+-- budget is one budget, and modules follow their owners' roles.
+SELECT current_user AS su \gset
+CREATE ROLE wasm_loader LOGIN;
+CREATE ROLE wasm_other LOGIN;
+GRANT EXECUTE ON FUNCTION wasm.load_module(text, bytea), wasm.drop_module(text, boolean)
+  TO wasm_loader, wasm_other;
+GRANT CREATE ON SCHEMA public TO wasm_loader, wasm_other;
+-- The module's bytes, for roles that may not read server files.
+SELECT example('spin.wasm') AS spin_bytes \gset
+
+-- 1. Nothing the caller controls takes part in loading or dropping a module: functions,
+--    operators and a temporary table named like what SQL would resolve are never used.
+CREATE TABLE evil_log (who text, what text);
+GRANT INSERT, SELECT ON evil_log TO PUBLIC;
+CREATE SCHEMA evil AUTHORIZATION wasm_loader;
+SET ROLE wasm_loader;
+CREATE FUNCTION evil.now() RETURNS timestamptz LANGUAGE plpgsql AS
+  $$ BEGIN INSERT INTO public.evil_log VALUES (current_user, 'now'); RETURN pg_catalog.now(); END $$;
+CREATE FUNCTION evil.texteq(text, text) RETURNS boolean LANGUAGE plpgsql AS
+  $$ BEGIN INSERT INTO public.evil_log VALUES (current_user, '='); RETURN $1 OPERATOR(pg_catalog.=) $2; END $$;
+CREATE OPERATOR evil.= (LEFTARG = text, RIGHTARG = text, FUNCTION = evil.texteq);
+CREATE FUNCTION evil.split_part(text, text, int) RETURNS text LANGUAGE plpgsql AS
+  $$ BEGIN INSERT INTO public.evil_log VALUES (current_user, 'split_part'); RETURN pg_catalog.split_part($1, $2, $3); END $$;
+CREATE TEMP TABLE regrole (x int);
+SET search_path = evil, pg_temp, pg_catalog, public;
+SELECT wasm.load_module('evilmod', :'spin_bytes'::bytea);
+SELECT wasm.load_module('evilmod', :'spin_bytes'::bytea);
+CREATE FUNCTION evil_spin(int) RETURNS int LANGUAGE wasm AS 'evilmod:spin';
+SELECT wasm.drop_module('evilmod', cascade => true);
+RESET search_path;
+RESET ROLE;
+SELECT count(*) AS hijacked FROM evil_log;
+
+-- 2. Fuel is a whole number: a fraction rounds up (it used to truncate to 0, "no limit"),
+--    and what is not a finite number is refused; in SET, in ALTER ROLE and in SET clauses.
+SET ROLE wasm_other;
+SET wasm.fuel_limit = 0.5;
+SHOW wasm.fuel_limit;
+SELECT spin(10);
+SET wasm.fuel_limit = 'NaN';
+SET wasm.fuel_limit = 'Infinity';
+SET wasm.call_fuel_limit = 0.25;
+SHOW wasm.call_fuel_limit;
+SET wasm.call_fuel_limit = 0;
+RESET wasm.fuel_limit;
+RESET wasm.call_fuel_limit;
+RESET ROLE;
+ALTER ROLE wasm_other SET wasm.fuel_limit = 0.5;
+\c - wasm_other
+SELECT spin(10);
+SHOW wasm.fuel_limit;
+\c - :su
+ALTER ROLE wasm_other RESET wasm.fuel_limit;
+CREATE FUNCTION spin_fraction(int) RETURNS int LANGUAGE wasm STRICT SET wasm.fuel_limit = 0.5 AS 'spin:spin';
+SELECT spin_fraction(10);
+
+-- 3. One call may use wasm.call_fuel_limit: at the defaults an endless loop stops within
+--    seconds, with an error that names the setting.
+DO $$
+DECLARE
+  t0 timestamptz := clock_timestamp();
+BEGIN
+  PERFORM infinite_loop();
+EXCEPTION WHEN program_limit_exceeded THEN
+  RAISE NOTICE '%', SQLERRM;
+  RAISE NOTICE 'stopped within 10 s: %', clock_timestamp() - t0 < interval '10s';
+END $$;
+
+-- 4. The statement's budget is one budget: EXPLAIN (ANALYZE) reports what a statement
+--    used; a COMMIT inside a procedure does not renew it; a function's SET clause that
+--    lowers it lowers it for the calls inside.
+CREATE FUNCTION fuel_of(query text) RETURNS bigint LANGUAGE plpgsql AS $$
+DECLARE
+  plan json;
+BEGIN
+  EXECUTE 'EXPLAIN (ANALYZE, FORMAT JSON, TIMING OFF) ' || query INTO plan;
+  RETURN (plan -> 0 -> 'WebAssembly' ->> 'Fuel')::bigint;
+END $$;
+SELECT fuel_of('SELECT spin(100000)') BETWEEN 100000 AND 1000000 AS plausible,
+       fuel_of('SELECT spin(200000)') - fuel_of('SELECT spin(100000)')
+         = fuel_of('SELECT spin(100000)') - fuel_of('SELECT spin(0)') AS linear;
+SELECT fuel_of('SELECT spin(100000)') AS one_spin \gset
+CREATE PROCEDURE spin_twice(n int) LANGUAGE plpgsql AS $$
+BEGIN
+  PERFORM spin(n);
+  COMMIT;
+  PERFORM spin(n);
+END $$;
+SELECT set_config('wasm.fuel_limit', (:one_spin * 3 / 2)::text, false) IS NOT NULL AS set;
+CALL spin_twice(100000);
+SELECT set_config('wasm.fuel_limit', (:one_spin * 3)::text, false) IS NOT NULL AS set;
+CALL spin_twice(100000);
+RESET wasm.fuel_limit;
+CREATE FUNCTION spin_capped(int) RETURNS int LANGUAGE wasm STRICT SET wasm.fuel_limit = 5000 AS 'spin:spin';
+SELECT spin_capped(10);
+SELECT spin_capped(100000);
+-- ... counting what the statement used before it.
+SELECT spin(100000) + spin_capped(10);
+
+-- 5. Window functions do not exist for wasm yet: refused, not silently wrong.
+CREATE FUNCTION spin_window(int) RETURNS int WINDOW LANGUAGE wasm AS 'spin:spin';
+
+-- 6. Modules follow their owner's role: DROP ROLE refuses an owner of modules,
+--    REASSIGN OWNED and DROP OWNED take them along.
+SET ROLE wasm_loader;
+SELECT wasm.load_module('owned_a', :'spin_bytes'::bytea);
+SELECT wasm.load_module('owned_b', :'spin_bytes'::bytea);
+CREATE FUNCTION owned_spin(int) RETURNS int LANGUAGE wasm AS 'owned_a:spin';
+RESET ROLE;
+DROP ROLE wasm_loader;
+REASSIGN OWNED BY wasm_loader TO wasm_other;
+SELECT name, owner FROM wasm.modules WHERE name LIKE 'owned%' ORDER BY name;
+SET ROLE wasm_other;
+SELECT wasm.load_module('owned_b', :'spin_bytes'::bytea);
+RESET ROLE;
+CREATE FUNCTION su_spin(int) RETURNS int LANGUAGE wasm AS 'owned_b:spin';
+DROP OWNED BY wasm_other;
+DROP OWNED BY wasm_other CASCADE;
+SELECT count(*) AS left_behind FROM wasm.modules WHERE name LIKE 'owned%';
+SELECT count(*) AS left_behind FROM pg_proc WHERE proname IN ('owned_spin', 'su_spin');
+
+DROP FUNCTION fuel_of(text);
+DROP FUNCTION spin_capped(int);
+DROP FUNCTION spin_fraction(int);
+DROP PROCEDURE spin_twice(int);
+DROP TABLE evil_log;
+REVOKE CREATE ON SCHEMA public FROM wasm_loader, wasm_other;
+REVOKE EXECUTE ON FUNCTION wasm.load_module(text, bytea), wasm.drop_module(text, boolean)
+  FROM wasm_loader, wasm_other;
+DROP OWNED BY wasm_loader;
+DROP ROLE wasm_loader;
+DROP ROLE wasm_other;
