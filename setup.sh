@@ -3,6 +3,7 @@
 #
 #   ./setup.sh            # packages + asmjit; idempotent, a few seconds when all is there
 #   ./setup.sh --fetch-source PACKAGE DIR   # (after setup) unpack a Debian source package
+#   ./setup.sh --print-mirror               # the Debian mirror the machine's apt uses
 #
 # 1. Debian packages: compilers, cmake, PostgreSQL 15 and its server headers, GoogleTest,
 #    RapidJSON, wabt, binaryen, clang/lld 14 with wasi-libc for guest code, and the clang
@@ -46,18 +47,24 @@ done
 
 # --- 2. asmjit from the Debian source package, with -fPIC ---------------------------------
 # apt-get source needs a deb-src line. It goes into a private apt configuration so that
-# the machine's own sources (one-line or deb822, signed-by or not) are left untouched.
+# the machine's own sources (one-line or deb822, signed-by or not) are left untouched. The
+# mirror is the one the machine's apt configuration names: none is written here.
 debian_mirror() {
-  { grep -hE '^[[:space:]]*URIs:' /etc/apt/sources.list.d/*.sources 2>/dev/null | awk '{print $2}'
-    grep -hE '^[[:space:]]*deb[[:space:]]' /etc/apt/sources.list /etc/apt/sources.list.d/*.list 2>/dev/null |
+  # (Each grep may find no file or no line: that is not an error here.)
+  { { grep -hE '^[[:space:]]*URIs:' /etc/apt/sources.list.d/*.sources 2>/dev/null || true; } | awk '{print $2}'
+    { grep -hE '^[[:space:]]*deb[[:space:]]' /etc/apt/sources.list /etc/apt/sources.list.d/*.list 2>/dev/null || true; } |
       awk '{for (i = 2; i <= NF; i++) if ($i ~ /^https?:/) {print $i; exit}}'
-  } | grep debian | grep -v security | head -n1
+  } | { grep debian || true; } | { grep -v security || true; } | head -n1
 }
 # fetch_source PACKAGE DIR: downloads and unpacks Debian's source package into DIR.
 fetch_source() {
   local pkg=$1 dir=$2 mirror
   mirror=$(debian_mirror || true)
-  mirror=${mirror:-http://deb.debian.org/debian}
+  if [[ -z $mirror ]]; then
+    log "no Debian mirror found in the machine's apt sources (/etc/apt/sources.list and"
+    log "/etc/apt/sources.list.d/*.list or *.sources); configure apt with one, then run me again"
+    exit 1
+  fi
   mkdir -p "$dir/apt/lists/partial" "$dir/apt/archives/partial"
   echo "deb-src [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] $mirror bookworm main" \
     >"$dir/apt/sources.list"
@@ -68,6 +75,10 @@ fetch_source() {
   apt-get "${opts[@]}" -o APT::Update::Error-Mode=any update -qq
   (cd "$dir" && apt-get "${opts[@]}" source -qq "$pkg" >/dev/null)
 }
+if [[ ${1:-} == --print-mirror ]]; then  # for test/setup/mirror_test.sh
+  debian_mirror
+  exit 0
+fi
 if [[ ${1:-} == --fetch-source ]]; then
   fetch_source "$2" "$3"
   exit 0
