@@ -8,7 +8,10 @@
 // a hidden setting (wasm.fuel_pool, "handle:nonce"), which PostgreSQL hands to the
 // workers with the other settings. Every process claims each call's fuel from the pool
 // with a compare-and-swap and gives back what is left, so leader and workers together
-// never use more than the budget. Fuel a running call holds counts as used until it
+// never use more than the budget. The segment's mapping is the process's (pinned), not
+// a resource owner's: the leader detaches at the next statement or at transaction end,
+// a worker (which attaches at its first call) at its transaction end. Fuel a running
+// call holds counts as used until it
 // ends: near the end of the budget, a call can find none left while calls in other
 // processes still hold some, so a parallel query may stop up to (processes x
 // wasm.call_fuel_limit) short of its budget.
@@ -50,12 +53,15 @@ struct StatementFuel {
 };
 StatementFuel sf;
 
-void onPoolDetach(dsm_segment*, Datum) {
-  // The segment goes with its resource owner (the statement's portal, or the
-  // transaction): the count carries on in the backend.
-  if (sf.pool) sf.used = pg_atomic_read_u64(&sf.pool->used);
+bool poolTried = false;  // a worker has looked for its leader's pool
+
+void detachPool() {
+  if (!sf.segment) return;
+  sf.used = pg_atomic_read_u64(&sf.pool->used);  // the count carries on in the backend
+  dsm_segment* seg = sf.segment;
   sf.pool = nullptr;
   sf.segment = nullptr;
+  dsm_detach(seg);
 }
 
 // The statement's limit now: wasm.fuel_limit (as a SET clause may have lowered it),
@@ -111,27 +117,25 @@ void attachPool() {
     ereport(ERROR, (errcode(ERRCODE_INTERNAL_ERROR),
                     errmsg("parallel worker cannot find its leader's wasm fuel budget")));
   }
+  dsm_pin_mapping(seg);
   sf.pool = pool;
   sf.segment = seg;
-  on_dsm_detach(seg, onPoolDetach, 0);
 }
 
 }  // namespace
 
 void fuelBeginStatement() {
-  if (sf.segment) dsm_detach(sf.segment);  // the callback resets the pool
+  detachPool();
   sf.lastByCallLimit = false;
   sf.used = 0;
   sf.stats = WasmStats{};
-  if (IsParallelWorker()) attachPool();
+  poolTried = false;
 }
 
 void fuelEndTransaction() {
-  // Its resource owner detaches the segment now or soon: the count carries on in the
-  // backend (a COMMIT inside a procedure keeps the statement's budget).
-  if (sf.pool) sf.used = pg_atomic_read_u64(&sf.pool->used);
-  sf.pool = nullptr;
-  sf.segment = nullptr;
+  // The count carries on in the backend (a COMMIT inside a procedure keeps the
+  // statement's budget; no parallel query runs across it).
+  detachPool();
 }
 
 void fuelPrepareParallel(const QueryDesc* queryDesc) {
@@ -147,9 +151,9 @@ void fuelPrepareParallel(const QueryDesc* queryDesc) {
   char name[64];
   snprintf(name, sizeof name, "%u:%" PRIx64, unsigned(dsm_segment_handle(seg)), pool->nonce);
   SetConfigOption("wasm.fuel_pool", name, PGC_SUSET, PGC_S_SESSION);
+  dsm_pin_mapping(seg);
   sf.pool = pool;
   sf.segment = seg;
-  on_dsm_detach(seg, onPoolDetach, 0);
 }
 
 bool fuelMetered() { return fuelLimit() != 0 || callFuelLimit() != 0; }
@@ -162,6 +166,10 @@ uint64_t fuelStartCall(CallFuel* c, const char* fname, bool countAsCall) {
     if (sf.pool && IsParallelWorker()) pg_atomic_fetch_add_u64(&sf.pool->calls, 1);
   }
   if (!fuelMetered()) return 0;
+  if (IsParallelWorker() && !poolTried) {
+    poolTried = true;
+    attachPool();
+  }
   uint64_t per = callShare();
   c->given = claim(per);
   c->byCallLimit = c->given == per && callFuelLimit() != 0;

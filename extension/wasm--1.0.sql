@@ -1,14 +1,30 @@
 -- pg-wasm 1.0: the language, the module catalog and its functions.
 \echo Use "CREATE EXTENSION wasm" to load this file. \quit
 
+-- Everything below names pg_catalog's objects explicitly, so that nothing found through
+-- search_path takes part. The schema must be new or the installing role's own: a schema
+-- "wasm" that another role owns would let that role replace the objects made in it.
+DO $guard$
+BEGIN
+  IF EXISTS (SELECT 1 FROM pg_catalog.pg_namespace n
+             WHERE n.nspname OPERATOR(pg_catalog.=) 'wasm'
+               AND n.nspowner OPERATOR(pg_catalog.<>) (SELECT r.oid FROM pg_catalog.pg_roles r
+                                                      WHERE r.rolname OPERATOR(pg_catalog.=) pg_catalog.current_user())) THEN
+    RAISE EXCEPTION 'schema wasm belongs to another role'
+      USING ERRCODE = 'insufficient_privilege',
+            HINT = 'Drop or rename that schema, or install as its owner.';
+  END IF;
+END
+$guard$;
+
 -- Modules live in the database (WAL-logged, replicated, dumped), never on the server's disk.
 CREATE TABLE wasm.module_store (
-  name    text PRIMARY KEY
-          CONSTRAINT module_name_syntax CHECK (name ~ '^[A-Za-z_][A-Za-z0-9_.-]{0,62}$'),
-  bytes   bytea NOT NULL,
-  sha256  bytea NOT NULL,
-  owner   regrole NOT NULL,
-  created timestamptz NOT NULL DEFAULT now()
+  name    pg_catalog.text PRIMARY KEY
+          CONSTRAINT module_name_syntax CHECK (name OPERATOR(pg_catalog.~) '^[A-Za-z_][A-Za-z0-9_.-]{0,62}$'),
+  bytes   pg_catalog.bytea NOT NULL,
+  sha256  pg_catalog.bytea NOT NULL,
+  owner   pg_catalog.regrole NOT NULL,
+  created pg_catalog.timestamptz NOT NULL DEFAULT pg_catalog.now()
 );
 COMMENT ON TABLE wasm.module_store IS
   'WebAssembly modules; change it only through wasm.load_module and wasm.drop_module';
@@ -18,7 +34,7 @@ REVOKE ALL ON wasm.module_store FROM PUBLIC;
 GRANT USAGE ON SCHEMA wasm TO PUBLIC;
 
 CREATE VIEW wasm.modules AS
-  SELECT name, owner, octet_length(bytes) AS size, encode(sha256, 'hex') AS sha256, created
+  SELECT name, owner, pg_catalog.octet_length(bytes) AS size, pg_catalog.encode(sha256, 'hex') AS sha256, created
   FROM wasm.module_store;
 COMMENT ON VIEW wasm.modules IS 'WebAssembly modules loaded with wasm.load_module';
 GRANT SELECT ON wasm.modules TO PUBLIC;

@@ -121,6 +121,18 @@ DROP OWNED BY wasm_other CASCADE;
 SELECT count(*) AS left_behind FROM wasm.modules WHERE name LIKE 'owned%';
 SELECT count(*) AS left_behind FROM pg_proc WHERE proname IN ('owned_spin', 'su_spin');
 
+-- 7. The extension refuses a schema "wasm" that another role owns (that role could
+--    replace what the install makes in it).
+CREATE DATABASE wasm_squat;
+\c wasm_squat
+CREATE SCHEMA wasm AUTHORIZATION wasm_other;
+CREATE EXTENSION wasm;
+DROP SCHEMA wasm;
+CREATE EXTENSION wasm;
+SELECT count(*) AS installed FROM pg_extension WHERE extname = 'wasm';
+\c wasm_regression
+DROP DATABASE wasm_squat;
+
 DROP FUNCTION fuel_of(text);
 DROP FUNCTION spin_capped(int);
 DROP FUNCTION spin_fraction(int);

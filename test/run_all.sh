@@ -21,8 +21,8 @@ for dir in "$@"; do
     # The extension on throwaway clusters: the pg_regress suite without and with the
     # shared code cache, the cache across sessions, and a short pgbench load run.
     sqlbuild=${dir#--sql=}
-    for suite in "pg/run_regress.sh $sqlbuild" "pg/run_regress.sh --preload $sqlbuild" \
-                 "pg/cache_tests.sh $sqlbuild" "pg/load_test.sh $sqlbuild 10 16"; do
+    for suite in "setup/mirror_test.sh" "pg/run_regress.sh $sqlbuild" "pg/run_regress.sh --preload $sqlbuild" \
+                 "pg/cache_tests.sh $sqlbuild" "pg/security_tests.sh $sqlbuild" "pg/load_test.sh $sqlbuild 10 16"; do
       echo "=== $suite"
       log=$(mktemp)
       # shellcheck disable=SC2086

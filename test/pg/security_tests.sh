@@ -1,0 +1,91 @@
+#!/usr/bin/env bash
+# Security checks that need several sessions at once (issue 9), on a throwaway cluster:
+#   - ownership race: while role A's first load of a module is uncommitted, role B's
+#     load of the same name waits, and then fails with "must be owner" (it used to
+#     replace A's code while the catalog still named A as the owner);
+#   - a parallel query's workers share their leader's fuel budget: with half the fuel
+#     a full scan needs, the query fails whether it runs serially or with workers (each
+#     worker used to get a whole budget of its own), and with enough it succeeds in both.
+#   security_tests.sh [BUILD_DIR]     last line: "N passed, N failed"
+set -uo pipefail
+repo=$(cd "$(dirname "$0")/../.." && pwd)
+build=$(cd "${1:-$repo/build}" && pwd)
+source "$repo/test/pg/cluster.sh"
+
+cluster_init "max_worker_processes = 8
+max_parallel_workers = 4" || { echo "0 passed, 1 failed"; exit 1; }
+cluster_copy_modules "$build"/test/pg-modules/spin.wasm "$build"/examples/math.wasm
+cluster_start || { echo "0 passed, 1 failed"; exit 1; }
+psql_pg -d postgres >/dev/null <<'SQL' || { echo "setup failed"; echo "0 passed, 1 failed"; exit 1; }
+CREATE EXTENSION wasm;
+CREATE ROLE racer_a LOGIN;
+CREATE ROLE racer_b LOGIN;
+GRANT EXECUTE ON FUNCTION wasm.load_module(text, bytea) TO racer_a, racer_b;
+CREATE TABLE module_bytes AS
+  SELECT pg_read_binary_file(current_setting('data_directory') || '/../examples/spin.wasm') AS spin,
+         pg_read_binary_file(current_setting('data_directory') || '/../examples/math.wasm') AS math;
+GRANT SELECT ON module_bytes TO PUBLIC;
+SELECT wasm.load_module('spin', spin) FROM module_bytes;
+CREATE FUNCTION spin(int) RETURNS int LANGUAGE wasm STRICT PARALLEL SAFE AS 'spin:spin';
+CREATE TABLE rows AS SELECT i FROM generate_series(1, 200000) i;
+ANALYZE rows;
+SQL
+
+# --- the ownership race ---------------------------------------------------------------
+psql_as() {  # ROLE, then psql arguments
+  local role=$1
+  shift
+  as_pg "$bindir/psql" -X -q -h "$tmp" -p "$port" -d postgres -U "$role" "$@"
+}
+# A: loads "race" in a transaction that stays open for 3 seconds.
+psql_as racer_a -c "BEGIN" -c "SELECT wasm.load_module('race', spin) FROM module_bytes" \
+  -c "SELECT pg_sleep(3)" -c "COMMIT" >"$tmp/race_a.out" 2>&1 &
+a=$!
+for _ in $(seq 1 50); do
+  [[ $(sql_value "SELECT count(*) FROM pg_stat_activity WHERE usename = 'racer_a' AND query LIKE '%pg_sleep%'") == 1 ]] && break
+  sleep 0.1
+done
+# B: loads other code under the same name; it must wait for A, then fail.
+start=$(date +%s.%N)
+psql_as racer_b -c "SELECT wasm.load_module('race', math) FROM module_bytes" >"$tmp/race_b.out" 2>&1
+end=$(date +%s.%N)
+wait "$a"
+waited=$(awk -v s="$start" -v e="$end" 'BEGIN { print (e - s > 1.5) ? "yes" : "no" }')
+check "B's load waits for A's transaction" "$waited" yes
+if grep -q "must be owner of module race" "$tmp/race_b.out"; then
+  pass "B's load then fails: must be owner of module race"
+else
+  fail "B's load said: $(cat "$tmp/race_b.out")"
+fi
+check "the module is A's code, owned by A" \
+  "$(sql_value "SELECT owner || ' ' || (bytes = (SELECT spin FROM module_bytes)) FROM wasm.module_store WHERE name = 'race'")" \
+  "racer_a true"
+
+# --- parallel workers share the statement's fuel ---------------------------------------
+parallel=(-c "SET max_parallel_workers_per_gather = 2" -c "SET parallel_setup_cost = 0"
+          -c "SET parallel_tuple_cost = 0" -c "SET min_parallel_table_scan_size = 0"
+          -c "SET parallel_leader_participation = on")
+serial=(-c "SET max_parallel_workers_per_gather = 0")
+query="SELECT sum(spin(200)) FROM rows"
+plan=$(psql_pg -d postgres -At "${parallel[@]}" -c "EXPLAIN (COSTS OFF) $query")
+if grep -q "Workers Planned: 2" <<<"$plan"; then pass "the query runs with two workers"; else fail "no parallel plan: $plan"; fi
+# What the whole scan uses, serially (EXPLAIN ANALYZE's WebAssembly group, which needs the
+# library loaded before the EXPLAIN starts: here by a first call).
+warm=(-c "SELECT spin(1)")
+full=$(psql_pg -d postgres -At "${serial[@]}" "${warm[@]}" -c "EXPLAIN (ANALYZE, FORMAT JSON, TIMING OFF) $query" |
+       sed -n 's/.*"Fuel": \([0-9]*\).*/\1/p')
+if [[ -n $full && $full -gt 1000000 ]]; then pass "a serial scan uses $full units of fuel"; else fail "no fuel reported: '$full'"; fi
+parallel_fuel=$(psql_pg -d postgres -At "${parallel[@]}" "${warm[@]}" -c "EXPLAIN (ANALYZE, FORMAT JSON, TIMING OFF) $query" |
+                sed -n 's/.*"Fuel": \([0-9]*\).*/\1/p')
+check "EXPLAIN ANALYZE counts the workers' fuel too" "$parallel_fuel" "$full"
+half=$((full / 2))
+for mode in serial parallel; do
+  if [[ $mode == serial ]]; then opts=("${serial[@]}"); else opts=("${parallel[@]}"); fi
+  out=$(psql_pg -d postgres -At "${opts[@]}" -c "SET wasm.fuel_limit = $half" -c "$query" 2>&1)
+  if grep -q "ran out of fuel" <<<"$out"; then pass "$mode, half the fuel: out of fuel"; else fail "$mode, half the fuel: $out"; fi
+  out=$(psql_pg -d postgres -At "${opts[@]}" -c "SET wasm.fuel_limit = $((full * 2))" -c "$query" 2>&1)
+  check "$mode, twice the fuel: the sum" "$out" "40000000"
+done
+
+no_crash
+summary
