@@ -752,13 +752,28 @@ Status FuncValidator::run() {
     }                                             \
   } while (0)
 
+  // The loop stops at `stop`: the end of the body, or the next interrupt poll
+  // (limits::kPollIntervalBytes on), so that the one comparison serves both.
+  auto nextStop = [end](const uint8_t* from) {
+    return size_t(end - from) > limits::kPollIntervalBytes ? from + limits::kPollIntervalBytes : end;
+  };
+  const uint8_t* stop = nextStop(pc);
   LOAD_STATE();
   for (;;) {
-    if (pc == end) {
-      r_.seek(size_t(pc - mbase));
-      SAVE_STATE();
-      failMissingEnd(r_, m);
-      return finish();
+    if (pc >= stop) {
+      if (pc == end) {
+        r_.seek(size_t(pc - mbase));
+        SAVE_STATE();
+        failMissingEnd(r_, m);
+        return finish();
+      }
+      if (!job_.poll()) {
+        r_.seek(size_t(pc - mbase));
+        SAVE_STATE();
+        failInterrupted();
+        return finish();
+      }
+      stop = nextStop(pc);
     }
     const uint8_t* ip = pc;
     uint8_t b = *pc++;
