@@ -17,6 +17,7 @@
 #include <string>
 
 #include "../hostile/builder.h"
+#include "../hostile/measure.h"
 #include "wasm/engine.h"
 #include "wasm/limits.h"
 
@@ -25,8 +26,6 @@ namespace {
 using namespace wasm::hostile;
 using namespace wasm::hostile::op;
 
-constexpr double kSecondsBase = 0.5, kSecondsPerByte = 0.5e-6;   // as test/hostile
-constexpr double kMemoryBase = 64.0 * (1 << 20), kMemoryPerByte = 64;
 constexpr double kSanitizerTime = 20, kSanitizerMemory = 4;
 constexpr size_t kMaxModule = 2u << 20;  // keeps each run quick
 
@@ -41,24 +40,6 @@ struct Recipe {
     return v > max ? max : v;
   }
 };
-
-double cpuSeconds() {
-  timespec ts;
-  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
-  return double(ts.tv_sec) + double(ts.tv_nsec) * 1e-9;
-}
-
-double statusBytes(const char* field) {
-  FILE* f = fopen("/proc/self/status", "r");
-  if (!f) return 0;
-  char line[256];
-  double v = 0;
-  size_t n = strlen(field);
-  while (fgets(line, sizeof line, f))
-    if (strncmp(line, field, n) == 0 && line[n] == ':') v = atof(line + n + 1) * 1024;
-  fclose(f);
-  return v;
-}
 
 Bytes build(Recipe& r, bool* fuel) {
   ModuleBuilder mb;
@@ -178,10 +159,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   Bytes bytes = build(r, &fuel);
   wasm::CompileOptions opts;
   opts.fuel = fuel;
-  if (FILE* cr = fopen("/proc/self/clear_refs", "w")) {
-    fputs("5", cr);
-    fclose(cr);
-  }
+  resetPeakMemory();
   double rss0 = statusBytes("VmRSS"), t0 = cpuSeconds();
   auto m = engine->compile(bytes.data(), bytes.size(), opts);
   double seconds = cpuSeconds() - t0, peak = statusBytes("VmHWM") - rss0;
@@ -190,11 +168,11 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     fprintf(stderr, "fuzz_bounds: a generated module was refused: %s\n", m.error().describe().c_str());
     abort();
   }
-  if (seconds > kSanitizerTime * (kSecondsBase + kSecondsPerByte * n)) {
+  if (seconds > kSanitizerTime * (kCompileSecondsBase + kCompileSecondsPerByte * n)) {
     fprintf(stderr, "fuzz_bounds: compiling %zu bytes took %.2f s of CPU\n", bytes.size(), seconds);
     abort();
   }
-  if (peak > kSanitizerMemory * (kMemoryBase + kMemoryPerByte * n)) {
+  if (peak > kSanitizerMemory * (kCompileMemoryBase + kCompileMemoryPerByte * n)) {
     fprintf(stderr, "fuzz_bounds: compiling %zu bytes held %.0f MB\n", bytes.size(), peak / (1 << 20));
     abort();
   }

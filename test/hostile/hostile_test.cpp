@@ -19,18 +19,11 @@
 #include <thread>
 
 #include "cases.h"
+#include "measure.h"
 #include "wasm/engine.h"
 
 namespace wasm::hostile {
 namespace {
-
-#ifndef PGWASM_SANITIZED
-// The documented bounds (README.md, "Implementation limits").
-constexpr double kCompileSecondsBase = 0.5;
-constexpr double kCompileSecondsPerByte = 0.5e-6;
-constexpr double kCompileMemoryBase = 64.0 * (1 << 20);
-constexpr double kCompileMemoryPerByte = 64;
-#endif
 
 struct Report {
   bool compiled;
@@ -45,26 +38,6 @@ struct Report {
   uint64_t result;
 };
 
-double cpuSeconds() {
-  timespec ts;
-  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
-  return double(ts.tv_sec) + double(ts.tv_nsec) * 1e-9;
-}
-
-// VmRSS or VmHWM of this process, in bytes.
-double statusBytes(const char* field) {
-  FILE* f = fopen("/proc/self/status", "r");
-  if (!f) return 0;
-  char line[256];
-  double v = 0;
-  size_t n = strlen(field);
-  while (fgets(line, sizeof line, f)) {
-    if (strncmp(line, field, n) == 0 && line[n] == ':') v = atof(line + n + 1) * 1024;
-  }
-  fclose(f);
-  return v;
-}
-
 void runChild(const Case& c, const Bytes& bytes, Report* r) {
   memset(r, 0, sizeof *r);
   auto e = Engine::create();
@@ -75,11 +48,7 @@ void runChild(const Case& c, const Bytes& bytes, Report* r) {
   std::unique_ptr<Engine> engine = e.take();
   CompileOptions opts;
   opts.fuel = c.fuel;
-  // The peak from here on: reset the high-water mark to what the process holds now.
-  if (FILE* cr = fopen("/proc/self/clear_refs", "w")) {
-    fputs("5", cr);
-    fclose(cr);
-  }
+  resetPeakMemory();  // the peak from here on
   double rss0 = statusBytes("VmRSS");
   double t0 = cpuSeconds();
   auto m = engine->compile(bytes.data(), bytes.size(), opts);
