@@ -316,6 +316,25 @@ Bytes brTableDeepModule(uint32_t depth, uint32_t tables) {
 }
 
 // Functions of 6 bytes declaring the most locals each: the locals are set up per function.
+// Function 0 (exported, () -> i32, returns 7) calls the last of `funcs` functions
+// `calls` times: every call is a fixup that waits for that function's code, and the
+// functions in between must not look at the waiting ones again.
+Bytes forwardCallsModule(uint32_t funcs, uint32_t calls) {
+  ModuleBuilder mb;
+  uint32_t tv = mb.type({}, {});
+  uint32_t ti = mb.type({}, {kI32});
+  Bytes code;
+  code.reserve(size_t(calls) * 4 + 3);
+  for (uint32_t i = 0; i < calls; i++) {
+    code.push_back(kCall);
+    putU(code, funcs - 1);
+  }
+  put(code, {kI32Const, 0x07, kEnd});
+  mb.exportFunc("f", mb.func(ti, {}, code));
+  for (uint32_t i = 1; i < funcs; i++) mb.func(tv, {}, {kEnd});
+  return mb.build();
+}
+
 Bytes localsBombModule(uint32_t funcs) {
   ModuleBuilder mb;
   uint32_t t = mb.type({}, {});
@@ -522,6 +541,9 @@ std::vector<Case> makeCases() {
        9);
   fails("locals_bomb", "100,000 functions of 6 bytes with 50,000 locals each", ErrorKind::Limit,
         "compile work", [] { return localsBombModule(100000); });
+  runs(ok("forward_calls", "1M calls to the last of 1M functions, compiled after all the others",
+          [] { return forwardCallsModule(L::kMaxFunctions, 1000000); }),
+       7);
   runs(ok("lazy_locals", "1,000 lazy local references under 40,000 values, then 1M writes",
           [] { return lazyLocalsModule(1000, 40000, 1000000); }),
        0);

@@ -127,25 +127,30 @@ class FastAssembler : public asmjit::x86::Assembler {
     flush(b);
   }
 
-  // Patches every displacement recorded against a label that was not bound at the time
-  // and is now; keeps the others (calls to functions compiled later). With final, every
-  // label must be bound. False if one is not (a compiler bug) or if any displacement, now
-  // or earlier, did not fit 32 bits (limits::kMaxCodeBytes rules that out; this is the
-  // check that the rule holds).
+  // Patches every displacement recorded since the last call against a label that is now
+  // bound, and sets the others (calls to functions compiled later) aside for the final
+  // call, so that each fixup is looked at twice at most, however many functions there
+  // are. With final, every label must be bound. False if one is not (a compiler bug) or if
+  // any displacement, now or earlier, did not fit 32 bits (limits::kMaxCodeBytes rules
+  // that out; this is the check that the rule holds).
   bool resolveFixups(bool final) {
     uint8_t* data = _section->buffer().data();
-    size_t kept = 0;
     for (const Fixup& f : fixups_) {
-      Label l{f.labelId};
-      if (!isBound(l)) {
+      if (!isBound(Label{f.labelId})) {
         if (final) return false;
-        fixups_[kept++] = f;
+        laterFixups_.push_back(f);
         continue;
       }
-      int32_t d32 = disp32(int64_t(offsetOf(l)) - int64_t(f.base));
-      std::memcpy(data + f.at, &d32, 4);
+      patch(data, f);
     }
-    fixups_.resize(kept);
+    fixups_.clear();
+    if (final) {
+      for (const Fixup& f : laterFixups_) {
+        if (!isBound(Label{f.labelId})) return false;
+        patch(data, f);
+      }
+      laterFixups_.clear();
+    }
     return !dispOverflow_;
   }
 
@@ -355,8 +360,13 @@ class FastAssembler : public asmjit::x86::Assembler {
     uint32_t labelId;
     uint32_t base;  // the displacement is label - base
   };
-  std::vector<Fixup> fixups_;
+  std::vector<Fixup> fixups_;       // since the last resolveFixups()
+  std::vector<Fixup> laterFixups_;  // to labels bound after it (functions not yet compiled)
   bool dispOverflow_ = false;
+  void patch(uint8_t* data, const Fixup& f) {
+    int32_t d32 = disp32(int64_t(offsetOf(Label{f.labelId})) - int64_t(f.base));
+    std::memcpy(data + f.at, &d32, 4);
+  }
   int32_t disp32(int64_t d) {
     if (d != int64_t(int32_t(d))) dispOverflow_ = true;
     return int32_t(d);
