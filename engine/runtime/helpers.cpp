@@ -1,8 +1,8 @@
 // Engine zone. SAFETY-CRITICAL. Runtime helpers called from JIT code (SysV ABI) through
 // VMContext::helpers: memory.grow, bulk memory, table operations, segment drops.
 // Helpers that can trap return a TrapKind (0 = none). Work that grows with an operand is
-// charged fuel first (vmcontext.h: helperChargesFuel) and done in chunks that poll the
-// interrupt flag between them.
+// charged fuel first (vmcontext.h: helperChargesFuel) and done by chunkedWork
+// (internal.h), which polls the interrupt flag before every chunk.
 #include <cmath>
 #include <cstring>
 
@@ -11,17 +11,6 @@
 namespace wasm {
 
 namespace {
-constexpr uint64_t kChunk = 4u << 20;
-constexpr uint64_t kElemChunk = kChunk / 8;
-
-// Takes `units` of fuel when the code is metered. False (fuel left negative, which makes
-// the calling code trap) when there are not that many.
-bool chargeFuel(VMContext* vm, uint64_t units) {
-  Store::Hot* hot = vm->hot;
-  if (!hot->fuelEnabled) return true;
-  hot->fuel -= int64_t(units);  // units < 2^33: no overflow
-  return hot->fuel >= 0;
-}
 inline uint64_t byteFuel(uint64_t n) { return n / kFuelBytes; }
 
 
@@ -31,51 +20,19 @@ int32_t memoryGrow(VMContext* vm, uint32_t delta) {
 
 uint32_t memoryFill(VMContext* vm, uint32_t dst, uint32_t val, uint32_t n) {
   if (uint64_t(dst) + n > vm->memSize) return uint32_t(TrapKind::MemoryOutOfBounds);
-  if (!chargeFuel(vm, byteFuel(n))) return 0;
+  if (!chargeHelperFuel(vm, byteFuel(n))) return 0;
   uint8_t* p = vm->memBase + dst;
-  uint64_t left = n;
-  while (left) {
-    uint32_t trap;
-    if (left > kChunk && pollInterrupt(vm, &trap)) return trap;
-    uint64_t c = left < kChunk ? left : kChunk;
-    memset(p, int(val & 0xFF), c);
-    p += c;
-    left -= c;
-  }
-  return 0;
+  return chunkedWork(vm, n, kBulkChunkBytes, false, [&](uint64_t off, uint64_t c) { memset(p + off, int(val & 0xFF), c); });
 }
 
 uint32_t memoryCopy(VMContext* vm, uint32_t dst, uint32_t src, uint32_t n) {
   if (uint64_t(dst) + n > vm->memSize || uint64_t(src) + n > vm->memSize)
     return uint32_t(TrapKind::MemoryOutOfBounds);
-  if (!chargeFuel(vm, byteFuel(n))) return 0;
+  if (!chargeHelperFuel(vm, byteFuel(n))) return 0;
   uint8_t* base = vm->memBase;
-  if (n <= kChunk) {
-    memmove(base + dst, base + src, n);
-    return 0;
-  }
   // Chunked in the direction that never reads bytes already overwritten.
-  uint64_t left = n;
-  if (dst <= src) {
-    uint64_t off = 0;
-    while (left) {
-      uint32_t trap;
-      if (pollInterrupt(vm, &trap)) return trap;
-      uint64_t c = left < kChunk ? left : kChunk;
-      memmove(base + dst + off, base + src + off, c);
-      off += c;
-      left -= c;
-    }
-  } else {
-    while (left) {
-      uint32_t trap;
-      if (pollInterrupt(vm, &trap)) return trap;
-      uint64_t c = left < kChunk ? left : kChunk;
-      left -= c;
-      memmove(base + dst + left, base + src + left, c);
-    }
-  }
-  return 0;
+  return chunkedWork(vm, n, kBulkChunkBytes, dst > src,
+                     [&](uint64_t off, uint64_t c) { memmove(base + dst + off, base + src + off, c); });
 }
 
 uint32_t memoryInit(VMContext* vm, uint32_t seg, uint32_t dst, uint32_t src, uint32_t n) {
@@ -85,17 +42,10 @@ uint32_t memoryInit(VMContext* vm, uint32_t seg, uint32_t dst, uint32_t src, uin
   uint64_t segSize = InstanceAccess::dataDropped(inst, seg) ? 0 : d.size;
   if (uint64_t(src) + n > segSize || uint64_t(dst) + n > vm->memSize)
     return uint32_t(TrapKind::MemoryOutOfBounds);
-  if (!chargeFuel(vm, byteFuel(n))) return 0;
-  // A segment is at most the module's size; chunks keep a cancel prompt all the same.
+  if (!chargeHelperFuel(vm, byteFuel(n))) return 0;
   const uint8_t* from = m.bytes.data() + d.dataOffset + src;
-  for (uint64_t off = 0; off < n;) {
-    uint32_t trap;
-    if (off && pollInterrupt(vm, &trap)) return trap;
-    uint64_t c = n - off < kChunk ? n - off : kChunk;
-    memcpy(vm->memBase + dst + off, from + off, c);
-    off += c;
-  }
-  return 0;
+  return chunkedWork(vm, n, kBulkChunkBytes, false,
+                     [&](uint64_t off, uint64_t c) { memcpy(vm->memBase + dst + off, from + off, c); });
 }
 
 void dataDrop(VMContext* vm, uint32_t seg) { InstanceAccess::dropData(vm->instance, seg); }
@@ -116,21 +66,18 @@ uint32_t tableSet(VMContext* vm, uint32_t t, uint32_t i, uint64_t val) {
 
 int32_t tableGrow(VMContext* vm, uint32_t t, uint64_t init, uint32_t delta) {
   Table* tab = vm->tables[t];
-  if (!chargeFuel(vm, delta)) return -1;
+  if (!chargeHelperFuel(vm, delta)) return -1;
   return int32_t(tab->grow(delta, Value{tab->elemType(), init}));
 }
 
 uint32_t tableFill(VMContext* vm, uint32_t t, uint32_t i, uint64_t val, uint32_t n) {
   Table* tab = vm->tables[t];
   if (uint64_t(i) + n > tab->size()) return uint32_t(TrapKind::TableOutOfBounds);
-  if (!chargeFuel(vm, n)) return 0;
+  if (!chargeHelperFuel(vm, n)) return 0;
   uint64_t* e = TableAccess::elems(tab) + i;
-  for (uint64_t k = 0; k < n; k++) {
-    uint32_t trap;
-    if (k && k % kElemChunk == 0 && pollInterrupt(vm, &trap)) return trap;
-    e[k] = val;
-  }
-  return 0;
+  return chunkedWork(vm, n, kBulkChunkElems, false, [&](uint64_t off, uint64_t c) {
+    for (uint64_t k = off; k < off + c; k++) e[k] = val;
+  });
 }
 
 uint32_t tableCopy(VMContext* vm, uint32_t dt, uint32_t st, uint32_t d, uint32_t s, uint32_t n) {
@@ -138,16 +85,14 @@ uint32_t tableCopy(VMContext* vm, uint32_t dt, uint32_t st, uint32_t d, uint32_t
   Table* src = vm->tables[st];
   if (uint64_t(d) + n > dst->size() || uint64_t(s) + n > src->size())
     return uint32_t(TrapKind::TableOutOfBounds);
-  if (n == 0) return 0;
-  if (!chargeFuel(vm, n)) return 0;
-  uint64_t* de = TableAccess::elems(dst);
-  const uint64_t* se = TableAccess::elems(src);
-  memmove(de + d, se + s, size_t(n) * 8);
-  return 0;
+  if (!chargeHelperFuel(vm, n)) return 0;
+  uint64_t* de = TableAccess::elems(dst) + d;
+  const uint64_t* se = TableAccess::elems(src) + s;
+  return chunkedWork(vm, n, kBulkChunkElems, de > se, [&](uint64_t off, uint64_t c) { memmove(de + off, se + off, c * 8); });
 }
 
 uint32_t tableInit(VMContext* vm, uint32_t t, uint32_t seg, uint32_t d, uint32_t s, uint32_t n) {
-  return InstanceAccess::tableInit(vm->instance, t, seg, d, s, n, &chargeFuel, vm);
+  return InstanceAccess::tableInit(vm->instance, t, seg, d, s, n, vm);
 }
 
 void elemDrop(VMContext* vm, uint32_t seg) { InstanceAccess::dropElem(vm->instance, seg); }

@@ -74,16 +74,22 @@ Global* Instance::global(uint32_t i) const { return i < globals_.size() ? global
 FuncRef* Instance::func(uint32_t i) const { return i < funcs_.size() ? funcs_[i] : nullptr; }
 
 uint32_t InstanceAccess::tableInit(Instance* inst, uint32_t table, uint32_t seg, uint32_t d,
-                                   uint32_t s, uint32_t n, bool (*charge)(VMContext*, uint64_t),
-                                   VMContext* vm) {
+                                   uint32_t s, uint32_t n, VMContext* vm) {
   const ElemSegment& es = inst->module_->info().elems[seg];
   uint64_t segSize = inst->droppedElems_[seg] ? 0 : es.items.size();
   Table* t = inst->tables_[table];
   if (uint64_t(s) + n > segSize || uint64_t(d) + n > t->size()) return uint32_t(TrapKind::TableOutOfBounds);
-  if (charge && !charge(vm, n)) return 0;
-  uint64_t* elems = TableAccess::elems(t);
-  for (uint32_t k = 0; k < n; k++) elems[d + k] = evalConstExpr(es.items[s + k], inst->globals_, inst->funcs_);
-  return 0;
+  uint64_t* elems = TableAccess::elems(t) + d;
+  const ConstExpr* items = es.items.data() + s;
+  auto work = [&](uint64_t off, uint64_t c) {
+    for (uint64_t k = off; k < off + c; k++) elems[k] = evalConstExpr(items[k], inst->globals_, inst->funcs_);
+  };
+  if (!vm) {
+    work(0, n);  // instantiation: bounded by the module's size
+    return 0;
+  }
+  if (!chargeHelperFuel(vm, n)) return 0;
+  return chunkedWork(vm, n, kBulkChunkElems, false, work);
 }
 
 Result<Instance*> Store::instantiate(const std::shared_ptr<const Module>& module,

@@ -83,6 +83,37 @@ inline bool pollInterrupt(VMContext* vm, uint32_t* trap) {
   return *trap != 0;
 }
 
+// Takes `units` of fuel for a runtime helper's work when the code is metered. False (fuel
+// left negative, which makes the calling code trap) when there are not that many.
+inline bool chargeHelperFuel(VMContext* vm, uint64_t units) {
+  Store::Hot* hot = vm->hot;
+  if (!hot->fuelEnabled) return true;
+  hot->fuel -= int64_t(units);  // units < 2^33: no overflow
+  return hot->fuel >= 0;
+}
+
+// Chunks of bulk work: 4 MiB of memory, or the elements of 4 MiB of table.
+inline constexpr uint64_t kBulkChunkBytes = 4u << 20;
+inline constexpr uint64_t kBulkChunkElems = kBulkChunkBytes / 8;
+
+// The one way runtime work that grows with an operand is done (bulk memory and table
+// operations): in chunks of at most `chunk` units, polling the interrupt before each,
+// the first included, so that no sequence of such operations outlasts a cancel by more
+// than one chunk. work(offset, count) does [offset, offset + count); with `backwards`
+// the chunks go from the end (an overlapping copy to a higher address). Returns the trap
+// that ended it, or 0.
+template <typename Work>
+uint32_t chunkedWork(VMContext* vm, uint64_t n, uint64_t chunk, bool backwards, Work work) {
+  for (uint64_t done = 0; done < n;) {
+    uint32_t trap;
+    if (pollInterrupt(vm, &trap)) return trap;
+    uint64_t c = n - done < chunk ? n - done : chunk;
+    work(backwards ? n - done - c : done, c);
+    done += c;
+  }
+  return 0;
+}
+
 // What a store's memories and tables hold, against the store's limit and the engine's
 // ceiling (store.cpp). Bytes: a memory's accessible size, 8 per table element.
 struct MemoryAccount {
@@ -119,12 +150,11 @@ struct InstanceAccess {
   static bool dataDropped(const Instance* i, uint32_t seg) { return i->droppedDatas_[seg]; }
   static void dropData(Instance* i, uint32_t seg) { i->droppedDatas_[seg] = true; }
   static void dropElem(Instance* i, uint32_t seg) { i->droppedElems_[seg] = true; }
-  // table.init: TrapKind as uint32_t, 0 on success.
-  // With charge (the table.init instruction), n units of fuel are charged once the
-  // ranges are known to be in bounds; if charge returns false, nothing is written.
+  // table.init: TrapKind as uint32_t, 0 on success. With vm (the table.init
+  // instruction), n units of fuel are charged once the ranges are known to be in bounds
+  // (if there are not that many, nothing is written) and the work polls the interrupt.
   static uint32_t tableInit(Instance* i, uint32_t table, uint32_t seg, uint32_t d, uint32_t s,
-                            uint32_t n, bool (*charge)(VMContext*, uint64_t) = nullptr,
-                            VMContext* vm = nullptr);
+                            uint32_t n, VMContext* vm = nullptr);
 };
 
 // Evaluates a constant expression in an instance being built.

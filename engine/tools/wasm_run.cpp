@@ -131,6 +131,9 @@ wasm::TrapKind wasiFdWrite(wasm::HostCall& call, const Value* args, Value* resul
       results[0].bits = kWasiEfault;
       return wasm::TrapKind::None;
     }
+    // As the extension's fd_write: one unit per iovec and per 16 bytes, and a poll.
+    wasm::TrapKind t = call.store->chargeHostWork(1 + len / 16);
+    if (t != wasm::TrapKind::None) return t;
     fwrite(base + ptr, 1, len, out);
     total += len;
   }

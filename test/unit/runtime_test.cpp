@@ -260,6 +260,34 @@ TEST_F(EngineTest, HostWorkIsChargedAndInterruptible) {
   store->setInterruptFlag(nullptr);
 }
 
+// Bulk memory and table operations poll the interrupt before their first chunk, so that
+// straight-line code made of them (no loop header to poll at) still stops at a cancel.
+// The handler lets the poll at the function's entry go on and ends the call at the
+// next one, which only the helper makes.
+struct PollCounter {
+  int polls = 0;
+};
+TrapKind secondPollTraps(void* env) {
+  return ++static_cast<PollCounter*>(env)->polls >= 2 ? TrapKind::Interrupted : TrapKind::None;
+}
+TEST_F(EngineTest, BulkOperationsPollTheInterrupt) {
+  Instance* inst = load("bulk_polls", CompileOptions{false, BoundsChecks::Guard});
+  ASSERT_NE(inst, nullptr);
+  volatile sig_atomic_t flag = 1;
+  PollCounter counter;
+  store->setInterruptFlag(&flag);
+  store->setInterruptHandler(secondPollTraps, &counter);
+  for (const char* name : {"fill", "copy", "init", "table_fill", "table_copy", "table_init"}) {
+    counter.polls = 0;
+    EXPECT_EQ(call(inst, name, {}), TrapKind::Interrupted) << name;
+    EXPECT_EQ(counter.polls, 2) << name;
+  }
+  store->setInterruptHandler(nullptr, nullptr);
+  store->setInterruptFlag(nullptr);
+  for (const char* name : {"fill", "copy", "init", "table_fill", "table_copy", "table_init"})
+    EXPECT_EQ(call(inst, name, {}), TrapKind::None) << name;
+}
+
 // A trap records the Wasm functions on the stack, innermost first, with their names:
 // for an explicit check (its function found through the call that reached it) and for a
 // guard-page fault (through the faulting instruction).
