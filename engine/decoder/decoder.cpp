@@ -72,7 +72,7 @@ void decodeSection(uint8_t id, Reader& r, DecodeContext& c) {
   }
 }
 
-Status decodeCustomSection(Reader& r, ModuleInfo& m) {
+Status decodeCustomSection(Reader& r, ModuleInfo& m, Job* job) {
   std::string name;
   if (!readName(r, &name)) {
     Error e = r.takeError();
@@ -83,7 +83,10 @@ Status decodeCustomSection(Reader& r, ModuleInfo& m) {
   cs.name = std::move(name);
   cs.offset = uint32_t(r.offset());
   cs.size = uint32_t(r.remaining());
-  if (cs.name == "name") decodeNameSection(m, r.offset(), r.end());
+  if (cs.name == "name") {
+    decodeNameSection(m, r.offset(), r.end(), job);
+    if (job && job->stopped()) return job->interruptedError();
+  }
   m.customs.push_back(std::move(cs));
   return okStatus();
 }
@@ -140,7 +143,7 @@ Result<std::unique_ptr<ModuleInfo>> decodeModule(const uint8_t* bytes, size_t si
     size_t begin = r.offset(), end = begin + secSize;
     Reader sr(base, begin, end);
     if (id == kCustom) {
-      WASM_TRY(decodeCustomSection(sr, m));
+      WASM_TRY(decodeCustomSection(sr, m, job));
     } else {
       uint8_t rank = sectionRank(id);
       if (rank <= lastRank) {
@@ -183,6 +186,7 @@ Result<std::unique_ptr<ModuleInfo>> decodeModule(const uint8_t* bytes, size_t si
                      "section)",
                      m.dataCount);
   }
+  if (job && !job->poll()) return job->interruptedError();
   computeDeclaredFuncRefs(m);
 
   if (c.hasDeferred) {

@@ -64,7 +64,8 @@ void decodeCodeSection(Reader& r, DecodeContext& c);
 void decodeDataSection(Reader& r, DecodeContext& c);
 
 // The "name" custom section, payload [begin, end). Never fails: a malformed name section
-// is ignored (moduleName and funcNames stay empty).
-void decodeNameSection(ModuleInfo& m, size_t begin, size_t end);
+// is ignored (moduleName and funcNames stay empty), and so is one the job stopped in
+// (job->stopped() says so; job may be null).
+void decodeNameSection(ModuleInfo& m, size_t begin, size_t end, Job* job);
 
 }  // namespace wasm

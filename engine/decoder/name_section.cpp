@@ -5,11 +5,12 @@
 
 #include "decoder/binary_types.h"
 #include "decoder/module_decoder.h"
+#include "wasm/limits.h"
 
 namespace wasm {
 
 namespace {
-bool parseNames(const uint8_t* base, size_t begin, size_t end, std::string* moduleName,
+bool parseNames(const uint8_t* base, size_t begin, size_t end, Job* job, std::string* moduleName,
                 std::vector<NameEntry>* funcNames) {
   Reader r(base, begin, end);
   bool sawModule = false, sawFuncs = false;
@@ -26,9 +27,11 @@ bool parseNames(const uint8_t* base, size_t begin, size_t end, std::string* modu
       if (sawFuncs) return false;
       sawFuncs = true;
       uint32_t n;
-      if (!readCount(sub, UINT32_MAX, "function name", &n, 2)) return false;
+      // More names than a module may have functions name nothing: not a name section.
+      if (!readCount(sub, limits::kMaxFunctions, "function name", &n, 2)) return false;
       funcNames->resize(n);
       for (uint32_t i = 0; i < n; i++) {
+        if ((i & 4095) == 4095 && job && !job->poll()) return false;
         (*funcNames)[i].index = sub.u32();
         if (!sub.ok() || !readName(sub, &(*funcNames)[i].name)) return false;
       }
@@ -48,11 +51,11 @@ bool parseNames(const uint8_t* base, size_t begin, size_t end, std::string* modu
 }
 }  // namespace
 
-void decodeNameSection(ModuleInfo& m, size_t begin, size_t end) {
+void decodeNameSection(ModuleInfo& m, size_t begin, size_t end, Job* job) {
   if (!m.moduleName.empty() || !m.funcNames.empty()) return;  // the first name section wins
   std::string moduleName;
   std::vector<NameEntry> funcNames;
-  if (!parseNames(m.bytes.data(), begin, end, &moduleName, &funcNames)) return;
+  if (!parseNames(m.bytes.data(), begin, end, job, &moduleName, &funcNames)) return;
   m.moduleName = std::move(moduleName);
   m.funcNames = std::move(funcNames);
 }

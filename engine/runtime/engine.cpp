@@ -6,62 +6,29 @@
 #include "decoder/decoder.h"
 #include "runtime/internal.h"
 #include "runtime/trap_handler.h"
+#include "runtime/type_registry.h"
 #include "validator/validator.h"
 
 namespace wasm {
-
-namespace {
-std::string typeKey(const FuncType& t) {
-  std::string k;
-  k.reserve(t.params.size() + t.results.size() + 1);
-  for (ValType v : t.params) k.push_back(char(v));
-  k.push_back('\0');  // not a type byte (0x7C, f64, is '|')
-  for (ValType v : t.results) k.push_back(char(v));
-  return k;
-}
-}  // namespace
 
 Result<std::unique_ptr<Engine>> Engine::create(const EngineConfig& config) {
   WASM_TRY(checkHostCpu());
   std::unique_ptr<Engine> e(new Engine());
   e->config_ = config;
   WASM_ASSIGN(e->stubs_, generateStubs());
-  e->typeIndex_ = std::make_unique<TypeIndex>();
+  e->types_ = std::make_shared<TypeRegistry>();
   return e;
 }
 
 Engine::~Engine() = default;
 
-uint32_t Engine::internType(const FuncType& type) {
-  std::string key = typeKey(type);
-  auto it = typeIndex_->ids.find(key);
-  if (it != typeIndex_->ids.end()) return it->second;
-  uint32_t id = uint32_t(typesById_.size());
-  typesById_.push_back(type);
-  EntryLayout layout;
-  uint32_t ni = 0, nf = 0, stackParams = 0;
-  for (ValType t : type.params) {
-    if (isFloat(t) && nf < 8) layout.argIndex.push_back(6 + nf++);
-    else if (!isFloat(t) && ni < 6) layout.argIndex.push_back(ni++);
-    else layout.argIndex.push_back(uint32_t(kArgvRegs + 1 + stackParams++));
-  }
-  uint32_t stackResults = type.results.empty() ? 0 : uint32_t(type.results.size()) - 1;
-  layout.slots = stackParams > stackResults ? stackParams : stackResults;
-  for (size_t i = 0; i < type.results.size(); i++) {
-    ValType t = type.results[i];
-    layout.resultIndex.push_back(i == 0 ? (isFloat(t) ? 1 : 0) : uint32_t(2 + i - 1));
-    layout.resultMask.push_back(t == ValType::I32 || t == ValType::F32 ? 0xFFFFFFFFull : ~0ull);
-  }
-  layout.numParams = uint32_t(type.params.size());
-  layout.numResults = uint32_t(type.results.size());
-  typeIndex_->layouts.push_back(std::move(layout));
-  typeIndex_->ids.emplace(std::move(key), id);
-  return id;
-}
+uint32_t Engine::internType(const FuncType& type) { return types_->intern(type); }
+void Engine::releaseType(uint32_t id) { types_->release(id); }
+size_t Engine::liveTypes() const { return types_->live(); }
 
-const FuncType& Engine::typeOfId(uint32_t id) const { return typesById_[id]; }
+const FuncType& Engine::typeOfId(uint32_t id) const { return types_->type(id); }
 
-const Engine::EntryLayout& Engine::entryLayout(uint32_t typeId) const { return typeIndex_->layouts[typeId]; }
+const Engine::EntryLayout& Engine::entryLayout(uint32_t typeId) const { return types_->layout(typeId); }
 
 Status Engine::validate(const uint8_t* bytes, size_t size) {
   if (size > config_.maxModuleBytes)
@@ -82,19 +49,23 @@ Result<std::shared_ptr<const Module>> Engine::compile(const uint8_t* bytes, size
   WASM_ASSIGN(std::unique_ptr<ModuleInfo> info, decodeModule(bytes, size, DecodeMode::Full, &job));
   WASM_TRY(validateModule(*info, &job));
   WASM_ASSIGN(CompiledCode cc, compileModuleCode(*info, options, job));
-  return finishModule(std::move(info), std::move(cc), options, t0);
+  return finishModule(std::move(info), std::move(cc), options, job, t0);
 }
 
 Result<std::shared_ptr<const Module>> Engine::finishModule(std::unique_ptr<ModuleInfo> info, CompiledCode cc,
-                                                           const CompileOptions& options,
+                                                           const CompileOptions& options, Job& job,
                                                            std::chrono::steady_clock::time_point t0) {
   auto compiled = std::make_unique<Module::Compiled>();
   compiled->code = std::move(cc.code);
   compiled->funcOffsets = std::move(cc.funcOffsets);
   compiled->trapExitOffset = cc.trapExitOffset;
   compiled->cpuBits = cc.cpuBits;
+  compiled->types = types_;
   compiled->typeIds.reserve(info->types.size());
-  for (const FuncType& t : info->types) compiled->typeIds.push_back(internType(t));
+  for (size_t i = 0; i < info->types.size(); i++) {
+    if ((i & 4095) == 4095 && !job.poll()) return job.interruptedError();
+    compiled->typeIds.push_back(types_->intern(info->types[i]));
+  }
   compiled->layout = VMContextLayout::of(*info);
   if (options.boundsChecks == BoundsChecks::Guard) {
     installTrapHandler();
@@ -116,6 +87,7 @@ Module::~Module() = default;
 
 Module::Compiled::~Compiled() {
   if (guardRegistered) unregisterCodeRange(uintptr_t(code.base()));
+  for (uint32_t id : typeIds) types->release(id);
 }
 
 const FuncType& Module::funcType(uint32_t funcIndex) const { return info_->funcType(funcIndex); }

@@ -47,15 +47,11 @@ struct Engine::EntryLayout {
   std::vector<uint64_t> resultMask;   // per result: the bits its type keeps
 };
 
-struct Engine::TypeIndex {
-  std::unordered_map<std::string, uint32_t> ids;
-  std::deque<EntryLayout> layouts;  // per type id; a deque, so FuncRefs may point in
-};
-
 struct Module::Compiled {
   CodeMemory code;
   std::vector<uint32_t> funcOffsets;  // per defined function
   std::vector<uint32_t> typeIds;      // Engine::internType per module type index
+  std::shared_ptr<TypeRegistry> types;  // where typeIds are referenced
   VMContextLayout layout;
   uint32_t trapExitOffset = 0;
   uint32_t cpuBits = 0;               // see hostCodegenCpuBits

@@ -14,6 +14,7 @@
 #include "build_id.h"
 #include "compiler/compiler.h"
 #include "decoder/decoder.h"
+#include "base/job.h"
 #include "runtime/internal.h"
 #include "runtime/trap_handler.h"
 
@@ -105,7 +106,7 @@ struct ArtifactParts {
   std::vector<uint32_t> funcOffsets;
 };
 
-Result<ArtifactParts> parseArtifact(const uint8_t* data, size_t size) {
+Result<ArtifactParts> parseArtifact(const uint8_t* data, size_t size, Job* job) {
   ArtifactParts a;
   ArtifactHeader& h = a.h;
   if (size < sizeof h) return makeError(ErrorKind::Malformed, kNoOffset, "compiled-code artifact is truncated");
@@ -121,7 +122,7 @@ Result<ArtifactParts> parseArtifact(const uint8_t* data, size_t size) {
       h.codeOffset < metaEnd || h.codeOffset + h.codeBytes != size || h.trapExitOffset >= h.codeBytes)
     return makeError(ErrorKind::Malformed, kNoOffset, "compiled-code artifact has inconsistent sizes");
   const uint8_t* p = data + sizeof h;
-  WASM_ASSIGN(a.info, decodeModule(p, h.moduleBytes, DecodeMode::WithoutCode));
+  WASM_ASSIGN(a.info, decodeModule(p, h.moduleBytes, DecodeMode::WithoutCode, job));
   if (a.info->numDefinedFuncs() != h.numFuncs)
     return makeError(ErrorKind::Malformed, kNoOffset, "compiled-code artifact does not match its module");
   p += h.moduleBytes;
@@ -152,9 +153,10 @@ CompiledCode compiledCodeOf(ArtifactParts& a, CodeMemory code) {
 
 Result<std::shared_ptr<const Module>> Engine::deserialize(const uint8_t* data, size_t size) {
   auto t0 = std::chrono::steady_clock::now();
-  WASM_ASSIGN(ArtifactParts a, parseArtifact(data, size));
+  Job job(config_, size);
+  WASM_ASSIGN(ArtifactParts a, parseArtifact(data, size, &job));
   WASM_ASSIGN(CodeMemory code, CodeMemory::create(data + a.h.codeOffset, a.h.codeBytes));
-  return finishModule(std::move(a.info), compiledCodeOf(a, std::move(code)), optionsOf(a.h), t0);
+  return finishModule(std::move(a.info), compiledCodeOf(a, std::move(code)), optionsOf(a.h), job, t0);
 }
 
 Result<std::shared_ptr<const Module>> Engine::deserializeMapped(uint8_t* mapping, size_t size,
@@ -173,7 +175,8 @@ Result<std::shared_ptr<const Module>> Engine::deserializeMapped(uint8_t* mapping
       if (release) release(arg);
     }
   } owned{mapping, mapped, release, releaseArg};
-  WASM_ASSIGN(ArtifactParts a, parseArtifact(mapping, size));
+  Job job(config_, size);
+  WASM_ASSIGN(ArtifactParts a, parseArtifact(mapping, size, &job));
   // adopt refuses code that is not page aligned here, or pages the system will not make
   // executable (a noexec mount, a security policy): then a copy.
   auto adopted = CodeMemory::adopt(mapping + a.h.codeOffset, a.h.codeBytes, mapped - a.h.codeOffset, release,
@@ -181,10 +184,10 @@ Result<std::shared_ptr<const Module>> Engine::deserializeMapped(uint8_t* mapping
   if (adopted.ok()) {
     owned.length = a.h.codeOffset;  // the rest goes now; the code stays with the module
     owned.release = nullptr;
-    return finishModule(std::move(a.info), compiledCodeOf(a, adopted.take()), optionsOf(a.h), t0);
+    return finishModule(std::move(a.info), compiledCodeOf(a, adopted.take()), optionsOf(a.h), job, t0);
   }
   WASM_ASSIGN(CodeMemory code, CodeMemory::create(mapping + a.h.codeOffset, a.h.codeBytes));
-  return finishModule(std::move(a.info), compiledCodeOf(a, std::move(code)), optionsOf(a.h), t0);
+  return finishModule(std::move(a.info), compiledCodeOf(a, std::move(code)), optionsOf(a.h), job, t0);
 }
 
 }  // namespace wasm

@@ -53,7 +53,9 @@ Store::Store(Engine& engine, uintptr_t stackLimit)
   account_->engine = &engine;
 }
 
-Store::~Store() = default;
+Store::~Store() {
+  for (const auto& f : hostFuncs_->funcs) engine_->releaseType(f->ref.typeId);
+}
 
 uint64_t MemoryAccount::left() const {
   uint64_t store = used >= limit ? 0 : limit - used;

@@ -315,7 +315,28 @@ Bytes brTableDeepModule(uint32_t depth, uint32_t tables) {
   return i32Func(code, {{1, kI32}});
 }
 
-// Functions of 6 bytes declaring the most locals each: the locals are set up per function.
+// One function, and a name section with `names` function names of `length` bytes each
+// (decoded and kept for backtraces, whether or not the functions exist).
+Bytes namesModule(uint32_t names, uint32_t length) {
+  Bytes out = oneFunc({kEnd});
+  Bytes entries;
+  putU(entries, names);
+  std::string name(length, 'n');
+  for (uint32_t i = 0; i < names; i++) {
+    putU(entries, i);
+    putName(entries, name);
+  }
+  Bytes payload;
+  putName(payload, "name");
+  payload.push_back(1);  // function names
+  putU(payload, entries.size());
+  putBytes(payload, entries);
+  out.push_back(0);  // a custom section
+  putU(out, payload.size());
+  putBytes(out, payload);
+  return out;
+}
+
 // Function 0 (exported, () -> i32, returns 7) calls the last of `funcs` functions
 // `calls` times: every call is a fixup that waits for that function's code, and the
 // functions in between must not look at the waiting ones again.
@@ -335,6 +356,7 @@ Bytes forwardCallsModule(uint32_t funcs, uint32_t calls) {
   return mb.build();
 }
 
+// Functions of 6 bytes declaring the most locals each: the locals are set up per function.
 Bytes localsBombModule(uint32_t funcs) {
   ModuleBuilder mb;
   uint32_t t = mb.type({}, {});
@@ -541,6 +563,9 @@ std::vector<Case> makeCases() {
        9);
   fails("locals_bomb", "100,000 functions of 6 bytes with 50,000 locals each", ErrorKind::Limit,
         "compile work", [] { return localsBombModule(100000); });
+  ok("names_at", "1M function names of 16 bytes", [] { return namesModule(L::kMaxFunctions, 16); });
+  ok("names_past", "1M+1 function names: the name section is ignored",
+     [] { return namesModule(L::kMaxFunctions + 1, 16); });
   runs(ok("forward_calls", "1M calls to the last of 1M functions, compiled after all the others",
           [] { return forwardCallsModule(L::kMaxFunctions, 1000000); }),
        7);

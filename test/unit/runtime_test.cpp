@@ -700,16 +700,49 @@ TEST_F(EngineTest, InspectListsImportsAndExportsWithTypes) {
 
 namespace wasm::test {
 
-TEST_F(EngineTest, SignaturesWithF64AreDistinct) {
+// typeids.wasm: call_indirect as () -> f64 through a table of a (f64) -> () function and
+// a () -> f64 one: the second is called, the first traps.
+class TypeIdTest : public EngineTest {
+ protected:
+  void expectTypeIdsWork(Instance* inst) {
+    std::vector<Value> r;
+    ASSERT_EQ(call(inst, "call_as_source", {Value::i32(1)}, &r), TrapKind::None);
+    EXPECT_EQ(r[0].asF64(), 2.5);
+    EXPECT_EQ(call(inst, "call_as_source", {Value::i32(0)}), TrapKind::IndirectCallTypeMismatch);
+  }
+};
+
+TEST_F(TypeIdTest, SignaturesWithF64AreDistinct) {
   FuncType takes{{ValType::F64}, {}}, gives{{}, {ValType::F64}};
   EXPECT_NE(engine->internType(takes), engine->internType(gives));
   EXPECT_EQ(engine->internType(takes), engine->internType(FuncType{{ValType::F64}, {}}));
   Instance* inst = load("typeids");
   ASSERT_NE(inst, nullptr);
-  std::vector<Value> r;
-  ASSERT_EQ(call(inst, "call_as_source", {Value::i32(1)}, &r), TrapKind::None);
-  EXPECT_EQ(r[0].asF64(), 2.5);
-  EXPECT_EQ(call(inst, "call_as_source", {Value::i32(0)}), TrapKind::IndirectCallTypeMismatch);
+  expectTypeIdsWork(inst);
+}
+
+// The engine holds the signatures of what is alive: a module's and a host function's go
+// when they do, and an id that comes free is reused for another signature without
+// confusing call_indirect.
+TEST_F(TypeIdTest, SignaturesGoWithTheirModules) {
+  size_t before = engine->liveTypes();
+  {
+    auto m = compile(readModuleFile("typeids"));
+    ASSERT_NE(m, nullptr);
+    EXPECT_GT(engine->liveTypes(), before);
+    Store s(*engine);
+    s.newHostFunc(FuncType{{ValType::I32, ValType::F32, ValType::I64}, {ValType::ExternRef}}, nullptr, nullptr);
+    auto inst = s.instantiate(m, {});
+    ASSERT_TRUE(inst.ok());
+  }
+  EXPECT_EQ(engine->liveTypes(), before);
+  for (int round = 0; round < 2; round++) {
+    Instance* inst = load("typeids");
+    ASSERT_NE(inst, nullptr);
+    expectTypeIdsWork(inst);
+    store = std::make_unique<Store>(*engine);  // the instance and its module go
+  }
+  EXPECT_EQ(engine->liveTypes(), before);
 }
 
 }  // namespace wasm::test

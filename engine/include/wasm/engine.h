@@ -180,6 +180,9 @@ using HostFn = TrapKind (*)(HostCall& call, const Value* args, Value* results);
 
 // --- Engine and Module ---------------------------------------------------------------------
 
+class TypeRegistry;
+class Job;
+
 class Engine {
  public:
   // Null only if the host cannot give executable memory for the engine's trampolines.
@@ -220,9 +223,14 @@ class Engine {
   void setMemoryCeiling(uint64_t bytes) { memoryCeiling_ = bytes; }
   uint64_t memoryCeiling() const { return memoryCeiling_; }
   uint64_t memoryInUse() const { return memoryInUse_.load(std::memory_order_relaxed); }
-  // Canonical id of a function signature, equal for equal signatures.
+  // Canonical id of a function signature, equal for equal signatures, as long as it is
+  // referenced: internType takes a reference, which releaseType gives back (the engine's
+  // own modules and host functions take and give back theirs).
   uint32_t internType(const FuncType& type);
+  void releaseType(uint32_t id);
   const FuncType& typeOfId(uint32_t id) const;
+  // Signatures referenced now (for tests and diagnostics).
+  size_t liveTypes() const;
 
   struct Stubs;
   const Stubs& stubs() const { return *stubs_; }
@@ -233,16 +241,14 @@ class Engine {
  private:
   Engine() = default;
   Result<std::shared_ptr<const Module>> finishModule(std::unique_ptr<ModuleInfo> info, CompiledCode cc,
-                                                     const CompileOptions& options,
+                                                     const CompileOptions& options, Job& job,
                                                      std::chrono::steady_clock::time_point t0);
   friend struct MemoryAccount;
   EngineConfig config_;
   std::atomic<uint64_t> memoryInUse_{0};
   uint64_t memoryCeiling_ = UINT64_MAX;
   std::unique_ptr<Stubs> stubs_;
-  std::vector<FuncType> typesById_;
-  struct TypeIndex;
-  std::unique_ptr<TypeIndex> typeIndex_;
+  std::shared_ptr<TypeRegistry> types_;
 };
 
 class Module {
