@@ -31,16 +31,20 @@ struct Facts {
     auto fill = [&](const std::vector<wasm::ExternDesc>& from, std::vector<ExternEntry>* to) {
       to->reserve(from.size());
       for (const wasm::ExternDesc& d : from) {
-        types.push_back(d.kind == wasm::ExternKind::Func ? d.func.toString() : d.describe());
         ExternEntry e{};
         e.module = d.module.c_str();
         e.name = d.name.c_str();
         e.kind = d.kind;
-        e.type = types.back().c_str();
-        e.nparams = uint32_t(d.func.params.size());
-        e.nresults = uint32_t(d.func.results.size());
-        e.params = d.func.params.data();
-        e.results = d.func.results.data();
+        if (d.kind == wasm::ExternKind::Func) {
+          e.type = "";
+          e.nparams = uint32_t(d.func->params.size());
+          e.nresults = uint32_t(d.func->results.size());
+          e.params = d.func->params.data();
+          e.results = d.func->results.data();
+        } else {
+          types.push_back(d.describe());
+          e.type = types.back().c_str();
+        }
         to->push_back(e);
       }
     };
@@ -307,11 +311,11 @@ void bridgeForgetModule(const ModuleKey& key) noexcept {
   c.index.erase(it);
 }
 
-void bridgeSignatureText(const wasm::ValType* params, uint32_t nparams, const wasm::ValType* results,
-                         uint32_t nresults, char* buf, size_t cap) noexcept {
+size_t bridgeSignatureText(const wasm::ValType* params, uint32_t nparams, const wasm::ValType* results,
+                           uint32_t nresults, char* buf, size_t cap) noexcept {
   size_t n = 0;
   auto put = [&](const char* s) {
-    int w = snprintf(buf + n, n < cap ? cap - n : 0, "%s", s);
+    int w = snprintf(n < cap ? buf + n : nullptr, n < cap ? cap - n : 0, "%s", s);
     if (w > 0) n += size_t(w);
   };
   auto list = [&](const wasm::ValType* t, uint32_t k) {
@@ -327,6 +331,13 @@ void bridgeSignatureText(const wasm::ValType* params, uint32_t nparams, const wa
   put(" -> ");
   if (nresults == 1) put(wasm::valTypeName(results[0]));
   else list(results, nresults);
+  return n;
+}
+
+size_t bridgeEntryTypeText(const ExternEntry& e, char* buf, size_t cap) noexcept {
+  if (e.kind == wasm::ExternKind::Func) return bridgeSignatureText(e.params, e.nparams, e.results, e.nresults, buf, cap);
+  int w = snprintf(buf, cap, "%s", e.type);
+  return w > 0 ? size_t(w) : 0;
 }
 
 ExportCheck bridgeCheckExport(const ModuleFacts& f, const char* name, const WasmSig& want, char* haveText,
@@ -340,7 +351,7 @@ ExportCheck bridgeCheckExport(const ModuleFacts& f, const char* name, const Wasm
       memcmp(e->params, want.params, want.nparams * sizeof(wasm::ValType)) == 0 &&
       memcmp(e->results, want.results, want.nresults * sizeof(wasm::ValType)) == 0)
     return ExportCheck::Match;
-  snprintf(haveText, cap, "%s", e->type);
+  bridgeEntryTypeText(*e, haveText, cap);
   bridgeSignatureText(want.params, want.nparams, want.results, want.nresults, wantText, cap);
   return ExportCheck::Mismatch;
 }
@@ -373,7 +384,7 @@ Runtime* bridgeInstantiate(CompiledModule* m, const char* func, const RuntimeLim
       setMessage(out, "%s", why[0] ? why : "unsupported import");
       return nullptr;
     }
-    imports.push_back(wasm::Extern::ofFunc(store.newHostFunc(m->facts->summary.imports[i].func, fn, env)));
+    imports.push_back(wasm::Extern::ofFunc(store.newHostFunc(*m->facts->summary.imports[i].func, fn, env)));
   }
   // Instantiation may run guest code (start function, _initialize): it runs with the
   // fuel the caller gives (limits.fuel) and reports what it used.

@@ -29,7 +29,7 @@ struct ExternEntry {
   const char* module;  // an import's module name; "" for exports
   const char* name;
   wasm::ExternKind kind;
-  const char* type;  // functions "(i32, i32) -> i32"; others "memory 1..16 pages", ...
+  const char* type;  // not functions: "memory 1..16 pages", ...; functions: "" (bridgeEntryTypeText)
   uint32_t nparams, nresults;  // functions
   const wasm::ValType* params;
   const wasm::ValType* results;
@@ -110,9 +110,14 @@ enum class ExportCheck : uint8_t { Match, Missing, NotFunction, Mismatch };
 // Compares export `name` with `want`; on Mismatch fills both types as text.
 ExportCheck bridgeCheckExport(const ModuleFacts& f, const char* name, const WasmSig& want, char* haveText,
                               char* wantText, size_t cap) noexcept;
-// "(i32, i32) -> i32"
-void bridgeSignatureText(const wasm::ValType* params, uint32_t nparams, const wasm::ValType* results,
-                         uint32_t nresults, char* buf, size_t cap) noexcept;
+// "(i32, i32) -> i32", truncated to cap - 1 bytes; returns the length of the whole text
+// (as snprintf does).
+size_t bridgeSignatureText(const wasm::ValType* params, uint32_t nparams, const wasm::ValType* results,
+                           uint32_t nresults, char* buf, size_t cap) noexcept;
+// An entry's type as text: a function's signature (made when asked: with 1000 parameters
+// it takes kilobytes, which a cached module should not hold for every entry), else
+// e.type. Truncated and measured as bridgeSignatureText.
+size_t bridgeEntryTypeText(const ExternEntry& e, char* buf, size_t cap) noexcept;
 
 // --- runtimes: one instance of one module, with its store and limits --------------------
 struct RuntimeLimits {

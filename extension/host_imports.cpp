@@ -318,10 +318,11 @@ bool resolveImport(const ExternEntry& im, wasm::HostFn* fn, void** env, void* re
   for (const HostEntry& h : kHost) {
     if (strcmp(im.module, h.module) != 0 || strcmp(im.name, h.name) != 0) continue;
     if (!sameType(im, h.type)) {
-      char want[128];
+      char want[128], have[256];
       typeText(h.type, want, sizeof want);
+      bridgeEntryTypeText(im, have, sizeof have);
       snprintf(why, whyCap, "module imports %s.%s as %s, but pg-wasm provides it as %s", h.module, h.name,
-               im.type, want);
+               have, want);
       return false;
     }
     *fn = h.fn;
@@ -334,8 +335,10 @@ bool resolveImport(const ExternEntry& im, wasm::HostFn* fn, void** env, void* re
     *env = resolverEnv;
     return true;
   }
+  char have[256];
+  bridgeEntryTypeText(im, have, sizeof have);
   snprintf(why, whyCap, "module imports %s.%s (func %s), which pg-wasm does not provide", im.module, im.name,
-           im.type);
+           have);
   return false;
 }
 

@@ -174,7 +174,10 @@ void listModule(FunctionCallInfo fcinfo, const char* name, bool imports) {
     if (imports) values[k++] = CStringGetTextDatum(serverText(e.module));
     values[k++] = CStringGetTextDatum(serverText(e.name));
     values[k++] = CStringGetTextDatum(kinds[int(e.kind)]);
-    values[k++] = CStringGetTextDatum(e.type);
+    size_t len = bridgeEntryTypeText(e, nullptr, 0);
+    char* type = static_cast<char*>(palloc(len + 1));
+    bridgeEntryTypeText(e, type, len + 1);
+    values[k++] = CStringGetTextDatum(type);
     tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
   }
 }

@@ -19,10 +19,21 @@ std::string limitsText(const Limits& l, const char* unit) {
   return buf;
 }
 
-void describeEntity(const ModuleInfo& m, ExternKind kind, uint32_t index, ExternDesc* d) {
+// The module's types as shared signatures, made on first use.
+struct SharedTypes {
+  const ModuleInfo& m;
+  std::vector<std::shared_ptr<const FuncType>> made;
+  explicit SharedTypes(const ModuleInfo& module) : m(module), made(module.types.size()) {}
+  const std::shared_ptr<const FuncType>& of(uint32_t typeIndex) {
+    if (!made[typeIndex]) made[typeIndex] = std::make_shared<const FuncType>(m.types[typeIndex]);
+    return made[typeIndex];
+  }
+};
+
+void describeEntity(const ModuleInfo& m, SharedTypes& types, ExternKind kind, uint32_t index, ExternDesc* d) {
   d->kind = kind;
   switch (kind) {
-    case ExternKind::Func: d->func = m.types[m.funcs[index]]; break;
+    case ExternKind::Func: d->func = types.of(m.funcs[index]); break;
     case ExternKind::Table: d->table = m.tables[index]; break;
     case ExternKind::Memory: d->memory = m.memories[index]; break;
     case ExternKind::Global: d->global = m.globals[index].type; break;
@@ -31,6 +42,7 @@ void describeEntity(const ModuleInfo& m, ExternKind kind, uint32_t index, Extern
 
 ModuleSummary summarize(const ModuleInfo& m) {
   ModuleSummary s;
+  SharedTypes types(m);
   s.imports.reserve(m.imports.size());
   for (const Import& im : m.imports) {
     ExternDesc d;
@@ -38,7 +50,7 @@ ModuleSummary summarize(const ModuleInfo& m) {
     d.name = im.name;
     d.kind = im.kind;
     switch (im.kind) {
-      case ExternKind::Func: d.func = m.types[im.funcType]; break;
+      case ExternKind::Func: d.func = types.of(im.funcType); break;
       case ExternKind::Table: d.table = im.table; break;
       case ExternKind::Memory: d.memory = im.memory; break;
       case ExternKind::Global: d.global = im.global; break;
@@ -49,7 +61,7 @@ ModuleSummary summarize(const ModuleInfo& m) {
   for (const Export& ex : m.exports) {
     ExternDesc d;
     d.name = ex.name;
-    describeEntity(m, ex.kind, ex.index, &d);
+    describeEntity(m, types, ex.kind, ex.index, &d);
     s.exports.push_back(std::move(d));
   }
   return s;
@@ -58,7 +70,7 @@ ModuleSummary summarize(const ModuleInfo& m) {
 
 std::string ExternDesc::describe() const {
   switch (kind) {
-    case ExternKind::Func: return "func " + func.toString();
+    case ExternKind::Func: return "func " + (func ? func->toString() : std::string("?"));
     case ExternKind::Table:
       return "table " + limitsText(table.limits, "") + " " + valTypeName(table.elem);
     case ExternKind::Memory: return "memory " + limitsText(memory.limits, " pages");

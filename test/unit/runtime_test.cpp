@@ -690,6 +690,13 @@ TEST_F(EngineTest, InspectListsImportsAndExportsWithTypes) {
   ASSERT_NE(e, nullptr);
   EXPECT_EQ(e->describe(), "func () -> (i32, i64, f64)");
   EXPECT_EQ(s->findExport("nope"), nullptr);
+  // Entries of one type share its signature, so a summary holds each type once.
+  std::vector<uint8_t> bulk = readModuleFile("bulk_polls");
+  auto b = engine->inspect(bulk.data(), bulk.size());
+  ASSERT_TRUE(b.ok());
+  ASSERT_NE(b->findExport("fill"), nullptr);
+  ASSERT_NE(b->findExport("copy"), nullptr);
+  EXPECT_EQ(b->findExport("fill")->func.get(), b->findExport("copy")->func.get());
   uint8_t junk[] = {0, 'a', 's', 'm', 2, 0, 0, 0};
   auto bad = engine->inspect(junk, sizeof junk);
   ASSERT_FALSE(bad.ok());

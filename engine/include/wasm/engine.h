@@ -49,7 +49,9 @@ struct ExternDesc {
   std::string module;  // imports only
   std::string name;
   ExternKind kind = ExternKind::Func;
-  FuncType func;        // kind == Func
+  // kind == Func: the signature, shared by every entry of the same module type, so that a
+  // summary holds each type once however many imports and exports have it.
+  std::shared_ptr<const FuncType> func;
   TableType table;      // kind == Table
   MemoryType memory;    // kind == Memory
   GlobalType global;    // kind == Global
