@@ -51,7 +51,25 @@ uint64_t evalConstExpr(const ConstExpr& e, const std::vector<Global*>& globals,
 }
 
 Instance::Instance(Store& s) : store_(&s) {}
-Instance::~Instance() { free(vmctx_); }
+Instance::~Instance() {
+  free(vmctx_);
+  if (accounted_) store_->account_->giveOverhead(accounted_);
+}
+
+namespace {
+// What an instance of m holds of its own, beyond its memories and tables (which are
+// charged as they are made): the VMContext, a FuncRef per defined function, a cell per
+// defined global, and the index vectors. Grows with the module's counts, which a
+// module chooses: 1M functions and 1M globals are 100 MB an instance. Charged to the
+// engine's ceiling (MemoryAccount::takeOverhead).
+uint64_t instanceBytes(const ModuleInfo& m, const VMContextLayout& layout) {
+  uint64_t definedGlobals = m.globals.size() - m.numImportedGlobals;
+  return uint64_t(layout.size) + uint64_t(m.numDefinedFuncs()) * sizeof(FuncRef) +
+         uint64_t(m.funcs.size()) * sizeof(FuncRef*) + definedGlobals * (sizeof(Global) + 2 * sizeof(void*)) +
+         uint64_t(m.globals.size() + m.tables.size() + m.memories.size()) * sizeof(void*) +
+         (uint64_t(m.elems.size()) + m.datas.size()) / 8 + sizeof(Instance);
+}
+}  // namespace
 
 bool Instance::getExport(std::string_view name, Extern* out) const {
   for (const Export& e : module_->info().exports) {
@@ -145,6 +163,13 @@ Result<Instance*> Store::instantiate(const std::shared_ptr<const Module>& module
   inst->module_ = module;
   const Module::Compiled& cc = module->compiled();
   const VMContextLayout& layout = cc.layout;
+  uint64_t own = instanceBytes(m, layout);
+  if (!account_->takeOverhead(own))
+    return makeError(ErrorKind::Limit, kNoOffset,
+                     "an instance of this module needs %llu bytes for its functions and globals, which "
+                     "exceeds the engine's memory ceiling",
+                     (unsigned long long)own);
+  inst->accounted_ = own;
   VMContext* vm = static_cast<VMContext*>(calloc(1, layout.size));
   if (!vm) return makeError(ErrorKind::Resource, kNoOffset, "out of memory for an instance");
   inst->vmctx_ = vm;

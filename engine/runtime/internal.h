@@ -120,6 +120,11 @@ struct MemoryAccount {
   // go past its limit; *which says which ("the memory limit", "the engine's memory ceiling").
   bool take(uint64_t bytes, const char** which = nullptr);
   void give(uint64_t bytes);
+  // The same against the engine's ceiling only: an instance's own bookkeeping, which the
+  // guest does not ask for by size (a store's limit is what its memories and tables may
+  // reach), but whose total over all stores must stay bounded.
+  bool takeOverhead(uint64_t bytes);
+  void giveOverhead(uint64_t bytes);
   // What may still be taken, by the store's limit and the engine's ceiling.
   uint64_t left() const;
 };

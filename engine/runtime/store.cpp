@@ -84,6 +84,17 @@ void MemoryAccount::give(uint64_t bytes) {
   engine->memoryInUse_.fetch_sub(bytes, std::memory_order_relaxed);
 }
 
+bool MemoryAccount::takeOverhead(uint64_t bytes) {
+  uint64_t before = engine->memoryInUse_.fetch_add(bytes, std::memory_order_relaxed);
+  if (before + bytes > engine->memoryCeiling_ || before + bytes < before) {
+    engine->memoryInUse_.fetch_sub(bytes, std::memory_order_relaxed);
+    return false;
+  }
+  return true;
+}
+
+void MemoryAccount::giveOverhead(uint64_t bytes) { engine->memoryInUse_.fetch_sub(bytes, std::memory_order_relaxed); }
+
 void Store::setMaxMemoryBytes(uint64_t bytes) { account_->limit = bytes; }
 uint64_t Store::maxMemoryBytes() const { return account_->limit; }
 uint64_t Store::memoryInUse() const { return account_->used; }

@@ -379,18 +379,29 @@ TEST_F(EngineTest, TablesAndMemoriesShareTheMemoryLimit) {
 
 TEST_F(EngineTest, EngineCeilingBoundsAllStores) {
   uint64_t before = engine->memoryInUse();
-  engine->setMemoryCeiling(before + 3 * kPageSize);
   auto m = compile(readModuleFile("tablegrow"));
   ASSERT_NE(m, nullptr);
+  // An instance takes its page and its own bookkeeping (VMContext, function references,
+  // globals) from the ceiling, and gives both back.
+  uint64_t one;
+  {
+    Store s(*engine);
+    ASSERT_TRUE(s.instantiate(m, {}).ok());
+    one = engine->memoryInUse() - before;
+    EXPECT_EQ(s.memoryInUse(), kPageSize);  // the store's limit counts the page only
+  }
+  EXPECT_GT(one, kPageSize);
+  EXPECT_EQ(engine->memoryInUse(), before);
+  engine->setMemoryCeiling(before + 3 * one);
   {
     Store a(*engine), b(*engine);
     auto ia = a.instantiate(m, {});
     auto ib = b.instantiate(m, {});
     ASSERT_TRUE(ia.ok() && ib.ok());
-    EXPECT_EQ(engine->memoryInUse(), before + 2 * kPageSize);
+    EXPECT_EQ(engine->memoryInUse(), before + 2 * one);
     Store c(*engine);
     auto ic = c.instantiate(m, {});
-    ASSERT_TRUE(ic.ok());  // the third page: at the ceiling
+    ASSERT_TRUE(ic.ok());  // the third instance: at the ceiling
     Store d(*engine);
     auto id = d.instantiate(m, {});
     ASSERT_FALSE(id.ok());

@@ -443,6 +443,7 @@ class Instance {
   std::unique_ptr<FuncRef[]> ownFuncRefs_;  // defined functions
   std::vector<bool> droppedElems_;
   std::vector<bool> droppedDatas_;
+  uint64_t accounted_ = 0;  // its own bookkeeping, charged to the store's memory account
 };
 
 }  // namespace wasm
