@@ -331,8 +331,12 @@ class Store {
   void setInterruptFlag(volatile sig_atomic_t* flag);
   using InterruptHandler = TrapKind (*)(void* env);
   void setInterruptHandler(InterruptHandler handler, void* env);
-  // Stack: Wasm code traps with StackExhausted rather than let the stack pointer go
-  // below this address. Leave room for host functions and signal handlers below it.
+  // Stack: Wasm code traps with StackExhausted rather than let a function's frame go
+  // below this address. Leave room below it, 64 KiB at least: a call's outgoing stack
+  // arguments (up to 8 KiB for 1000 parameters) and the interrupt and host stubs' saved
+  // registers are written below the checked frame, and host functions, runtime helpers
+  // and signal handlers run there. (The extension's limit is PostgreSQL's
+  // max_stack_depth, which PostgreSQL keeps 512 KiB inside the real stack.)
   void setStackLimit(uintptr_t lowestAddress);
   // Convenience: limit = the caller's current stack pointer minus maxBytes.
   void setStackBudgetFromHere(size_t maxBytes);
