@@ -3,8 +3,9 @@
 // A call is given, up front, the least of wasm.call_fuel_limit and what the statement has
 // left under wasm.fuel_limit (both read at the call, so a function's SET clause that
 // lowers them counts); what it leaves is given back. The statement's use is counted in
-// the backend, or, once a plan that may run in parallel starts, in a small dynamic
-// shared memory segment (the pool) that its workers attach to: the leader names it in
+// the backend, or, once a plan that may run in parallel starts (or a utility statement
+// that may build an index in parallel), in a small dynamic shared memory segment (the
+// pool) that its workers attach to: the leader names it in
 // a hidden setting (wasm.fuel_pool, "handle:nonce"), which PostgreSQL hands to the
 // workers with the other settings. Every process claims each call's fuel from the pool
 // with a compare-and-swap and gives back what is left, so leader and workers together
@@ -53,8 +54,6 @@ struct StatementFuel {
 };
 StatementFuel sf;
 
-bool poolTried = false;  // a worker has looked for its leader's pool
-
 void detachPool() {
   if (!sf.segment) return;
   sf.used = pg_atomic_read_u64(&sf.pool->used);  // the count carries on in the backend
@@ -95,21 +94,37 @@ void giveBack(uint64_t n) {
   else sf.used -= n;
 }
 
-// A call's share: wasm.call_fuel_limit; without one, in a parallel query, half of what
-// is left (so that one call cannot hold all of it while others wait).
-uint64_t callShare() {
-  if (callFuelLimit()) return callFuelLimit();
-  if (!sf.pool) return kUnlimited;
+// A call's share: wasm.call_fuel_limit (none: unlimited); in a parallel query at most
+// half of what is left (all of it once that is under a million), so that one call cannot
+// hold the budget while the other processes' calls find none.
+uint64_t callShare(bool* byCallLimit) {
+  uint64_t per = callFuelLimit() ? callFuelLimit() : kUnlimited;
+  *byCallLimit = callFuelLimit() != 0;
+  if (!sf.pool) return per;
   uint64_t limit = statementLimit(), cur = pg_atomic_read_u64(&sf.pool->used);
   uint64_t left = cur >= limit ? 0 : limit - cur;
-  return left / 2 > 1000000 ? left / 2 : left;
+  uint64_t half = left / 2 > 1000000 ? left / 2 : left;
+  if (half < per) {
+    *byCallLimit = false;
+    return half;
+  }
+  return per;
 }
 
-void attachPool() {
+// A parallel worker's first metered call: the leader's pool, which every parallel
+// context that can run Wasm shares (fuelPrepareParallel, fuelPrepareUtility). A worker
+// without one would have a whole budget of its own, so it refuses to run Wasm instead.
+void attachPool(const char* fname) {
   const char* name = fuelPoolSetting();
   unsigned handle;
   uint64_t nonce;
-  if (!name || sscanf(name, "%u:%" SCNx64, &handle, &nonce) != 2) return;  // the leader had none
+  if (!name || sscanf(name, "%u:%" SCNx64, &handle, &nonce) != 2)
+    ereport(ERROR, (errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+                    errmsg("wasm function %s cannot run in this parallel worker", fname),
+                    errdetail("Its leader shared no wasm fuel budget with its workers: the leader had "
+                              "not loaded the wasm library when the workers started."),
+                    errhint("Run LOAD 'wasm' first in the session (or preload it with "
+                            "shared_preload_libraries), or declare the function PARALLEL RESTRICTED.")));
   dsm_segment* seg = dsm_attach(dsm_handle(handle));
   FuelPool* pool = seg ? static_cast<FuelPool*>(dsm_segment_address(seg)) : nullptr;
   if (!pool || pool->magic != kPoolMagic || pool->nonce != nonce) {
@@ -122,24 +137,11 @@ void attachPool() {
   sf.segment = seg;
 }
 
-}  // namespace
 
-void fuelBeginStatement() {
-  detachPool();
-  sf.lastByCallLimit = false;
-  sf.used = 0;
-  sf.stats = WasmStats{};
-  poolTried = false;
-}
-
-void fuelEndTransaction() {
-  // The count carries on in the backend (a COMMIT inside a procedure keeps the
-  // statement's budget; no parallel query runs across it).
-  detachPool();
-}
-
-void fuelPrepareParallel(const QueryDesc* queryDesc) {
-  if (sf.pool || IsParallelWorker() || !queryDesc->plannedstmt->parallelModeNeeded || !fuelMetered()) return;
+// Moves the statement's count into a new pool and names it for the workers. Too late
+// once in parallel mode: the workers' settings are fixed (and settings cannot change).
+void sharePool() {
+  if (sf.pool || IsParallelWorker() || IsInParallelMode() || !fuelMetered()) return;
   dsm_segment* seg = dsm_create(sizeof(FuelPool), 0);
   auto* pool = static_cast<FuelPool*>(dsm_segment_address(seg));
   pool->magic = kPoolMagic;
@@ -156,6 +158,46 @@ void fuelPrepareParallel(const QueryDesc* queryDesc) {
   sf.segment = seg;
 }
 
+}  // namespace
+
+void fuelBeginStatement(bool atBoundary) {
+  detachPool();
+  // The name of a pool that is gone must not reach the workers of a later statement.
+  if (atBoundary && !IsParallelWorker()) {
+    const char* name = fuelPoolSetting();
+    if (name && name[0]) SetConfigOption("wasm.fuel_pool", "", PGC_SUSET, PGC_S_SESSION);
+  }
+  sf.lastByCallLimit = false;
+  sf.used = 0;
+  sf.stats = WasmStats{};
+}
+
+void fuelEndTransaction() {
+  // The count carries on in the backend (a COMMIT inside a procedure keeps the
+  // statement's budget; no parallel query runs across it).
+  detachPool();
+}
+
+void fuelPrepareParallel(const QueryDesc* queryDesc) {
+  if (queryDesc->plannedstmt->parallelModeNeeded) sharePool();
+}
+
+void fuelLoadedMidStatement() {
+  if (IsTransactionState()) sharePool();
+}
+
+void fuelPrepareUtility(const Node* stmt) {
+  switch (nodeTag(stmt)) {
+    case T_IndexStmt:
+    case T_ReindexStmt:
+    case T_ClusterStmt:
+    case T_VacuumStmt:
+    case T_AlterTableStmt:
+    case T_RefreshMatViewStmt: sharePool(); break;
+    default: break;
+  }
+}
+
 bool fuelMetered() { return fuelLimit() != 0 || callFuelLimit() != 0; }
 
 uint64_t fuelStartCall(CallFuel* c, const char* fname, bool countAsCall) {
@@ -166,13 +208,11 @@ uint64_t fuelStartCall(CallFuel* c, const char* fname, bool countAsCall) {
     if (sf.pool && IsParallelWorker()) pg_atomic_fetch_add_u64(&sf.pool->calls, 1);
   }
   if (!fuelMetered()) return 0;
-  if (IsParallelWorker() && !poolTried) {
-    poolTried = true;
-    attachPool();
-  }
-  uint64_t per = callShare();
+  if (IsParallelWorker() && !sf.pool) attachPool(fname);
+  bool byCallLimit;
+  uint64_t per = callShare(&byCallLimit);
   c->given = claim(per);
-  c->byCallLimit = c->given == per && callFuelLimit() != 0;
+  c->byCallLimit = c->given == per && byCallLimit;
   sf.lastByCallLimit = c->byCallLimit;
   if (c->given == 0) reportOutOfFuel(fname);
   return c->given;

@@ -10,12 +10,20 @@
 
 namespace pgwasm {
 
-// Statement boundaries (statement.cpp). fuelBeginStatement in a parallel worker joins
-// its leader's budget.
-void fuelBeginStatement();
-// At ExecutorStart of a plan that may run in parallel: the statement's budget moves to
-// shared memory, and the workers will find it (first time in the statement only).
+// Statement boundaries (statement.cpp). A worker joins its leader's budget at its first
+// call. At a boundary (not at a transaction end) the leader also forgets the pool name
+// it handed to the workers of the previous statement.
+void fuelBeginStatement(bool atBoundary);
+// At ExecutorStart of a plan that may run in parallel, and before a utility statement
+// that may build an index with parallel workers (CREATE INDEX, REINDEX, CLUSTER, VACUUM
+// FULL, ALTER TABLE, REFRESH MATERIALIZED VIEW): the statement's budget moves to shared
+// memory, and the workers will find it (once per statement).
 void fuelPrepareParallel(const QueryDesc* queryDesc);
+void fuelPrepareUtility(const Node* stmt);
+// When the library is loaded inside a transaction (a statement's first Wasm call in the
+// session, while its plan or utility is being set up): the hooks above missed this
+// statement's start, so its budget is shared now, in case it starts workers.
+void fuelLoadedMidStatement();
 // At transaction end: forget shared state that dies with the transaction.
 void fuelEndTransaction();
 

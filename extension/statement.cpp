@@ -1,9 +1,14 @@
 // PG zone. Statement boundaries, fuel budget, output quota; PostgreSQL interrupts and stack
 // depth as the engine sees them.
 //
-// A statement begins when the executor or ProcessUtility is entered at nesting level 0,
-// and at every transaction end (which also covers work outside any statement, such as
-// autovacuum's ANALYZE evaluating index expressions). Hooks are chained.
+// A statement is what one command from the client runs: it begins when the executor or
+// ProcessUtility is entered at nesting level 0 under a statement start time (PostgreSQL's
+// statement_timestamp(), set for each client message) other than the current
+// statement's, and at every transaction end at top level (which also covers work outside
+// any statement, such as autovacuum's ANALYZE evaluating index expressions). Work that
+// enters the executor at level 0 within one command (the planner folding a function
+// into a constant, deferred triggers at the implicit commit, partition pruning) is thus
+// part of that command's statement, with its fuel and output quota. Hooks are chained.
 #include "pg.h"
 
 #include "fuel.h"
@@ -30,14 +35,22 @@ ExecutorRun_hook_type prevExecutorRun = nullptr;
 ExecutorFinish_hook_type prevExecutorFinish = nullptr;
 ProcessUtility_hook_type prevProcessUtility = nullptr;
 
-void beginStatement() {
+TimestampTz statementStart = 0;  // of the current statement
+
+void beginStatement(bool atBoundary) {
+  statementStart = GetCurrentStatementStartTimestamp();
   statementState.generation++;
   statementState.outputLinesLeft = outputLineLimit();
-  fuelBeginStatement();
+  fuelBeginStatement(atBoundary);
+}
+
+// Entering the executor or ProcessUtility.
+void enter() {
+  if (nesting == 0 && GetCurrentStatementStartTimestamp() != statementStart) beginStatement(true);
 }
 
 void onExecutorStart(QueryDesc* queryDesc, int eflags) {
-  if (nesting == 0) beginStatement();
+  enter();
   fuelPrepareParallel(queryDesc);
   if (prevExecutorStart) prevExecutorStart(queryDesc, eflags);
   else standard_ExecutorStart(queryDesc, eflags);
@@ -74,7 +87,8 @@ void onExecutorFinish(QueryDesc* queryDesc) {
 void onProcessUtility(PlannedStmt* pstmt, const char* queryString, bool readOnlyTree,
                       ProcessUtilityContext context, ParamListInfo params, QueryEnvironment* queryEnv,
                       DestReceiver* dest, QueryCompletion* qc) {
-  if (nesting == 0) beginStatement();
+  enter();
+  fuelPrepareUtility(pstmt->utilityStmt);
   nesting++;
   PG_TRY();
   {
@@ -106,7 +120,7 @@ void onXactEvent(XactEvent event, void*) {
       // output quota; at top level (and after errors, which unwind every level) the next
       // work is a new statement.
       if (nesting > 0) statementState.generation++;
-      else beginStatement();
+      else beginStatement(false);
       break;
     default: break;
   }
@@ -124,7 +138,8 @@ void installStatementHooks() {
   prevProcessUtility = ProcessUtility_hook;
   ProcessUtility_hook = onProcessUtility;
   RegisterXactCallback(onXactEvent, nullptr);
-  beginStatement();
+  beginStatement(false);
+  fuelLoadedMidStatement();
 }
 
 

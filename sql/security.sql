@@ -98,6 +98,36 @@ SELECT spin_capped(10);
 SELECT spin_capped(100000);
 -- ... counting what the statement used before it.
 SELECT spin(100000) + spin_capped(10);
+-- Work that enters the executor at top level within one command is part of its
+-- statement: queries of a function the planner folds into a constant, and deferred
+-- triggers at the commit (each used to get a budget of its own).
+CREATE FUNCTION spin_volatile(int) RETURNS int LANGUAGE wasm STRICT VOLATILE AS 'spin:spin';
+CREATE FUNCTION folded_spins(n int) RETURNS bigint LANGUAGE plpgsql IMMUTABLE AS $$
+DECLARE
+  s bigint := 0;
+  r int;
+BEGIN
+  FOR i IN 1..n LOOP
+    SELECT spin_volatile(100000) INTO r FROM (SELECT 1 OFFSET 0) one;
+    s := s + r;
+  END LOOP;
+  RETURN s;
+END $$;
+CREATE TABLE deferred_work (n int);
+CREATE FUNCTION spin_on_commit() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  PERFORM spin_volatile(100000) FROM (SELECT 1 OFFSET 0) one;
+  RETURN NULL;
+END $$;
+CREATE CONSTRAINT TRIGGER deferred_spin AFTER INSERT ON deferred_work
+  DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION spin_on_commit();
+SELECT set_config('wasm.fuel_limit', (:one_spin * 3)::text, false) IS NOT NULL AS set;
+SELECT folded_spins(2);
+SELECT folded_spins(5);
+INSERT INTO deferred_work SELECT generate_series(1, 2);
+INSERT INTO deferred_work SELECT generate_series(1, 5);
+SELECT count(*) FROM deferred_work;
+RESET wasm.fuel_limit;
 
 -- 5. Window functions do not exist for wasm yet: refused, not silently wrong.
 CREATE FUNCTION spin_window(int) RETURNS int WINDOW LANGUAGE wasm AS 'spin:spin';

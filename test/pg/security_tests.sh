@@ -5,7 +5,8 @@
 #     replace A's code while the catalog still named A as the owner);
 #   - a parallel query's workers share their leader's fuel budget: with half the fuel
 #     a full scan needs, the query fails whether it runs serially or with workers (each
-#     worker used to get a whole budget of its own), and with enough it succeeds in both.
+#     worker used to get a whole budget of its own), and with enough it succeeds in both;
+#     the same for a parallel index build over a Wasm expression.
 #   security_tests.sh [BUILD_DIR]     last line: "N passed, N failed"
 set -uo pipefail
 repo=$(cd "$(dirname "$0")/../.." && pwd)
@@ -86,6 +87,41 @@ for mode in serial parallel; do
   out=$(psql_pg -d postgres -At "${opts[@]}" -c "SET wasm.fuel_limit = $((full * 2))" -c "$query" 2>&1)
   check "$mode, twice the fuel: the sum" "$out" "40000000"
 done
+
+# --- so do a parallel index build's workers ----------------------------------------------
+psql_pg -d postgres -q -c "CREATE FUNCTION spin_imm(int) RETURNS int LANGUAGE wasm IMMUTABLE STRICT PARALLEL SAFE AS 'spin:spin'"
+build=(-c "SET max_parallel_maintenance_workers = 2" -c "SET maintenance_work_mem = '256MB'"
+       -c "SET min_parallel_table_scan_size = 0")
+serial_build=(-c "SET max_parallel_maintenance_workers = 0")
+index="CREATE INDEX rows_spin ON rows (spin_imm(i % 200 + 100))"
+out=$(psql_pg -d postgres -At "${build[@]}" "${warm[@]}" -c "SET trace_sort = on" -c "SET client_min_messages = log" \
+      -c "$index" -c "DROP INDEX rows_spin" 2>&1)
+workers=$(grep -c "performsort of worker [0-9][0-9]* starting" <<<"$out")
+if [[ $workers -ge 2 ]]; then pass "the index build sorts in $workers processes"; else fail "no parallel build: $out"; fi
+for mode in serial parallel; do
+  if [[ $mode == serial ]]; then opts=("${serial_build[@]}"); else opts=("${build[@]}"); fi
+  out=$(psql_pg -d postgres -At "${opts[@]}" "${warm[@]}" -c "SET wasm.fuel_limit = $half" -c "$index" 2>&1)
+  if grep -q "ran out of fuel" <<<"$out"; then pass "$mode index build, half the fuel: out of fuel"
+  else fail "$mode index build, half the fuel: $out"; fi
+  out=$(psql_pg -d postgres -At "${opts[@]}" "${warm[@]}" -c "SET wasm.fuel_limit = $((full * 2))" -c "$index" \
+        -c "DROP INDEX rows_spin" 2>&1)
+  check "$mode index build, twice the fuel: built" "$(grep -c ERROR <<<"$out")" 0
+done
+# A parallel query's pool does not outlive it: an index build after it in the session
+# shares a pool of its own.
+out=$(psql_pg -d postgres -At "${parallel[@]}" "${build[@]}" "${warm[@]}" -c "$query" -c "$index" \
+      -c "DROP INDEX rows_spin" 2>&1)
+check "a parallel query, then a parallel index build" "$(grep -c ERROR <<<"$out")" 0
+# Without the library loaded in the leader before the workers start (first use in the
+# session, no preloading), the workers refuse to run Wasm rather than each take a budget.
+out=$(psql_pg -d postgres -At "${build[@]}" -c "$index" 2>&1)
+if grep -q "cannot run in this parallel worker" <<<"$out" && grep -q "LOAD 'wasm'" <<<"$out"; then
+  pass "an index build in a fresh session: the workers refuse, and say what to do"
+else
+  fail "an index build in a fresh session: $out"
+fi
+out=$(psql_pg -d postgres -At "${build[@]}" -c "LOAD 'wasm'" -c "$index" -c "DROP INDEX rows_spin" 2>&1)
+check "... and after LOAD 'wasm' it builds" "$(grep -c ERROR <<<"$out")" 0
 
 no_crash
 summary
