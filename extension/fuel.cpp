@@ -71,6 +71,13 @@ uint64_t statementLimit() {
   return limit;
 }
 
+// A pooled call's cap: at most half of what is left (all of it once that is under a
+// million), so that one call cannot hold the budget while the other processes' calls
+// find none.
+uint64_t pooledCap(uint64_t left) { return left / 2 > 1000000 ? left / 2 : left; }
+
+// Takes up to `want` (wasm.call_fuel_limit, or unlimited) from the statement's budget;
+// in a parallel statement, the cap applies to what is left at the moment of taking.
 uint64_t claim(uint64_t want) {
   uint64_t limit = statementLimit();
   if (!sf.pool) {
@@ -82,7 +89,8 @@ uint64_t claim(uint64_t want) {
   uint64_t cur = pg_atomic_read_u64(&sf.pool->used);
   for (;;) {
     uint64_t left = cur >= limit ? 0 : limit - cur;
-    uint64_t take = want < left ? want : left;
+    uint64_t cap = pooledCap(left);
+    uint64_t take = want < cap ? want : cap;
     if (take == 0) return 0;
     if (pg_atomic_compare_exchange_u64(&sf.pool->used, &cur, cur + take)) return take;
   }
@@ -92,23 +100,6 @@ void giveBack(uint64_t n) {
   if (n == 0) return;
   if (sf.pool) pg_atomic_fetch_sub_u64(&sf.pool->used, n);
   else sf.used -= n;
-}
-
-// A call's share: wasm.call_fuel_limit (none: unlimited); in a parallel query at most
-// half of what is left (all of it once that is under a million), so that one call cannot
-// hold the budget while the other processes' calls find none.
-uint64_t callShare(bool* byCallLimit) {
-  uint64_t per = callFuelLimit() ? callFuelLimit() : kUnlimited;
-  *byCallLimit = callFuelLimit() != 0;
-  if (!sf.pool) return per;
-  uint64_t limit = statementLimit(), cur = pg_atomic_read_u64(&sf.pool->used);
-  uint64_t left = cur >= limit ? 0 : limit - cur;
-  uint64_t half = left / 2 > 1000000 ? left / 2 : left;
-  if (half < per) {
-    *byCallLimit = false;
-    return half;
-  }
-  return per;
 }
 
 // A parallel worker's first metered call: the leader's pool, which every parallel
@@ -209,10 +200,9 @@ uint64_t fuelStartCall(CallFuel* c, const char* fname, bool countAsCall) {
   }
   if (!fuelMetered()) return 0;
   if (IsParallelWorker() && !sf.pool) attachPool(fname);
-  bool byCallLimit;
-  uint64_t per = callShare(&byCallLimit);
+  uint64_t per = callFuelLimit() ? callFuelLimit() : kUnlimited;
   c->given = claim(per);
-  c->byCallLimit = c->given == per && byCallLimit;
+  c->byCallLimit = c->given == per && callFuelLimit() != 0;
   sf.lastByCallLimit = c->byCallLimit;
   if (c->given == 0) reportOutOfFuel(fname);
   return c->given;
