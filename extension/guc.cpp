@@ -35,19 +35,31 @@ double memoryCeilingKb = 128 * 1024;
 // database's owner or the role itself, so they count as the user's.
 bool adminSource(GucSource source) { return source <= PGC_S_GLOBAL; }
 
+// While the library defines its settings, PostgreSQL applies again the values that were
+// set before it was loaded (placeholders: a SET in the session, ALTER ROLE/DATABASE ...
+// SET at login), and the check hook cannot tell who set them. The current user then is
+// whoever made the first Wasm call, perhaps a superuser's SECURITY DEFINER function; the
+// session's user is the one who could have set them.
+bool definingSettings = false;
+
 bool mayRaise(const char* name) {
   if (!IsTransactionState() || !OidIsValid(GetUserId())) return false;
-  if (superuser()) return true;
-  return pg_parameter_aclcheck(name, GetUserId(), ACL_SET) == ACLCHECK_OK;
+  Oid role = definingSettings ? GetSessionUserId() : GetUserId();
+  if (superuser_arg(role)) return true;
+  return pg_parameter_aclcheck(name, role, ACL_SET) == ACLCHECK_OK;
 }
 
 bool checkLimit(const char* name, double value, double ceiling, const char* unit, void** extra,
                 GucSource source) {
-  LimitExtra* e = static_cast<LimitExtra*>(malloc(sizeof(LimitExtra)));  // GUC free()s extra
-  if (!e) return false;
-  e->fromAdmin = adminSource(source);
-  *extra = e;
-  if (e->fromAdmin || source == PGC_S_TEST || value <= ceiling || mayRaise(name)) return true;
+  bool fromAdmin = adminSource(source);
+  if (fromAdmin || source == PGC_S_TEST || value <= ceiling || mayRaise(name)) {
+    // GUC free()s extra, and only keeps it when the check passes.
+    LimitExtra* e = static_cast<LimitExtra*>(malloc(sizeof(LimitExtra)));
+    if (!e) return false;
+    e->fromAdmin = fromAdmin;
+    *extra = e;
+    return true;
+  }
   GUC_check_errcode(ERRCODE_INSUFFICIENT_PRIVILEGE);
   GUC_check_errmsg("permission denied to raise \"%s\" above the server's setting", name);
   GUC_check_errdetail("The server allows at most %.0f%s.", ceiling, unit);
@@ -96,9 +108,25 @@ void assignBackendMemory(int newval, void*) {
   bridgeConfigure(&InterruptPending, handleJobInterrupt, uint64_t(newval) * 1024);
 }
 
+void defineEach();
+
 }  // namespace
 
 void defineGucs() {
+  definingSettings = true;
+  PG_TRY();
+  {
+    defineEach();
+  }
+  PG_FINALLY();
+  {
+    definingSettings = false;
+  }
+  PG_END_TRY();
+}
+
+namespace {
+void defineEach() {
   DefineCustomRealVariable(
       "wasm.fuel_limit",
       "Fuel (WebAssembly instructions) for all Wasm calls of one statement together.",
@@ -136,6 +164,7 @@ void defineGucs() {
       "Further output of the statement is dropped, with one notice saying how much.", &outputLines,
       100, 0, 1000000, PGC_USERSET, 0, nullptr, nullptr, nullptr);
 }
+}  // namespace
 
 uint64_t fuelLimit() { return uint64_t(fuelLimitSetting); }
 uint64_t callFuelLimit() { return uint64_t(callFuelLimitSetting); }

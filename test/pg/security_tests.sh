@@ -3,6 +3,8 @@
 #   - ownership race: while role A's first load of a module is uncommitted, role B's
 #     load of the same name waits, and then fails with "must be owner" (it used to
 #     replace A's code while the catalog still named A as the owner);
+#   - a limit a user raised before the library loaded (a placeholder) is judged by the
+#     session's user when it loads, even inside a superuser's SECURITY DEFINER function;
 #   - a parallel query's workers share their leader's fuel budget: with half the fuel
 #     a full scan needs, the query fails whether it runs serially or with workers (each
 #     worker used to get a whole budget of its own), and with enough it succeeds in both;
@@ -62,6 +64,24 @@ check "the module is A's code, owned by A" \
   "$(sql_value "SELECT owner || ' ' || (bytes = (SELECT spin FROM module_bytes)) FROM wasm.module_store WHERE name = 'race'")" \
   "racer_a true"
 
+# --- limits set before the library loads ---------------------------------------------------
+# Without preloading, a user's SET of a limit before the first Wasm call is applied again
+# when the library loads, perhaps inside a superuser's SECURITY DEFINER function: it is
+# judged by the session's user, not by whoever is current then.
+psql_pg -d postgres -q <<'SQL'
+CREATE ROLE limited LOGIN;
+CREATE FUNCTION admin_spin() RETURNS int LANGUAGE sql SECURITY DEFINER AS 'SELECT spin(1)';
+GRANT EXECUTE ON FUNCTION admin_spin() TO limited;
+SQL
+out=$(psql_as limited -At -c "SET wasm.call_fuel_limit = 0" -c "SET wasm.fuel_limit = 0" \
+      -c "SELECT admin_spin()" -c "SHOW wasm.call_fuel_limit" -c "SHOW wasm.fuel_limit" 2>&1)
+if grep -q 'permission denied to raise "wasm.call_fuel_limit"' <<<"$out" &&
+   [[ $(tail -n2 <<<"$out" | tr '\n' ' ') == "1e+09 1e+11 " ]]; then
+  pass "a limit raised before the library loaded is refused when it loads"
+else
+  fail "a limit raised before the library loaded: $out"
+fi
+
 # --- parallel workers share the statement's fuel ---------------------------------------
 parallel=(-c "SET max_parallel_workers_per_gather = 2" -c "SET parallel_setup_cost = 0"
           -c "SET parallel_tuple_cost = 0" -c "SET min_parallel_table_scan_size = 0"
@@ -114,8 +134,12 @@ out=$(psql_pg -d postgres -At "${parallel[@]}" "${build[@]}" "${warm[@]}" -c "$q
 check "a parallel query, then a parallel index build" "$(grep -c ERROR <<<"$out")" 0
 # Without the library loaded in the leader before the workers start (first use in the
 # session, no preloading), the workers refuse to run Wasm rather than each take a budget.
+# (The leader reports the worker's error, or, when the worker is gone before the leader
+# reads it, PostgreSQL's "lost connection to parallel worker"; the worker's error is in
+# the server log either way.)
 out=$(psql_pg -d postgres -At "${build[@]}" -c "$index" 2>&1)
-if grep -q "cannot run in this parallel worker" <<<"$out" && grep -q "LOAD 'wasm'" <<<"$out"; then
+if grep -q "ERROR" <<<"$out" && grep -q "cannot run in this parallel worker" "$tmp/postmaster.log" &&
+   grep -q "HINT:  Run LOAD 'wasm' first" "$tmp/postmaster.log"; then
   pass "an index build in a fresh session: the workers refuse, and say what to do"
 else
   fail "an index build in a fresh session: $out"
