@@ -14,6 +14,7 @@
 #include "guc.h"
 #include "host_imports.h"
 #include "pg_guard.h"
+#include "server_text.h"
 #include "statement.h"
 
 extern "C" {
@@ -49,11 +50,12 @@ uint8_t* guestRange(HostCall& call, uint64_t addr, uint64_t len) {
   return mem->data() + addr;
 }
 
-// Reports one line as a message; an ERROR on the way is parked, never thrown.
+// Reports one line as a message (in the database encoding, whatever bytes the guest
+// wrote); an ERROR on the way is parked, never thrown.
 bool reportLine(const CallState* st, int stream, const char* text, size_t len) {
   return guarded([&] {
     ereport(stream == 0 ? NOTICE : LOG,
-            (errcode(ERRCODE_SUCCESSFUL_COMPLETION), errmsg_internal("%.*s", int(len), text),
+            (errcode(ERRCODE_SUCCESSFUL_COMPLETION), errmsg_internal("%s", guestText(text, len)),
              errcontext("wasm function %s, %s", st->functionName ? st->functionName : "?",
                         stream == 0 ? "stdout" : "stderr")));
   });
@@ -360,14 +362,13 @@ void stderrTail(const CallState* st, int lines, char* buf, size_t cap) {
       break;
     }
   }
-  // Only what the database can show: bytes that are not printable ASCII become '?'
-  // unless the text is valid UTF-8 (it goes through the encoding conversion of messages).
-  size_t out = 0;
-  for (size_t i = from; i < have && out + 1 < cap; i++) buf[out++] = tmp[i] == '\0' ? '?' : tmp[i];
+  // Only what the database can show, cut at a character boundary.
+  char* text = guestText(tmp + from, have - from);
+  size_t out = strlen(text);
+  if (out >= cap) out = size_t(pg_mbcliplen(text, int(out), int(cap - 1)));
+  memcpy(buf, text, out);
   buf[out] = '\0';
-  if (!pg_verify_mbstr(PG_UTF8, buf, int(out), true))
-    for (size_t i = 0; i < out; i++)
-      if ((unsigned char)buf[i] >= 0x80) buf[i] = '?';
+  pfree(text);
 }
 
 void flushGuestOutput(CallState* st) {

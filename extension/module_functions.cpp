@@ -15,6 +15,7 @@
 #include "host_imports.h"
 #include "module_functions.h"
 #include "module_store.h"
+#include "server_text.h"
 
 PGWASM_PG_HEADERS_BEGIN
 #include "access/genam.h"
@@ -110,51 +111,6 @@ Datum loadModule(const char* name, bytea* bytes) {
       psprintf("module %s: %zu bytes, %d exported function%s", name, size, funcs, funcs == 1 ? "" : "s")));
 }
 
-// One UTF-8 character in the database encoding, or null if the encoding lacks it.
-char* convertOne(const char* one, int len) {
-  MemoryContext cxt = CurrentMemoryContext;
-  char* volatile conv = nullptr;
-  PG_TRY();
-  {
-    conv = pg_any_to_server(one, len, PG_UTF8);
-  }
-  PG_CATCH();
-  {
-    MemoryContextSwitchTo(cxt);
-    FlushErrorState();
-    conv = nullptr;
-  }
-  PG_END_TRY();
-  return conv;
-}
-
-// Text for the database from a UTF-8 name: converted to the database encoding, with each
-// character that encoding lacks written as \uXXXX (as in JSON).
-char* serverText(const char* utf8) {
-  bool ascii = true;
-  for (const char* p = utf8; *p && ascii; p++) ascii = (unsigned char)*p < 0x80;
-  int enc = GetDatabaseEncoding();
-  if (ascii || enc == PG_UTF8 || enc == PG_SQL_ASCII) return pstrdup(utf8);
-  StringInfoData s;
-  initStringInfo(&s);
-  const unsigned char* p = reinterpret_cast<const unsigned char*>(utf8);
-  while (*p) {
-    int len = pg_utf_mblen(p);
-    char one[8];
-    memcpy(one, p, len);
-    one[len] = '\0';
-    char* conv = convertOne(one, len);
-    if (conv) {
-      appendStringInfoString(&s, conv);
-    } else {
-      pg_wchar c = utf8_to_unicode(p);
-      if (c > 0xFFFF) appendStringInfo(&s, "\\U%08X", unsigned(c));
-      else appendStringInfo(&s, "\\u%04X", unsigned(c));
-    }
-    p += len;
-  }
-  return s.data;
-}
 
 // Returns the rows of exports (or imports) of module `name`.
 void listModule(FunctionCallInfo fcinfo, const char* name, bool imports) {

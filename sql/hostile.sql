@@ -92,8 +92,12 @@ RESET wasm.output_lines;
 --    assertion's or a panic's message); a jsonb result that is not JSON names the function.
 CREATE FUNCTION panic() RETURNS int LANGUAGE wasm AS 'hostio:panic';
 CREATE FUNCTION badjson() RETURNS jsonb LANGUAGE wasm AS 'hostio:badjson';
+CREATE FUNCTION garble() RETURNS int LANGUAGE wasm AS 'hostio:garble';
 SELECT panic();
 SELECT badjson();
+-- Guest output that is not UTF-8 reaches the client and the log as valid text: each
+-- stray byte (and NUL) is shown as '?'.
+SELECT garble();
 SELECT divide(1, 0);
 
 -- 6. EXPLAIN (ANALYZE) of a statement that ran Wasm says what it cost.
