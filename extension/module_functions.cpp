@@ -26,6 +26,7 @@ PGWASM_PG_HEADERS_BEGIN
 #include "common/cryptohash.h"
 #include "common/sha2.h"
 #include "storage/fd.h"
+#include "tcop/utility.h"
 #include "utils/rel.h"
 PG_FUNCTION_INFO_V1(wasm_load_module);
 PG_FUNCTION_INFO_V1(wasm_load_module_file);
@@ -88,7 +89,17 @@ void sha256Of(const uint8_t* data, size_t len, uint8_t out[32]) {
   pg_cryptohash_free(ctx);
 }
 
+// Loading and dropping change the catalog: as for any catalog change, not in a read-only
+// transaction (the direct catalog writes would not notice), during recovery or in
+// parallel mode.
+void requireWritable(const char* function) {
+  PreventCommandIfReadOnly(function);
+  PreventCommandIfParallelMode(function);
+  PreventCommandDuringRecovery(function);
+}
+
 Datum loadModule(const char* name, bytea* bytes) {
+  requireWritable("wasm.load_module()");
   checkModuleName(name);
   const uint8_t* data = reinterpret_cast<const uint8_t*>(VARDATA_ANY(bytes));
   size_t size = VARSIZE_ANY_EXHDR(bytes);
@@ -218,6 +229,7 @@ extern "C" Datum wasm_load_module_file(PG_FUNCTION_ARGS) {
                     errhint("Pass the module's bytes to wasm.load_module instead.")));
   char* name = text_to_cstring(PG_GETARG_TEXT_PP(0));
   char* path = text_to_cstring(PG_GETARG_TEXT_PP(1));
+  requireWritable("wasm.load_module_file()");
   Datum bytes = DirectFunctionCall1(pg_read_binary_file_all, CStringGetTextDatum(path));
   return loadModule(name, DatumGetByteaPP(bytes));
 }
@@ -225,6 +237,7 @@ extern "C" Datum wasm_load_module_file(PG_FUNCTION_ARGS) {
 extern "C" Datum wasm_drop_module(PG_FUNCTION_ARGS) {
   char* name = text_to_cstring(PG_GETARG_TEXT_PP(0));
   bool cascade = PG_GETARG_BOOL(1);
+  requireWritable("wasm.drop_module()");
   ModuleRow row;
   if (!lockAndLookupModule(name, &row))
     ereport(ERROR, (errcode(ERRCODE_UNDEFINED_OBJECT), errmsg("module \"%s\" does not exist", name)));

@@ -163,6 +163,19 @@ SELECT count(*) AS installed FROM pg_extension WHERE extname = 'wasm';
 \c wasm_regression
 DROP DATABASE wasm_squat;
 
+-- 8. Loading and dropping modules change the catalog: refused in a read-only transaction.
+BEGIN READ ONLY;
+SELECT wasm.load_module('read_only', :'spin_bytes'::bytea);
+ROLLBACK;
+BEGIN READ ONLY;
+SELECT wasm.drop_module('spin', cascade => true);
+ROLLBACK;
+SELECT count(*) AS still_there FROM wasm.modules WHERE name = 'spin';
+
+DROP TABLE deferred_work;
+DROP FUNCTION spin_on_commit();
+DROP FUNCTION folded_spins(int);
+DROP FUNCTION spin_volatile(int);
 DROP FUNCTION fuel_of(text);
 DROP FUNCTION spin_capped(int);
 DROP FUNCTION spin_fraction(int);
