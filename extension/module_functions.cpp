@@ -179,9 +179,10 @@ List* functionsUsingModule(const char* name) {
   return out;
 }
 
-void dropModule(const ModuleRow& row, const char* name, bool cascade, bool checkFunctionOwners) {
-  // Functions that use the module: refused unless cascade; with cascade, dropped as DROP
-  // FUNCTION would (the caller must own them; objects that depend on them stop it).
+void dropModule(const ModuleRow& row, const char* name, bool cascade) {
+  // Functions that use the module: refused unless cascade; with cascade, dropped with
+  // what depends on them, whoever owns it, as DROP ... CASCADE does (the module's owner
+  // decides about the module; a role that made a function over it cannot keep it).
   List* fns = functionsUsingModule(name);
   if (fns != NIL) {
     StringInfoData list;
@@ -200,14 +201,11 @@ void dropModule(const ModuleRow& row, const char* name, bool cascade, bool check
                      errdetail("%s", list.data)));
     ObjectAddresses* objects = new_object_addresses();
     foreach (lc, fns) {
-      Oid fn = lfirst_oid(lc);
-      if (checkFunctionOwners && !pg_proc_ownercheck(fn, GetUserId()))
-        aclcheck_error(ACLCHECK_NOT_OWNER, OBJECT_FUNCTION, format_procedure(fn));
       ObjectAddress a;
-      ObjectAddressSet(a, ProcedureRelationId, fn);
+      ObjectAddressSet(a, ProcedureRelationId, lfirst_oid(lc));
       add_exact_object_address(&a, objects);
     }
-    performMultipleDeletions(objects, DROP_RESTRICT, 0);
+    performMultipleDeletions(objects, DROP_CASCADE, 0);
     free_object_addresses(objects);
   }
   deleteModule(row);

@@ -10,8 +10,8 @@ namespace pgwasm {
 List* functionsUsingModule(const char* name);
 
 // Drops a module the caller has locked and looked up (lockAndLookupModule). The functions
-// that use it make it fail, unless cascade, which drops them too: as DROP FUNCTION would
-// (the caller must own each) when checkFunctionOwners, else as a cascade does.
-void dropModule(const ModuleRow& row, const char* name, bool cascade, bool checkFunctionOwners = true);
+// that use it make it fail, unless cascade, which drops them and what depends on them,
+// whoever owns them (as DROP ... CASCADE does).
+void dropModule(const ModuleRow& row, const char* name, bool cascade);
 
 }  // namespace pgwasm

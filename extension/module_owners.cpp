@@ -61,7 +61,7 @@ void dropOwnedModules(const DropOwnedStmt* stmt) {
     ListCell* m;
     foreach (m, owned) {
       const ModuleRow* row = static_cast<ModuleRow*>(lfirst(m));
-      dropModule(*row, row->name, stmt->behavior == DROP_CASCADE, false);
+      dropModule(*row, row->name, stmt->behavior == DROP_CASCADE);
     }
   }
 }

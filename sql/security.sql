@@ -150,6 +150,22 @@ DROP OWNED BY wasm_other;
 DROP OWNED BY wasm_other CASCADE;
 SELECT count(*) AS left_behind FROM wasm.modules WHERE name LIKE 'owned%';
 SELECT count(*) AS left_behind FROM pg_proc WHERE proname IN ('owned_spin', 'su_spin');
+-- A function another role made over a module cannot keep its owner from dropping it:
+-- cascade drops it, and what depends on it, as DROP ... CASCADE does.
+CREATE ROLE wasm_squatter;
+GRANT CREATE ON SCHEMA public TO wasm_squatter;
+SET ROLE wasm_loader;
+SELECT wasm.load_module('squatted', :'spin_bytes'::bytea);
+SET ROLE wasm_squatter;
+CREATE FUNCTION squat(int) RETURNS int LANGUAGE wasm AS 'squatted:spin';
+CREATE VIEW squat_view AS SELECT squat(1) AS v;
+SET ROLE wasm_loader;
+SELECT wasm.drop_module('squatted');
+SELECT wasm.drop_module('squatted', cascade => true);
+RESET ROLE;
+SELECT count(*) AS left_behind FROM pg_class WHERE relname = 'squat_view';
+REVOKE CREATE ON SCHEMA public FROM wasm_squatter;
+DROP ROLE wasm_squatter;
 
 -- 7. The extension refuses a schema "wasm" that another role owns (that role could
 --    replace what the install makes in it).
