@@ -143,8 +143,11 @@ ModuleCache& cache() {
 }
 
 // Facts of modules inspected (validated) but not compiled here, by SHA-256, most
-// recently used first; at most kInspected of them.
+// recently used first; at most kInspected of them, with at most kInspectedEntries
+// imports and exports together (a module may have 200,000 of them, each with its names;
+// the newest is kept whatever its size).
 constexpr size_t kInspected = 32;
+constexpr size_t kInspectedEntries = 400000;
 struct InspectCache {
   std::list<std::pair<std::string, std::unique_ptr<Facts>>> lru;
 };
@@ -213,7 +216,12 @@ const ModuleFacts* bridgeInspect(const uint8_t sha256[32], const uint8_t* bytes,
     return nullptr;
   }
   c.lru.emplace_front(std::move(k), std::make_unique<Facts>(r.take()));
-  if (c.lru.size() > kInspected) c.lru.pop_back();
+  size_t entries = 0;
+  for (const auto& [key, facts] : c.lru) entries += facts->imports.size() + facts->exports.size();
+  while (c.lru.size() > 1 && (c.lru.size() > kInspected || entries > kInspectedEntries)) {
+    entries -= c.lru.back().second->imports.size() + c.lru.back().second->exports.size();
+    c.lru.pop_back();
+  }
   return &c.lru.front().second->view;
 }
 
@@ -226,13 +234,51 @@ CompiledModule* bridgeCachedModule(const ModuleKey& key) noexcept {
 }
 
 namespace {
-// The backend's module for key, made by produce(engine) unless it is cached already.
+// Compiled modules count against the engine's memory ceiling (wasm.backend_memory_limit)
+// with the instances. The backend keeps modules it is not running (users == 0) for
+// reuse, at most `keep` of them and at most `keepBytes` of footprint together, least
+// recently used first out; `except` stays. Returns how many went.
+size_t trimIdle(size_t keep, uint64_t keepBytes, const CompiledModule* except = nullptr) {
+  ModuleCache& c = cache();
+  size_t n = 0, dropped = 0;
+  uint64_t bytes = 0;
+  for (auto it = c.lru.begin(); it != c.lru.end();) {
+    const CompiledModule* m = it->get();
+    bool idle = m->users == 0 && m != except;
+    if (idle && (++n > keep || bytes + m->module->footprint() > keepBytes)) {
+      c.index.erase(keyString(m->key));
+      it = c.lru.erase(it);
+      dropped++;
+    } else {
+      if (idle) bytes += m->module->footprint();
+      ++it;
+    }
+  }
+  return dropped;
+}
+
+// Before the engine takes more memory: past half of the ceiling, the idle modules go.
+void makeRoom(wasm::Engine& engine, const CompiledModule* except = nullptr) {
+  if (engine.memoryInUse() > engine.memoryCeiling() / 2) trimIdle(0, 0, except);
+}
+
+// The backend's module for key, made by produce(engine) unless it is cached already;
+// with `retry`, made again once the idle modules are gone if the ceiling refused it.
 template <typename Produce>
-CompiledModule* obtain(const ModuleKey& key, Outcome* out, Produce produce) {
+CompiledModule* obtain(const ModuleKey& key, Outcome* out, bool retry, Produce produce) {
   wasm::Engine* engine = theEngine(out);
   if (!engine) return nullptr;
   if (CompiledModule* hit = bridgeCachedModule(key)) return hit;
+  makeRoom(*engine);
   auto r = produce(*engine);
+  if (!r.ok() && retry && r.error().kind == wasm::ErrorKind::Limit && trimIdle(0, 0) > 0) {
+    auto again = produce(*engine);
+    if (!again.ok()) {
+      fromError(again.error(), out);
+      return nullptr;
+    }
+    return cacheModule(key, again.take());
+  }
   if (!r.ok()) {
     fromError(r.error(), out);
     return nullptr;
@@ -243,7 +289,7 @@ CompiledModule* obtain(const ModuleKey& key, Outcome* out, Produce produce) {
 
 CompiledModule* bridgeCompile(const ModuleKey& key, const uint8_t* bytes, size_t size,
                               Outcome* out) noexcept {
-  return obtain(key, out, [&](wasm::Engine& engine) {
+  return obtain(key, out, true, [&](wasm::Engine& engine) {
     wasm::CompileOptions options;
     options.fuel = key.fuel;
     return engine.compile(bytes, size, options);
@@ -270,7 +316,7 @@ uint8_t* bridgeSerialize(const CompiledModule* m, size_t* size) noexcept {
 CompiledModule* bridgeLoadMappedArtifact(const ModuleKey& key, uint8_t* mapping, size_t size,
                                          void (*release)(void*), void* releaseArg, Outcome* out) noexcept {
   bool taken = false;  // by the engine, which then unmaps and releases in every case
-  CompiledModule* m = obtain(key, out, [&](wasm::Engine& engine) {
+  CompiledModule* m = obtain(key, out, false, [&](wasm::Engine& engine) {
     taken = true;
     return engine.deserializeMapped(mapping, size, release, releaseArg);
   });
@@ -290,17 +336,10 @@ void bridgeModuleCacheStats(size_t* entries, size_t* codeBytes) noexcept {
   for (const auto& m : c.lru) *codeBytes += m->module->codeBytes();
 }
 
-void bridgeTrimModuleCache(size_t keep) noexcept {
-  ModuleCache& c = cache();
-  size_t n = 0;
-  for (auto it = c.lru.begin(); it != c.lru.end();) {
-    if (++n > keep && (*it)->users == 0) {
-      c.index.erase(keyString((*it)->key));
-      it = c.lru.erase(it);
-    } else {
-      ++it;
-    }
-  }
+void bridgeTrimModuleCache(size_t keep, const CompiledModule* except) noexcept {
+  // Idle modules may hold a quarter of the ceiling; the rest is for what runs.
+  wasm::Engine* engine = engineSlot().get();
+  trimIdle(keep, engine ? engine->memoryCeiling() / 4 : UINT64_MAX, except);
 }
 
 void bridgeForgetModule(const ModuleKey& key) noexcept {
@@ -360,6 +399,7 @@ Runtime* bridgeInstantiate(CompiledModule* m, const char* func, const RuntimeLim
                            ImportResolver resolver, void* resolverEnv, Outcome* out) noexcept {
   wasm::Engine* engine = theEngine(out);
   if (!engine) return nullptr;
+  makeRoom(*engine, m);
   auto rt = std::make_unique<Runtime>();
   rt->module = m;
   rt->fuel = m->key.fuel;

@@ -91,8 +91,10 @@ CompiledModule* bridgeLoadMappedArtifact(const ModuleKey& key, uint8_t* mapping,
 const ModuleFacts& bridgeModuleFacts(const CompiledModule* m) noexcept;
 // The backend's cache: modules and bytes of machine code.
 void bridgeModuleCacheStats(size_t* entries, size_t* codeBytes) noexcept;
-// Drops cached modules not used by any runtime beyond the newest `keep` (LRU).
-void bridgeTrimModuleCache(size_t keep) noexcept;
+// Drops cached modules not used by any runtime beyond the newest `keep` (LRU), and beyond
+// a quarter of the engine's memory ceiling (wasm.backend_memory_limit) together; never
+// `except` (the module the caller is about to use).
+void bridgeTrimModuleCache(size_t keep, const CompiledModule* except = nullptr) noexcept;
 // Drops the module cached under key now, unless a runtime still uses it (a replaced
 // module's old code: nothing will ask for it again).
 void bridgeForgetModule(const ModuleKey& key) noexcept;

@@ -408,8 +408,10 @@ enum class Lookup { Loaded, Absent, Unusable };
 // Loads a Ready entry's artifact, mapped from the code file: pinned under the shared lock
 // (so it cannot be freed), then mapped, checked and loaded without the lock. Absent: no
 // such entry, or it was damaged and is dropped now. Unusable: it cannot be mapped here
-// (out of address space or map count): compile for this backend only.
-Lookup loadShared(const uint8_t key[40], const ModuleKey& mkey, CompiledModule** result) {
+// (out of address space or map count): compile for this backend only. An entry that is
+// fine but cannot be loaded now (past wasm.backend_memory_limit, or cancelled) is the
+// statement's ERROR, and stays.
+Lookup loadShared(const char* moduleName, const uint8_t key[40], const ModuleKey& mkey, CompiledModule** result) {
   if (!localPins)
     localPins = static_cast<uint32_t*>(MemoryContextAllocZero(TopMemoryContext, sizeof(uint32_t) * shared->nslots));
   LWLockAcquire(shared->lock, LW_SHARED);
@@ -447,6 +449,9 @@ Lookup loadShared(const uint8_t key[40], const ModuleKey& mkey, CompiledModule**
     munmap(mapping, size);
     releasePin(arg);
   }
+  if (!m && crc == want && out.status == Outcome::EngineError &&
+      (out.errorKind == wasm::ErrorKind::Limit || out.errorKind == wasm::ErrorKind::Interrupted))
+    reportNamedModuleError(moduleName, out);
   if (!m) {
     dropEntry(key, want);
     ereport(WARNING, (errcode(ERRCODE_DATA_CORRUPTED), errmsg("discarded a damaged entry of the wasm code cache"),
@@ -639,7 +644,7 @@ CompiledModule* obtainModule(const char* moduleName, const uint8_t sha256[32], b
   double seconds = 0;
   if (!shared) {
     CompiledModule* m = compileFromCatalog(moduleName, mkey, &seconds);
-    bridgeTrimModuleCache(32);
+    bridgeTrimModuleCache(32, m);
     return m;
   }
 
@@ -652,7 +657,7 @@ CompiledModule* obtainModule(const char* moduleName, const uint8_t sha256[32], b
   cacheKey(sha256, fuel, key);
   CompiledModule* m = nullptr;
   for (int attempt = 0; !m; attempt++) {
-    Lookup found = loadShared(key, mkey, &m);
+    Lookup found = loadShared(moduleName, key, mkey, &m);
     if (found == Lookup::Loaded) break;
     int slot = found == Lookup::Unusable ? -2 : claimOrWait(key);
     if (slot >= 0) {
@@ -668,7 +673,7 @@ CompiledModule* obtainModule(const char* moduleName, const uint8_t sha256[32], b
       ConditionVariableCancelSleep();
     }
   }
-  bridgeTrimModuleCache(32);
+  bridgeTrimModuleCache(32, m);
   return m;
 }
 

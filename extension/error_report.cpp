@@ -107,10 +107,14 @@ void reportCallFailure(const char* fname, const Outcome& out, const char* trapDe
         ereport(ERROR, (errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
                         errmsg("wasm function %s exceeded the memory limit: %s", fname, out.message),
                         errdetail("wasm.memory_limit is %llu kB per instance (linear memory and tables), "
-                                  "wasm.backend_memory_limit %llu kB for all instances of the session.",
+                                  "wasm.backend_memory_limit %llu kB for all instances and compiled modules "
+                                  "of the session.",
                                   (unsigned long long)(memoryLimitBytes() / 1024),
                                   (unsigned long long)(backendMemoryLimitBytes() / 1024)),
-                        errhint("Raise wasm.memory_limit if the module needs more memory.")));
+                        strstr(out.message, "memory ceiling")
+                            ? errhint("A superuser can raise wasm.backend_memory_limit, or the statement can "
+                                      "use fewer modules and call sites at once.")
+                            : errhint("Raise wasm.memory_limit if the module needs more memory.")));
       char subject[NAMEDATALEN * 2 + 32];
       snprintf(subject, sizeof subject, "the module of wasm function %s", fname);
       reportModuleError(subject, out);

@@ -17,6 +17,7 @@ Result<std::unique_ptr<Engine>> Engine::create(const EngineConfig& config) {
   e->config_ = config;
   WASM_ASSIGN(e->stubs_, generateStubs());
   e->types_ = std::make_shared<TypeRegistry>();
+  e->ceiling_ = std::make_shared<MemoryCeiling>();
   return e;
 }
 
@@ -27,6 +28,10 @@ void Engine::releaseType(uint32_t id) { types_->release(id); }
 size_t Engine::liveTypes() const { return types_->live(); }
 
 const FuncType& Engine::typeOfId(uint32_t id) const { return types_->type(id); }
+
+void Engine::setMemoryCeiling(uint64_t bytes) { ceiling_->limit.store(bytes, std::memory_order_relaxed); }
+uint64_t Engine::memoryCeiling() const { return ceiling_->limit.load(std::memory_order_relaxed); }
+uint64_t Engine::memoryInUse() const { return ceiling_->inUse.load(std::memory_order_relaxed); }
 
 const Engine::EntryLayout& Engine::entryLayout(uint32_t typeId) const { return types_->layout(typeId); }
 
@@ -55,6 +60,17 @@ Result<std::shared_ptr<const Module>> Engine::compile(const uint8_t* bytes, size
 Result<std::shared_ptr<const Module>> Engine::finishModule(std::unique_ptr<ModuleInfo> info, CompiledCode cc,
                                                            const CompileOptions& options, Job& job,
                                                            std::chrono::steady_clock::time_point t0) {
+  // The module's footprint is taken from the ceiling before it is made (and given back
+  // when it goes): what a backend caches counts with what its instances hold.
+  uint64_t footprint = uint64_t(cc.code.size()) + moduleInfoFootprint(*info);
+  if (!ceiling_->take(footprint))
+    return makeError(ErrorKind::Limit, kNoOffset,
+                     "the module needs %llu bytes of memory (machine code and decoded form), which exceeds "
+                     "the engine's memory ceiling (%llu bytes left)",
+                     (unsigned long long)footprint, (unsigned long long)ceiling_->left());
+  std::shared_ptr<Module> m(new Module());
+  m->footprint_ = footprint;
+  m->ceiling_ = ceiling_;
   auto compiled = std::make_unique<Module::Compiled>();
   compiled->code = std::move(cc.code);
   compiled->funcOffsets = std::move(cc.funcOffsets);
@@ -73,7 +89,6 @@ Result<std::shared_ptr<const Module>> Engine::finishModule(std::unique_ptr<Modul
     registerCodeRange(base, base + compiled->code.size(), base + cc.trapExitOffset);
     compiled->guardRegistered = true;
   }
-  std::shared_ptr<Module> m(new Module());
   m->engine_ = this;
   m->options_ = options;
   m->codeSize_ = compiled->code.size();
@@ -83,7 +98,9 @@ Result<std::shared_ptr<const Module>> Engine::finishModule(std::unique_ptr<Modul
   return std::shared_ptr<const Module>(std::move(m));
 }
 
-Module::~Module() = default;
+Module::~Module() {
+  if (ceiling_) ceiling_->give(footprint_);
+}
 
 Module::Compiled::~Compiled() {
   if (guardRegistered) unregisterCodeRange(uintptr_t(code.base()));

@@ -110,10 +110,35 @@ uint32_t chunkedWork(VMContext* vm, uint64_t n, uint64_t chunk, bool backwards, 
   return 0;
 }
 
+// The bytes an engine holds for guests, against its ceiling (Engine::setMemoryCeiling).
+// Shared with the modules, which may be destroyed after their engine (static destruction
+// at process exit, in no set order).
+struct MemoryCeiling {
+  std::atomic<uint64_t> inUse{0};
+  std::atomic<uint64_t> limit{UINT64_MAX};
+  // Takes bytes, or returns false and takes nothing.
+  bool take(uint64_t bytes) {
+    uint64_t before = inUse.fetch_add(bytes, std::memory_order_relaxed);
+    if (before + bytes > limit.load(std::memory_order_relaxed) || before + bytes < before) {
+      inUse.fetch_sub(bytes, std::memory_order_relaxed);
+      return false;
+    }
+    return true;
+  }
+  void give(uint64_t bytes) { inUse.fetch_sub(bytes, std::memory_order_relaxed); }
+  uint64_t left() const {
+    uint64_t u = inUse.load(std::memory_order_relaxed), l = limit.load(std::memory_order_relaxed);
+    return u >= l ? 0 : l - u;
+  }
+};
+
+// What a decoded module holds (Module::footprint, with its machine code).
+uint64_t moduleInfoFootprint(const ModuleInfo& m);
+
 // What a store's memories and tables hold, against the store's limit and the engine's
 // ceiling (store.cpp). Bytes: a memory's accessible size, 8 per table element.
 struct MemoryAccount {
-  Engine* engine;
+  MemoryCeiling* ceiling;
   uint64_t limit = uint64_t(kMaxPages) * kPageSize;
   uint64_t used = 0;
   // Takes bytes, or returns false (and takes nothing) when the store or the engine would

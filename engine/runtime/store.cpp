@@ -50,7 +50,7 @@ Store::Store(Engine& engine, uintptr_t stackLimit)
   hot_->traceTrap = pgwasm_trap_trace;
   hostFuncs_ = std::make_unique<HostFuncs>();
   account_ = std::make_unique<MemoryAccount>();
-  account_->engine = &engine;
+  account_->ceiling = engine.ceiling_.get();
 }
 
 Store::~Store() {
@@ -59,8 +59,7 @@ Store::~Store() {
 
 uint64_t MemoryAccount::left() const {
   uint64_t store = used >= limit ? 0 : limit - used;
-  uint64_t inUse = engine->memoryInUse(), ceiling = engine->memoryCeiling();
-  uint64_t all = inUse >= ceiling ? 0 : ceiling - inUse;
+  uint64_t all = ceiling->left();
   return store < all ? store : all;
 }
 
@@ -69,9 +68,7 @@ bool MemoryAccount::take(uint64_t bytes, const char** which) {
     if (which) *which = "the memory limit";
     return false;
   }
-  uint64_t before = engine->memoryInUse_.fetch_add(bytes, std::memory_order_relaxed);
-  if (before + bytes > engine->memoryCeiling_ || before + bytes < before) {
-    engine->memoryInUse_.fetch_sub(bytes, std::memory_order_relaxed);
+  if (!ceiling->take(bytes)) {
     if (which) *which = "the engine's memory ceiling";
     return false;
   }
@@ -81,19 +78,12 @@ bool MemoryAccount::take(uint64_t bytes, const char** which) {
 
 void MemoryAccount::give(uint64_t bytes) {
   used -= bytes;
-  engine->memoryInUse_.fetch_sub(bytes, std::memory_order_relaxed);
+  ceiling->give(bytes);
 }
 
-bool MemoryAccount::takeOverhead(uint64_t bytes) {
-  uint64_t before = engine->memoryInUse_.fetch_add(bytes, std::memory_order_relaxed);
-  if (before + bytes > engine->memoryCeiling_ || before + bytes < before) {
-    engine->memoryInUse_.fetch_sub(bytes, std::memory_order_relaxed);
-    return false;
-  }
-  return true;
-}
+bool MemoryAccount::takeOverhead(uint64_t bytes) { return ceiling->take(bytes); }
 
-void MemoryAccount::giveOverhead(uint64_t bytes) { engine->memoryInUse_.fetch_sub(bytes, std::memory_order_relaxed); }
+void MemoryAccount::giveOverhead(uint64_t bytes) { ceiling->give(bytes); }
 
 void Store::setMaxMemoryBytes(uint64_t bytes) { account_->limit = bytes; }
 uint64_t Store::maxMemoryBytes() const { return account_->limit; }

@@ -378,9 +378,13 @@ TEST_F(EngineTest, TablesAndMemoriesShareTheMemoryLimit) {
 }
 
 TEST_F(EngineTest, EngineCeilingBoundsAllStores) {
-  uint64_t before = engine->memoryInUse();
+  uint64_t empty = engine->memoryInUse();
   auto m = compile(readModuleFile("tablegrow"));
   ASSERT_NE(m, nullptr);
+  // A compiled module holds its machine code and decoded form, from the ceiling too.
+  EXPECT_GT(m->footprint(), m->codeBytes());
+  EXPECT_EQ(engine->memoryInUse(), empty + m->footprint());
+  uint64_t before = engine->memoryInUse();
   // An instance takes its page and its own bookkeeping (VMContext, function references,
   // globals) from the ceiling, and gives both back.
   uint64_t one;
@@ -416,9 +420,20 @@ TEST_F(EngineTest, EngineCeilingBoundsAllStores) {
   }
   // The stores ended and gave everything back.
   EXPECT_EQ(engine->memoryInUse(), before);
-  Store e(*engine);
-  EXPECT_TRUE(e.instantiate(m, {}).ok());
+  {
+    Store e(*engine);
+    EXPECT_TRUE(e.instantiate(m, {}).ok());
+  }
+  // No room for another module: compiling it fails, and says why.
+  std::vector<uint8_t> bytes = readModuleFile("tablegrow");
+  engine->setMemoryCeiling(engine->memoryInUse() + m->footprint() - 1);
+  auto again = engine->compile(bytes.data(), bytes.size());
+  ASSERT_FALSE(again.ok());
+  EXPECT_EQ(again.error().kind, ErrorKind::Limit);
+  EXPECT_NE(again.error().message.find("the engine's memory ceiling"), std::string::npos) << again.error().message;
   engine->setMemoryCeiling(UINT64_MAX);
+  m.reset();  // the module goes and gives its footprint back
+  EXPECT_EQ(engine->memoryInUse(), empty);
 }
 
 // Memories reuse the address space of memories that ended (a pool of reservations): a new

@@ -183,6 +183,7 @@ using HostFn = TrapKind (*)(HostCall& call, const Value* args, Value* results);
 // --- Engine and Module ---------------------------------------------------------------------
 
 class TypeRegistry;
+struct MemoryCeiling;
 class Job;
 
 class Engine {
@@ -219,12 +220,15 @@ class Engine {
   Result<ModuleSummary> inspect(const uint8_t* bytes, size_t size);
 
   const EngineConfig& config() const { return config_; }
-  // The bytes all stores of this engine may hold in linear memories and tables together
-  // (no ceiling by default): instantiation fails and memory.grow and table.grow return
-  // -1 past it. For an embedder with many stores at once (one per call site of a query).
-  void setMemoryCeiling(uint64_t bytes) { memoryCeiling_ = bytes; }
-  uint64_t memoryCeiling() const { return memoryCeiling_; }
-  uint64_t memoryInUse() const { return memoryInUse_.load(std::memory_order_relaxed); }
+  // The bytes this engine may hold for guests (no ceiling by default): the linear
+  // memories and tables of all its stores, each instance's own bookkeeping, and every
+  // compiled module alive (its machine code and decoded form, Module::footprint). Past
+  // it, compiling or loading a module and instantiating fail with a Limit error, and
+  // memory.grow and table.grow return -1. For an embedder with many stores and modules
+  // at once (a backend: one store per call site of a query, a cache of modules).
+  void setMemoryCeiling(uint64_t bytes);
+  uint64_t memoryCeiling() const;
+  uint64_t memoryInUse() const;
   // Canonical id of a function signature, equal for equal signatures, as long as it is
   // referenced: internType takes a reference, which releaseType gives back (the engine's
   // own modules and host functions take and give back theirs).
@@ -246,9 +250,9 @@ class Engine {
                                                      const CompileOptions& options, Job& job,
                                                      std::chrono::steady_clock::time_point t0);
   friend struct MemoryAccount;
+  friend class Store;
   EngineConfig config_;
-  std::atomic<uint64_t> memoryInUse_{0};
-  uint64_t memoryCeiling_ = UINT64_MAX;
+  std::shared_ptr<MemoryCeiling> ceiling_;
   std::unique_ptr<Stubs> stubs_;
   std::shared_ptr<TypeRegistry> types_;
 };
@@ -271,6 +275,9 @@ class Module {
   // Seconds spent compiling (or, for a deserialized module, loading).
   double compileSeconds() const { return compileSeconds_; }
   size_t codeBytes() const { return codeSize_; }
+  // What the module holds while it lives, charged to its engine's memory ceiling: its
+  // machine code and its decoded form (the binary it keeps, types, segments, names).
+  uint64_t footprint() const { return footprint_; }
 
   // Internal: set by the compiler.
   struct Compiled;
@@ -285,6 +292,8 @@ class Module {
   CompileOptions options_;
   double compileSeconds_ = 0;
   size_t codeSize_ = 0;
+  uint64_t footprint_ = 0;
+  std::shared_ptr<MemoryCeiling> ceiling_;  // given footprint_ back when the module goes
 };
 
 // --- Store and Instance ---------------------------------------------------------------------
