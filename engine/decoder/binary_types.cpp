@@ -119,7 +119,7 @@ bool readLimits(Reader& r, Limits* out, bool isMemory) {
   return r.ok();
 }
 
-bool readName(Reader& r, std::string* out) {
+bool readNameBytes(Reader& r, const uint8_t** data, uint32_t* size) {
   size_t lenOff = r.offset();
   uint32_t len = r.u32();
   if (!r.ok()) return false;
@@ -138,8 +138,17 @@ bool readName(Reader& r, std::string* out) {
     r.fail(ErrorKind::Malformed, off, "malformed UTF-8 encoding");
     return false;
   }
-  out->assign(reinterpret_cast<const char*>(r.cursor()), len);
+  *data = r.cursor();
+  *size = len;
   r.skip(len);
+  return true;
+}
+
+bool readName(Reader& r, std::string* out) {
+  const uint8_t* data;
+  uint32_t size;
+  if (!readNameBytes(r, &data, &size)) return false;
+  out->assign(reinterpret_cast<const char*>(data), size);
   return true;
 }
 

@@ -63,8 +63,10 @@ inline bool readBlockType(Reader& r, BlockType* out) {
 // Limits of a table (isMemory false) or memory: flags, min, optional max, all u32.
 bool readLimits(Reader& r, Limits* out, bool isMemory);
 
-// A name: u32 length, then that many bytes of well-formed UTF-8.
+// A name: u32 length, then that many bytes of well-formed UTF-8. readNameBytes points
+// into the Reader's bytes instead of copying them.
 bool readName(Reader& r, std::string* out);
+bool readNameBytes(Reader& r, const uint8_t** data, uint32_t* size);
 
 // Turns the Reader's bare "unexpected end..." (a read ran past the end of the range it
 // was given) into the binary format's "unexpected end of section or function".

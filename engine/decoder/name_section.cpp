@@ -10,6 +10,30 @@
 namespace wasm {
 
 namespace {
+constexpr uint32_t kPollEvery = 4096;
+
+// Sorts by index, stably (a later duplicate loses to an earlier one), in time linear in
+// the count: four passes of a byte-wide radix sort, polling as it goes. Producers sort
+// their names already, so the common case is a single check.
+bool sortByIndex(std::vector<NameEntry>* names, Job* job) {
+  std::vector<NameEntry>& v = *names;
+  bool sorted = true;
+  for (size_t i = 1; i < v.size() && sorted; i++) sorted = v[i - 1].index <= v[i].index;
+  if (sorted) return true;
+  std::vector<NameEntry> tmp(v.size());
+  for (int shift = 0; shift < 32; shift += 8) {
+    size_t count[257] = {};
+    for (const NameEntry& e : v) count[((e.index >> shift) & 0xFF) + 1]++;
+    for (int b = 0; b < 256; b++) count[b + 1] += count[b];
+    for (size_t i = 0; i < v.size(); i++) {
+      if (i % kPollEvery == kPollEvery - 1 && job && !job->poll()) return false;
+      tmp[count[(v[i].index >> shift) & 0xFF]++] = v[i];
+    }
+    v.swap(tmp);
+  }
+  return true;
+}
+
 bool parseNames(const uint8_t* base, size_t begin, size_t end, Job* job, std::string* moduleName,
                 std::vector<NameEntry>* funcNames) {
   Reader r(base, begin, end);
@@ -31,9 +55,12 @@ bool parseNames(const uint8_t* base, size_t begin, size_t end, Job* job, std::st
       if (!readCount(sub, limits::kMaxFunctions, "function name", &n, 2)) return false;
       funcNames->resize(n);
       for (uint32_t i = 0; i < n; i++) {
-        if ((i & 4095) == 4095 && job && !job->poll()) return false;
-        (*funcNames)[i].index = sub.u32();
-        if (!sub.ok() || !readName(sub, &(*funcNames)[i].name)) return false;
+        if (i % kPollEvery == kPollEvery - 1 && job && !job->poll()) return false;
+        NameEntry& e = (*funcNames)[i];
+        const uint8_t* data;
+        e.index = sub.u32();
+        if (!sub.ok() || !readNameBytes(sub, &data, &e.size)) return false;
+        e.offset = uint32_t(data - base);
       }
     } else {
       continue;  // local names and the rest: not needed
@@ -41,8 +68,7 @@ bool parseNames(const uint8_t* base, size_t begin, size_t end, Job* job, std::st
     if (!sub.ok() || !sub.atEnd()) return false;
   }
   // Keep the lookup in ModuleInfo::funcName valid even if the producer did not sort.
-  std::stable_sort(funcNames->begin(), funcNames->end(),
-                   [](const NameEntry& a, const NameEntry& b) { return a.index < b.index; });
+  if (!sortByIndex(funcNames, job)) return false;
   funcNames->erase(
       std::unique(funcNames->begin(), funcNames->end(),
                   [](const NameEntry& a, const NameEntry& b) { return a.index == b.index; }),

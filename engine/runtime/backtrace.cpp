@@ -176,12 +176,13 @@ void Store::formatTrapFrames(char* buf, size_t cap) const {
     const TrapFrame& f = trapFrames_[i];
     // Its name from the name section, else the name it is exported under.
     const ModuleInfo& info = f.module->info();
-    const char* name = info.funcName(f.funcIndex);
-    for (size_t e = 0; !name && e < info.exports.size(); e++)
+    std::string_view name = info.funcName(f.funcIndex);
+    for (size_t e = 0; !name.data() && e < info.exports.size(); e++)
       if (info.exports[e].kind == ExternKind::Func && info.exports[e].index == f.funcIndex)
-        name = info.exports[e].name.c_str();
-    int w = name ? snprintf(buf + n, cap - n, "%s#%zu %s (function %u)", i ? "\n" : "", i, name, f.funcIndex)
-                 : snprintf(buf + n, cap - n, "%s#%zu function %u", i ? "\n" : "", i, f.funcIndex);
+        name = info.exports[e].name;
+    int w = name.data() ? snprintf(buf + n, cap - n, "%s#%zu %.*s (function %u)", i ? "\n" : "", i,
+                                   int(name.size()), name.data(), f.funcIndex)
+                        : snprintf(buf + n, cap - n, "%s#%zu function %u", i ? "\n" : "", i, f.funcIndex);
     if (w < 0) break;
     n += size_t(w);
   }

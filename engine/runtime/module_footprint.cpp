@@ -24,7 +24,6 @@ uint64_t moduleInfoFootprint(const ModuleInfo& m) {
   for (const ElemSegment& s : m.elems) n += vec(s.items);
   for (const FuncBody& b : m.bodies) n += vec(b.locals);
   for (const CustomSection& c : m.customs) n += str(c.name);
-  for (const NameEntry& e : m.funcNames) n += str(e.name);
   return n;
 }
 

@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "wasm/types.h"
@@ -84,9 +85,12 @@ struct CustomSection {
   uint32_t size = 0;
 };
 
+// A function's name: where it lies in ModuleInfo::bytes, so a million names cost a
+// million small records rather than a million allocations.
 struct NameEntry {
   uint32_t index;
-  std::string name;
+  uint32_t offset;
+  uint32_t size;
 };
 
 struct ModuleInfo {
@@ -128,8 +132,8 @@ struct ModuleInfo {
 
   const FuncType& funcType(uint32_t funcIndex) const { return types[funcs[funcIndex]]; }
   uint32_t numDefinedFuncs() const { return uint32_t(funcs.size()) - numImportedFuncs; }
-  // Function name from the name section, or nullptr.
-  const char* funcName(uint32_t funcIndex) const;
+  // Function name from the name section; empty (data() null) if it has none.
+  std::string_view funcName(uint32_t funcIndex) const;
 };
 
 }  // namespace wasm

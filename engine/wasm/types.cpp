@@ -81,15 +81,16 @@ const char* trapName(TrapKind k) {
   return "Unknown";
 }
 
-const char* ModuleInfo::funcName(uint32_t funcIndex) const {
+std::string_view ModuleInfo::funcName(uint32_t funcIndex) const {
   size_t lo = 0, hi = funcNames.size();
   while (lo < hi) {
     size_t mid = (lo + hi) / 2;
     if (funcNames[mid].index < funcIndex) lo = mid + 1;
     else hi = mid;
   }
-  if (lo < funcNames.size() && funcNames[lo].index == funcIndex) return funcNames[lo].name.c_str();
-  return nullptr;
+  if (lo < funcNames.size() && funcNames[lo].index == funcIndex)
+    return std::string_view(reinterpret_cast<const char*>(bytes.data()) + funcNames[lo].offset, funcNames[lo].size);
+  return std::string_view();
 }
 
 }  // namespace wasm
