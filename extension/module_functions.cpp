@@ -22,12 +22,14 @@ PGWASM_PG_HEADERS_BEGIN
 #include "access/table.h"
 #include "catalog/dependency.h"
 #include "catalog/pg_authid.h"
+#include "catalog/pg_proc.h"
 #include "commands/proclang.h"
 #include "common/cryptohash.h"
 #include "common/sha2.h"
 #include "storage/fd.h"
 #include "tcop/utility.h"
 #include "utils/rel.h"
+#include "utils/syscache.h"
 PG_FUNCTION_INFO_V1(wasm_load_module);
 PG_FUNCTION_INFO_V1(wasm_load_module_file);
 PG_FUNCTION_INFO_V1(wasm_drop_module);
@@ -179,35 +181,49 @@ List* functionsUsingModule(const char* name) {
   return out;
 }
 
-void dropModule(const ModuleRow& row, const char* name, bool cascade) {
+void dropModule(const ModuleRow& row, const char* name, bool cascade, List* droppedOwners) {
   // Functions that use the module: refused unless cascade; with cascade, dropped with
   // what depends on them, whoever owns it, as DROP ... CASCADE does (the module's owner
   // decides about the module; a role that made a function over it cannot keep it).
   List* fns = functionsUsingModule(name);
-  if (fns != NIL) {
-    StringInfoData list;
-    initStringInfo(&list);
-    ListCell* lc;
-    foreach (lc, fns)
-      appendStringInfo(&list, "%sfunction %s uses module %s", list.len ? "\n" : "",
-                       format_procedure(lfirst_oid(lc)), name);
-    if (!cascade)
-      ereport(ERROR, (errcode(ERRCODE_DEPENDENT_OBJECTS_STILL_EXIST),
-                      errmsg("cannot drop module %s because other objects depend on it", name),
-                      errdetail("%s", list.data),
-                      errhint("Use wasm.drop_module('%s', cascade => true) to drop the functions too.", name)));
-    ereport(NOTICE, (errcode(ERRCODE_SUCCESSFUL_COMPLETION),
-                     errmsg("drop cascades to %d function%s", list_length(fns), list_length(fns) == 1 ? "" : "s"),
-                     errdetail("%s", list.data)));
-    ObjectAddresses* objects = new_object_addresses();
-    foreach (lc, fns) {
-      ObjectAddress a;
-      ObjectAddressSet(a, ProcedureRelationId, lfirst_oid(lc));
-      add_exact_object_address(&a, objects);
+  ObjectAddresses* theirs = new_object_addresses();  // owned by a role being dropped
+  ObjectAddresses* others = new_object_addresses();
+  int nOthers = 0;
+  StringInfoData list;
+  initStringInfo(&list);
+  ListCell* lc;
+  foreach (lc, fns) {
+    Oid fn = lfirst_oid(lc);
+    ObjectAddress a;
+    ObjectAddressSet(a, ProcedureRelationId, fn);
+    Oid owner = InvalidOid;
+    HeapTuple tup = SearchSysCache1(PROCOID, ObjectIdGetDatum(fn));
+    if (HeapTupleIsValid(tup)) {
+      owner = reinterpret_cast<Form_pg_proc>(GETSTRUCT(tup))->proowner;
+      ReleaseSysCache(tup);
     }
-    performMultipleDeletions(objects, DROP_CASCADE, 0);
-    free_object_addresses(objects);
+    if (list_member_oid(droppedOwners, owner)) {
+      add_exact_object_address(&a, theirs);
+      continue;
+    }
+    add_exact_object_address(&a, others);
+    nOthers++;
+    appendStringInfo(&list, "%sfunction %s uses module %s", list.len ? "\n" : "", format_procedure(fn), name);
   }
+  if (nOthers && !cascade)
+    ereport(ERROR, (errcode(ERRCODE_DEPENDENT_OBJECTS_STILL_EXIST),
+                    errmsg("cannot drop module %s because other objects depend on it", name),
+                    errdetail("%s", list.data),
+                    errhint("Use wasm.drop_module('%s', cascade => true) to drop the functions too.", name)));
+  if (nOthers)
+    ereport(NOTICE, (errcode(ERRCODE_SUCCESSFUL_COMPLETION),
+                     errmsg("drop cascades to %d function%s", nOthers, nOthers == 1 ? "" : "s"),
+                     errdetail("%s", list.data)));
+  // The dropped roles' own functions go as DROP OWNED would drop them.
+  performMultipleDeletions(theirs, cascade ? DROP_CASCADE : DROP_RESTRICT, 0);
+  performMultipleDeletions(others, DROP_CASCADE, 0);
+  free_object_addresses(theirs);
+  free_object_addresses(others);
   deleteModule(row);
 }
 

@@ -1,9 +1,16 @@
-// PG zone. Modules and the roles that own them: DROP ROLE refuses a role that owns
-// modules in this database, REASSIGN OWNED gives them to the new role and DROP OWNED
-// drops them, as PostgreSQL does for its own objects. Called from the ProcessUtility hook
-// (statement.cpp), in every session where the library is loaded: with
-// shared_preload_libraries = 'wasm', all of them. A module whose owner was dropped
-// elsewhere is left to superusers (checkModuleOwner).
+// PG zone. Modules and the roles that own them. A module's owner is recorded in
+// pg_shdepend (module_store.cpp), as PostgreSQL records the owners of its own objects, so
+// DROP ROLE refuses a role that owns modules from any database and any session. Beyond
+// that PostgreSQL cannot describe or change modules, so this file does it first:
+//   - DROP ROLE: refused with the modules named (ProcessUtility hook, where the library
+//     is loaded; elsewhere PostgreSQL refuses, naming the module's object class only);
+//   - REASSIGN OWNED: the modules go to the new role (ProcessUtility hook: in a session
+//     without the library PostgreSQL refuses the command, as it does not know the class);
+//   - DROP OWNED: the modules are dropped, and DROP EXTENSION (or DROP SCHEMA wasm
+//     CASCADE, or DROP OWNED of the extension's owner) forgets every module's owner, from
+//     an event trigger (wasm.before_drop), which fires in every session of the database;
+//   - rows written with SQL (a restore) record their owners, and TRUNCATE forgets them
+//     (wasm.module_store_owners).
 #include "pg.h"
 
 #include "module_functions.h"
@@ -11,8 +18,15 @@
 #include "module_store.h"
 
 PGWASM_PG_HEADERS_BEGIN
+#include "catalog/pg_extension.h"
+#include "commands/event_trigger.h"
 #include "commands/extension.h"
+#include "commands/trigger.h"
+#include "executor/spi.h"
 #include "nodes/parsenodes.h"
+#include "utils/syscache.h"
+PG_FUNCTION_INFO_V1(wasm_before_drop);
+PG_FUNCTION_INFO_V1(wasm_module_store_owners);
 PGWASM_PG_HEADERS_END
 
 namespace pgwasm {
@@ -42,11 +56,23 @@ void refuseDropOfOwners(const DropRoleStmt* stmt) {
   }
 }
 
+// The rights PostgreSQL checks for REASSIGN OWNED and DROP OWNED (user.c), checked here
+// first because the modules are handled before PostgreSQL's own objects.
+Oid ownedRole(RoleSpec* spec, const char* verb) {
+  Oid role = get_rolespec_oid(spec, false);
+  if (!has_privs_of_role(GetUserId(), role))
+    ereport(ERROR, (errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+                    errmsg("permission denied to %s objects", verb)));
+  return role;
+}
+
 void reassignModules(const ReassignOwnedStmt* stmt) {
   Oid to = get_rolespec_oid(stmt->newrole, false);
+  if (!has_privs_of_role(GetUserId(), to))
+    ereport(ERROR, (errcode(ERRCODE_INSUFFICIENT_PRIVILEGE), errmsg("permission denied to reassign objects")));
   ListCell* lc;
   foreach (lc, stmt->roles) {
-    Oid from = get_rolespec_oid(static_cast<RoleSpec*>(lfirst(lc)), false);
+    Oid from = ownedRole(static_cast<RoleSpec*>(lfirst(lc)), "reassign");
     List* owned = modulesOwnedBy(from);
     ListCell* m;
     foreach (m, owned) setModuleOwner(*static_cast<ModuleRow*>(lfirst(m)), to);
@@ -54,29 +80,97 @@ void reassignModules(const ReassignOwnedStmt* stmt) {
 }
 
 void dropOwnedModules(const DropOwnedStmt* stmt) {
+  Oid extension = get_extension_oid("wasm", true);
+  Oid extensionOwner = InvalidOid;
+  if (OidIsValid(extension)) {
+    HeapTuple tup = SearchSysCache1(EXTENSIONOID, ObjectIdGetDatum(extension));
+    if (HeapTupleIsValid(tup)) {
+      extensionOwner = reinterpret_cast<Form_pg_extension>(GETSTRUCT(tup))->extowner;
+      ReleaseSysCache(tup);
+    }
+  }
+  bool dropsExtension = false;
+  List* roles = NIL;
   ListCell* lc;
   foreach (lc, stmt->roles) {
-    Oid role = get_rolespec_oid(static_cast<RoleSpec*>(lfirst(lc)), false);
-    List* owned = modulesOwnedBy(role);
+    Oid role = ownedRole(static_cast<RoleSpec*>(lfirst(lc)), "drop");
+    dropsExtension |= role == extensionOwner;
+    roles = lappend_oid(roles, role);
+  }
+  foreach (lc, roles) {
+    List* owned = modulesOwnedBy(lfirst_oid(lc));
     ListCell* m;
     foreach (m, owned) {
       const ModuleRow* row = static_cast<ModuleRow*>(lfirst(m));
-      dropModule(*row, row->name, stmt->behavior == DROP_CASCADE);
+      dropModule(*row, row->name, stmt->behavior == DROP_CASCADE, roles);
     }
   }
+  if (dropsExtension) forgetAllModuleOwners();
+}
+
+// Whether a DROP names the extension, or its schema with CASCADE.
+bool dropsExtension(const DropStmt* stmt) {
+  if (stmt->removeType != OBJECT_EXTENSION && !(stmt->removeType == OBJECT_SCHEMA && stmt->behavior == DROP_CASCADE))
+    return false;
+  ListCell* lc;
+  foreach (lc, stmt->objects) {
+    Node* n = static_cast<Node*>(lfirst(lc));
+    if (IsA(n, String) && strcmp(strVal(n), "wasm") == 0) return true;
+  }
+  return false;
 }
 }  // namespace
 
 void beforeUtility(Node* stmt) {
-  if (stmt && IsA(stmt, DropRoleStmt) && extensionHere())
-    refuseDropOfOwners(reinterpret_cast<DropRoleStmt*>(stmt));
-}
-
-void afterUtility(Node* stmt) {
-  if (!stmt) return;
-  // PostgreSQL has checked the caller's rights over every role named.
-  if (IsA(stmt, ReassignOwnedStmt) && extensionHere()) reassignModules(reinterpret_cast<ReassignOwnedStmt*>(stmt));
-  else if (IsA(stmt, DropOwnedStmt) && extensionHere()) dropOwnedModules(reinterpret_cast<DropOwnedStmt*>(stmt));
+  if (!stmt || !extensionHere()) return;
+  if (IsA(stmt, DropRoleStmt)) refuseDropOfOwners(reinterpret_cast<DropRoleStmt*>(stmt));
+  else if (IsA(stmt, ReassignOwnedStmt)) reassignModules(reinterpret_cast<ReassignOwnedStmt*>(stmt));
 }
 
 }  // namespace pgwasm
+
+// Event trigger (ddl_command_start of DROP OWNED, DROP EXTENSION, DROP SCHEMA).
+extern "C" Datum wasm_before_drop(PG_FUNCTION_ARGS) {
+  using namespace pgwasm;
+  if (!CALLED_AS_EVENT_TRIGGER(fcinfo))
+    ereport(ERROR, (errcode(ERRCODE_E_R_I_E_EVENT_TRIGGER_PROTOCOL_VIOLATED),
+                    errmsg("wasm.before_drop() is an event trigger")));
+  Node* stmt = reinterpret_cast<EventTriggerData*>(fcinfo->context)->parsetree;
+  if (IsA(stmt, DropOwnedStmt)) dropOwnedModules(reinterpret_cast<DropOwnedStmt*>(stmt));
+  else if (IsA(stmt, DropStmt) && dropsExtension(reinterpret_cast<DropStmt*>(stmt))) forgetAllModuleOwners();
+  PG_RETURN_VOID();
+}
+
+// Row trigger of wasm.module_store, for rows written with SQL: keeps the owner records.
+extern "C" Datum wasm_module_store_owners(PG_FUNCTION_ARGS) {
+  using namespace pgwasm;
+  if (!CALLED_AS_TRIGGER(fcinfo))
+    ereport(ERROR, (errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
+                    errmsg("wasm.module_store_owners() is a trigger")));
+  TriggerData* td = reinterpret_cast<TriggerData*>(fcinfo->context);
+  if (TRIGGER_FIRED_BY_TRUNCATE(td->tg_event)) {
+    forgetAllModuleOwners();
+    return PointerGetDatum(nullptr);
+  }
+  TupleDesc desc = RelationGetDescr(td->tg_relation);
+  auto column = [&](HeapTuple tup, const char* name) {
+    int attno = SPI_fnumber(desc, name);
+    bool isnull;
+    Datum d = heap_getattr(tup, attno, desc, &isnull);
+    return isnull ? InvalidOid : DatumGetObjectId(d);
+  };
+  if (TRIGGER_FIRED_BY_INSERT(td->tg_event)) {
+    recordModuleOwner(column(td->tg_trigtuple, "id"), column(td->tg_trigtuple, "owner"));
+  } else if (TRIGGER_FIRED_BY_DELETE(td->tg_event)) {
+    forgetModuleOwner(column(td->tg_trigtuple, "id"));
+  } else if (TRIGGER_FIRED_BY_UPDATE(td->tg_event)) {
+    Oid oldId = column(td->tg_trigtuple, "id"), newId = column(td->tg_newtuple, "id");
+    if (oldId != newId) {
+      forgetModuleOwner(oldId);
+      recordModuleOwner(newId, column(td->tg_newtuple, "owner"));
+    } else {
+      changeModuleOwner(newId, column(td->tg_newtuple, "owner"));
+    }
+  }
+  return PointerGetDatum(nullptr);
+}

@@ -5,8 +5,8 @@
 
 namespace pgwasm {
 
-// Around every utility statement (statement.cpp's ProcessUtility hook).
+// Before every utility statement (statement.cpp's ProcessUtility hook): DROP ROLE and
+// REASSIGN OWNED of module owners.
 void beforeUtility(Node* stmt);
-void afterUtility(Node* stmt);
 
 }  // namespace pgwasm

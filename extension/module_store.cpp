@@ -8,7 +8,10 @@ PGWASM_PG_HEADERS_BEGIN
 #include "access/stratnum.h"
 #include "access/table.h"
 #include "catalog/indexing.h"
+#include "catalog/catalog.h"
+#include "catalog/dependency.h"
 #include "catalog/namespace.h"
+#include "catalog/pg_shdepend.h"
 #include "storage/bufmgr.h"
 #include "storage/lmgr.h"
 #include "utils/fmgroids.h"
@@ -20,16 +23,17 @@ namespace pgwasm {
 
 namespace {
 // Columns of wasm.module_store (wasm--1.0.sql).
-constexpr AttrNumber kName = 1, kBytes = 2, kSha256 = 3, kOwner = 4, kCreated = 5;
-constexpr int kColumns = 5;
+constexpr AttrNumber kName = 1, kBytes = 2, kSha256 = 3, kOwner = 4, kCreated = 5, kId = 6;
+constexpr int kColumns = 6;
 
 struct StoreOids {
-  Oid rel, index;
+  Oid rel, index, idIndex;
 };
 StoreOids storeOids() {
   Oid nsp = get_namespace_oid("wasm", false);
-  StoreOids o{get_relname_relid("module_store", nsp), get_relname_relid("module_store_pkey", nsp)};
-  if (!OidIsValid(o.rel) || !OidIsValid(o.index))
+  StoreOids o{get_relname_relid("module_store", nsp), get_relname_relid("module_store_pkey", nsp),
+              get_relname_relid("module_store_id_key", nsp)};
+  if (!OidIsValid(o.rel) || !OidIsValid(o.index) || !OidIsValid(o.idIndex))
     ereport(ERROR, (errcode(ERRCODE_UNDEFINED_TABLE), errmsg("wasm.module_store is missing"),
                     errhint("Recreate the extension: DROP EXTENSION wasm; CREATE EXTENSION wasm.")));
   return o;
@@ -41,6 +45,7 @@ void readRow(HeapTuple tup, TupleDesc desc, bool wantBytes, const char* name, Mo
   if (isnull || VARSIZE_ANY_EXHDR(sha) != 32) elog(ERROR, "wasm.module_store: bad sha256 for module %s", name);
   memcpy(row->sha256, VARDATA_ANY(sha), 32);
   row->owner = DatumGetObjectId(heap_getattr(tup, kOwner, desc, &isnull));
+  row->id = DatumGetObjectId(heap_getattr(tup, kId, desc, &isnull));
   row->bytes = wantBytes ? DatumGetByteaPCopy(heap_getattr(tup, kBytes, desc, &isnull)) : nullptr;
   row->tid = tup->t_self;
   row->name = nullptr;
@@ -65,9 +70,9 @@ Relation openLocked() {
 }
 
 HeapTuple formRow(Relation rel, const char* name, const uint8_t* bytes, size_t size, const uint8_t sha256[32],
-                  Oid owner) {
+                  Oid owner, Oid id) {
   Datum values[kColumns];
-  bool nulls[kColumns] = {false, false, false, false, false};
+  bool nulls[kColumns] = {false, false, false, false, false, false};
   bytea* b = static_cast<bytea*>(palloc(VARHDRSZ + size));
   SET_VARSIZE(b, VARHDRSZ + size);
   memcpy(VARDATA(b), bytes, size);
@@ -79,6 +84,7 @@ HeapTuple formRow(Relation rel, const char* name, const uint8_t* bytes, size_t s
   values[kSha256 - 1] = PointerGetDatum(s);
   values[kOwner - 1] = ObjectIdGetDatum(owner);
   values[kCreated - 1] = TimestampTzGetDatum(GetCurrentTransactionStartTimestamp());  // now()
+  values[kId - 1] = ObjectIdGetDatum(id);
   return heap_form_tuple(RelationGetDescr(rel), values, nulls);
 }
 }  // namespace
@@ -106,9 +112,11 @@ bool lockAndLookupModule(const char* name, ModuleRow* row) {
 
 void insertModule(const char* name, const uint8_t* bytes, size_t size, const uint8_t sha256[32], Oid owner) {
   Relation rel = openLocked();
-  HeapTuple tup = formRow(rel, name, bytes, size, sha256, owner);
+  Oid id = GetNewOidWithIndex(rel, storeOids().idIndex, kId);
+  HeapTuple tup = formRow(rel, name, bytes, size, sha256, owner, id);
   CatalogTupleInsert(rel, tup);
   heap_freetuple(tup);
+  recordDependencyOnOwner(RelationGetRelid(rel), id, owner);
   table_close(rel, NoLock);
   CommandCounterIncrement();
 }
@@ -116,7 +124,7 @@ void insertModule(const char* name, const uint8_t* bytes, size_t size, const uin
 void replaceModule(const char* name, const ModuleRow& existing, const uint8_t* bytes, size_t size,
                    const uint8_t sha256[32]) {
   Relation rel = openLocked();
-  HeapTuple tup = formRow(rel, name, bytes, size, sha256, existing.owner);
+  HeapTuple tup = formRow(rel, name, bytes, size, sha256, existing.owner, existing.id);
   CatalogTupleUpdate(rel, const_cast<ItemPointer>(&existing.tid), tup);
   heap_freetuple(tup);
   table_close(rel, NoLock);
@@ -126,6 +134,7 @@ void replaceModule(const char* name, const ModuleRow& existing, const uint8_t* b
 void deleteModule(const ModuleRow& existing) {
   Relation rel = openLocked();
   CatalogTupleDelete(rel, const_cast<ItemPointer>(&existing.tid));
+  deleteSharedDependencyRecordsFor(RelationGetRelid(rel), existing.id, 0);
   table_close(rel, NoLock);
   CommandCounterIncrement();
 }
@@ -145,7 +154,27 @@ void setModuleOwner(const ModuleRow& existing, Oid owner) {
   ReleaseBuffer(buf);
   CatalogTupleUpdate(rel, const_cast<ItemPointer>(&existing.tid), tup);
   heap_freetuple(tup);
+  changeDependencyOnOwner(RelationGetRelid(rel), existing.id, owner);
   table_close(rel, NoLock);
+  CommandCounterIncrement();
+}
+
+Oid moduleStoreRelation() { return storeOids().rel; }
+void recordModuleOwner(Oid id, Oid owner) { recordDependencyOnOwner(storeOids().rel, id, owner); }
+void changeModuleOwner(Oid id, Oid owner) { changeDependencyOnOwner(storeOids().rel, id, owner); }
+void forgetModuleOwner(Oid id) { deleteSharedDependencyRecordsFor(storeOids().rel, id, 0); }
+
+void forgetAllModuleOwners() {
+  // By the records themselves, not the rows: after TRUNCATE there are none to scan.
+  Oid classId = moduleStoreRelation();
+  Relation shdep = table_open(SharedDependRelationId, RowExclusiveLock);
+  ScanKeyData keys[2];
+  ScanKeyInit(&keys[0], Anum_pg_shdepend_dbid, BTEqualStrategyNumber, F_OIDEQ, ObjectIdGetDatum(MyDatabaseId));
+  ScanKeyInit(&keys[1], Anum_pg_shdepend_classid, BTEqualStrategyNumber, F_OIDEQ, ObjectIdGetDatum(classId));
+  SysScanDesc scan = systable_beginscan(shdep, SharedDependDependerIndexId, true, nullptr, 2, keys);
+  for (HeapTuple tup; HeapTupleIsValid(tup = systable_getnext(scan));) CatalogTupleDelete(shdep, &tup->t_self);
+  systable_endscan(scan);
+  table_close(shdep, RowExclusiveLock);
   CommandCounterIncrement();
 }
 

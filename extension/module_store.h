@@ -13,6 +13,7 @@ namespace pgwasm {
 struct ModuleRow {
   uint8_t sha256[32];
   Oid owner;
+  Oid id;  // the module's identity in pg_shdepend
   bytea* bytes;  // detoasted, palloc'd in the caller's context; nullptr unless asked for
   ItemPointerData tid;
   char* name;  // palloc'd (modulesOwnedBy only)
@@ -33,6 +34,15 @@ void replaceModule(const char* name, const ModuleRow& existing, const uint8_t* b
                    const uint8_t sha256[32]);
 void deleteModule(const ModuleRow& existing);
 void setModuleOwner(const ModuleRow& existing, Oid owner);
+// The owner of a module is recorded in pg_shdepend (class wasm.module_store, object id),
+// so that DROP ROLE refuses the owner in every database and session, as for PostgreSQL's
+// own objects. The writers above keep it; these are for rows written with SQL (the
+// table's trigger) and for dropping the extension, which must not leave records behind.
+Oid moduleStoreRelation();
+void recordModuleOwner(Oid id, Oid owner);
+void changeModuleOwner(Oid id, Oid owner);
+void forgetModuleOwner(Oid id);
+void forgetAllModuleOwners();
 // Locks as above and lists the modules owned by `role` (with name, tid and owner).
 List* modulesOwnedBy(Oid role);
 

@@ -97,7 +97,6 @@ void onProcessUtility(PlannedStmt* pstmt, const char* queryString, bool readOnly
       prevProcessUtility(pstmt, queryString, readOnlyTree, context, params, queryEnv, dest, qc);
     else
       standard_ProcessUtility(pstmt, queryString, readOnlyTree, context, params, queryEnv, dest, qc);
-    afterUtility(pstmt->utilityStmt);
   }
   PG_FINALLY();
   {

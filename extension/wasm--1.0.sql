@@ -24,12 +24,33 @@ CREATE TABLE wasm.module_store (
   bytes   pg_catalog.bytea NOT NULL,
   sha256  pg_catalog.bytea NOT NULL,
   owner   pg_catalog.regrole NOT NULL,
-  created pg_catalog.timestamptz NOT NULL DEFAULT pg_catalog.now()
+  created pg_catalog.timestamptz NOT NULL DEFAULT pg_catalog.now(),
+  -- The module's identity in pg_shdepend, where its owner is recorded as PostgreSQL
+  -- records the owners of its own objects: DROP ROLE refuses the owner from any database.
+  id      pg_catalog.oid NOT NULL CONSTRAINT module_store_id_key UNIQUE
 );
 COMMENT ON TABLE wasm.module_store IS
   'WebAssembly modules; change it only through wasm.load_module and wasm.drop_module';
 SELECT pg_catalog.pg_extension_config_dump('wasm.module_store', '');
 REVOKE ALL ON wasm.module_store FROM PUBLIC;
+-- Rows written with SQL (a restore of a dump) record their owners as load_module does.
+CREATE FUNCTION wasm.module_store_owners() RETURNS trigger
+  AS 'MODULE_PATHNAME', 'wasm_module_store_owners' LANGUAGE C;
+CREATE TRIGGER module_store_owners AFTER INSERT OR UPDATE OR DELETE ON wasm.module_store
+  FOR EACH ROW EXECUTE FUNCTION wasm.module_store_owners();
+CREATE TRIGGER module_store_truncate AFTER TRUNCATE ON wasm.module_store
+  FOR EACH STATEMENT EXECUTE FUNCTION wasm.module_store_owners();
+-- Bookkeeping, not policy: they fire on a logical replica's apply too.
+ALTER TABLE wasm.module_store ENABLE ALWAYS TRIGGER module_store_owners;
+ALTER TABLE wasm.module_store ENABLE ALWAYS TRIGGER module_store_truncate;
+-- DROP OWNED takes a role's modules along, and dropping the extension forgets their
+-- owners, in every session (the event trigger loads the library).
+CREATE FUNCTION wasm.before_drop() RETURNS event_trigger
+  AS 'MODULE_PATHNAME', 'wasm_before_drop' LANGUAGE C;
+CREATE EVENT TRIGGER wasm_before_drop ON ddl_command_start
+  WHEN TAG IN ('DROP OWNED', 'DROP EXTENSION', 'DROP SCHEMA')
+  EXECUTE FUNCTION wasm.before_drop();
+ALTER EVENT TRIGGER wasm_before_drop ENABLE ALWAYS;
 
 GRANT USAGE ON SCHEMA wasm TO PUBLIC;
 

@@ -62,6 +62,9 @@ CREATE TABLE posts (title text);
 INSERT INTO posts (title) VALUES ('Hello, World!'), ('pg-wasm: Dump & Restore');
 -- an expression index is rebuilt after the data (modules included) is restored
 CREATE UNIQUE INDEX posts_slug ON posts (slugify(title));
+-- a module of another role: its owner is restored, and recorded (DROP ROLE refuses it)
+CREATE ROLE dump_owner;
+UPDATE wasm.module_store SET owner = 'dump_owner' WHERE name = 'text';
 SQL
   as_pg "$bindir/pg_dump" -h "$tmp" -p "$port" -Fc -f "$tmp/dump_src.dump" dump_src || return 1
   as_pg "$bindir/pg_restore" -h "$tmp" -p "$port" --exit-on-error -d dump_dst "$tmp/dump_src.dump" || return 1
@@ -73,6 +76,12 @@ SQL
     echo "restored database answered:"; echo "$got"; echo "expected:"; echo "$want"
     return 1
   fi
+  got=$(psql_pg -d dump_dst -At -c "SELECT owner FROM wasm.modules WHERE name = 'text'" \
+    -c "SELECT count(*) FROM pg_shdepend WHERE classid = 'wasm.module_store'::regclass AND refobjid = 'dump_owner'::regrole") || return 1
+  if [[ $got != $'dump_owner\n1' ]]; then echo "restored owner: $got"; return 1; fi
+  psql_pg -d dump_src -q -c "DROP OWNED BY dump_owner CASCADE" || return 1
+  if psql_pg -d postgres -q -c "DROP ROLE dump_owner" 2>/dev/null; then echo "dropped the owner of a restored module"; return 1; fi
+  psql_pg -d dump_dst -q -c "DROP OWNED BY dump_owner CASCADE" -c "DROP ROLE dump_owner" || return 1
 }
 if dump_check; then pass "pg_dump/pg_restore of modules and functions"; else fail "pg_dump/pg_restore"; fi
 

@@ -3,6 +3,9 @@
 #   - ownership race: while role A's first load of a module is uncommitted, role B's
 #     load of the same name waits, and then fails with "must be owner" (it used to
 #     replace A's code while the catalog still named A as the owner);
+#   - module owners: DROP ROLE refused from any database and session, DROP OWNED,
+#     TRUNCATE of the catalog and DROP EXTENSION clean up without the library, REASSIGN
+#     OWNED refused without it;
 #   - a limit a user raised before the library loaded (a placeholder) is judged by the
 #     session's user when it loads, even inside a superuser's SECURITY DEFINER function;
 #   - a parallel query's workers share their leader's fuel budget: with half the fuel
@@ -63,6 +66,58 @@ fi
 check "the module is A's code, owned by A" \
   "$(sql_value "SELECT owner || ' ' || (bytes = (SELECT spin FROM module_bytes)) FROM wasm.module_store WHERE name = 'race'")" \
   "racer_a true"
+
+# --- module owners, in sessions without the library and in other databases --------------
+# A module's owner is recorded as PostgreSQL records the owners of its own objects: DROP
+# ROLE refuses it from any database and any session, DROP OWNED (an event trigger) takes
+# its modules along everywhere, and REASSIGN OWNED without the library is refused, not
+# ignored. Each psql below is a new session, in which the library is not loaded.
+psql_pg -d postgres -q <<'SQL'
+CREATE ROLE mod_owner;
+GRANT EXECUTE ON FUNCTION wasm.load_module(text, bytea) TO mod_owner;
+SET ROLE mod_owner;
+SELECT wasm.load_module('owned_here', spin) FROM module_bytes;
+RESET ROLE;
+CREATE DATABASE elsewhere;
+SQL
+refused() {  # refused DESCRIPTION DB SQL: the statement fails and mod_owner is still there
+  local out
+  out=$(psql_pg -d "$2" -At -c "$3" 2>&1)
+  if grep -q ERROR <<<"$out" && [[ $(sql_value "SELECT count(*) FROM pg_roles WHERE rolname = 'mod_owner'") == 1 ]]; then
+    pass "$1"
+  else
+    fail "$1: $out"
+  fi
+}
+refused "DROP ROLE of a module's owner, from a session without the library" postgres "DROP ROLE mod_owner"
+refused "... and from another database" elsewhere "DROP ROLE mod_owner"
+out=$(psql_pg -d elsewhere -At -c "DROP ROLE mod_owner" 2>&1)
+if grep -q "objects\? in database postgres" <<<"$out"; then pass "... which names the database"; else fail "... said: $out"; fi
+refused "REASSIGN OWNED without the library" postgres "REASSIGN OWNED BY mod_owner TO postgres"
+check "... left the module to its owner" "$(sql_value "SELECT owner FROM wasm.modules WHERE name = 'owned_here'")" mod_owner
+out=$(psql_pg -d postgres -At -c "LOAD 'wasm'" -c "REASSIGN OWNED BY mod_owner TO racer_a" 2>&1)
+check "REASSIGN OWNED with the library" "$(sql_value "SELECT owner FROM wasm.modules WHERE name = 'owned_here'")" racer_a
+psql_pg -d postgres -At -c "LOAD 'wasm'" -c "REASSIGN OWNED BY racer_a TO mod_owner" >/dev/null 2>&1
+out=$(psql_pg -d postgres -At -c "DROP OWNED BY mod_owner" -c "DROP ROLE mod_owner" 2>&1)
+check "DROP OWNED without the library drops the modules, then DROP ROLE works" \
+  "$(grep -c ERROR <<<"$out") $(sql_value "SELECT count(*) FROM wasm.modules WHERE name = 'owned_here'")" "0 0"
+# Truncating the catalog, or dropping the extension, forgets every owner: their roles can
+# be dropped afterwards.
+gone_owner_module() {
+  psql_pg -d elsewhere -q <<'SQL'
+CREATE ROLE gone_owner;
+SELECT wasm.load_module('spin', pg_read_binary_file(current_setting('data_directory') || '/../examples/spin.wasm'));
+UPDATE wasm.module_store SET owner = 'gone_owner';
+SQL
+}
+psql_pg -d elsewhere -q -c "CREATE EXTENSION wasm"
+gone_owner_module
+out=$(psql_pg -d elsewhere -At -c "TRUNCATE wasm.module_store" -c "DROP ROLE gone_owner" 2>&1)
+check "TRUNCATE of the catalog forgets the owners" "$(grep -c ERROR <<<"$out")" 0
+gone_owner_module
+out=$(psql_pg -d elsewhere -At -c "DROP EXTENSION wasm" -c "DROP ROLE gone_owner" 2>&1)
+check "DROP EXTENSION leaves no owner records behind" "$(grep -c ERROR <<<"$out")" 0
+psql_pg -d postgres -q -c "DROP DATABASE elsewhere"
 
 # --- limits set before the library loads ---------------------------------------------------
 # Without preloading, a user's SET of a limit before the first Wasm call is applied again
