@@ -7,7 +7,7 @@
 namespace wasm {
 
 namespace {
-void decodeBody(Reader& r, FuncBody* body) {
+void decodeBody(Reader& r, DecodeContext& c, FuncBody* body) {
   size_t sizeOff = r.offset();
   uint32_t size = r.u32();
   if (!r.ok()) return;
@@ -28,10 +28,10 @@ void decodeBody(Reader& r, FuncBody* body) {
   Reader br(r.base(), r.offset(), end);
   uint32_t runs;
   if (readCount(br, UINT32_MAX, "local", &runs, 2)) {
-    body->locals.resize(runs);
     uint64_t total = 0;
     size_t overOff = SIZE_MAX;
     for (uint32_t i = 0; i < runs; i++) {
+      if (!c.poll(br, i + 1)) break;  // a body of 7 MB may hold 3.8M runs
       size_t off = br.offset();
       uint32_t count = br.u32();
       if (!br.ok()) break;
@@ -42,8 +42,9 @@ void decodeBody(Reader& r, FuncBody* body) {
       }
       // Past the limit, but malformed counts later in the body take priority.
       if (total > limits::kMaxFunctionLocals && overOff == SIZE_MAX) overOff = off;
-      body->locals[i].count = count;
-      if (!readValType(br, &body->locals[i].type)) break;
+      LocalRun& run = body->locals.emplace_back();
+      run.count = count;
+      if (!readValType(br, &run.type)) break;
     }
     if (br.ok() && overOff != SIZE_MAX) {
       br.fail(ErrorKind::Limit, overOff, "function declares more than %u locals, the limit",
@@ -78,10 +79,9 @@ void decodeCodeSection(Reader& r, DecodeContext& c) {
            "length out of bounds: %u bodies cannot fit in %zu bytes", n, r.remaining());
     return;
   }
-  m.bodies.resize(n);
   for (uint32_t i = 0; i < n && r.ok(); i++) {
     if (!c.poll(r, i)) return;
-    decodeBody(r, &m.bodies[i]);
+    decodeBody(r, c, &m.bodies.emplace_back());
   }
 }
 

@@ -1,6 +1,8 @@
 // Engine zone. Internals of decodeModule shared by its source files: the decoding context
 // and one decoder per section. Each section decoder reads the section's payload from a
-// Reader bounded to it and records the first error in that Reader.
+// Reader bounded to it and records the first error in that Reader. Entries are appended
+// as they are read, and no vector is sized from a count the module declares: what a
+// decode allocates (and, failed or interrupted, must free) grows with what it has read.
 #pragma once
 
 #include <cstdint>

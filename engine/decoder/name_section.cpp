@@ -53,10 +53,9 @@ bool parseNames(const uint8_t* base, size_t begin, size_t end, Job* job, std::st
       uint32_t n;
       // More names than a module may have functions name nothing: not a name section.
       if (!readCount(sub, limits::kMaxFunctions, "function name", &n, 2)) return false;
-      funcNames->resize(n);
       for (uint32_t i = 0; i < n; i++) {
         if (i % kPollEvery == kPollEvery - 1 && job && !job->poll()) return false;
-        NameEntry& e = (*funcNames)[i];
+        NameEntry& e = funcNames->emplace_back();
         const uint8_t* data;
         e.index = sub.u32();
         if (!sub.ok() || !readNameBytes(sub, &data, &e.size)) return false;

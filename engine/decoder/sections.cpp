@@ -61,7 +61,6 @@ uint32_t remainingLimit(uint32_t limit, size_t used) {
 void decodeTypeSection(Reader& r, DecodeContext& c) {
   uint32_t n;
   if (!readCount(r, limits::kMaxTypes, "type", &n)) return;
-  c.m.types.resize(n);
   for (uint32_t i = 0; i < n; i++) {
     if (!c.poll(r, i)) return;
     size_t off = r.offset();
@@ -78,7 +77,7 @@ void decodeTypeSection(Reader& r, DecodeContext& c) {
       }
       return;
     }
-    FuncType& t = c.m.types[i];
+    FuncType& t = c.m.types.emplace_back();
     if (!readValTypes(r, limits::kMaxFunctionParams, "parameter", &t.params)) return;
     if (!readValTypes(r, limits::kMaxFunctionResults, "result", &t.results)) return;
   }
@@ -88,10 +87,9 @@ void decodeImportSection(Reader& r, DecodeContext& c) {
   ModuleInfo& m = c.m;
   uint32_t n;
   if (!readCount(r, limits::kMaxImports, "import", &n)) return;
-  m.imports.resize(n);
   for (uint32_t i = 0; i < n; i++) {
     if (!c.poll(r, i)) return;
-    Import& imp = m.imports[i];
+    Import& imp = m.imports.emplace_back();
     imp.byteOffset = uint32_t(r.offset());
     if (!readName(r, &imp.module) || !readName(r, &imp.name)) return;
     size_t off = r.offset();
@@ -142,8 +140,6 @@ void decodeFunctionSection(Reader& r, DecodeContext& c) {
   if (!readCount(r, remainingLimit(limits::kMaxFunctions, m.funcs.size()), "function", &n)) {
     return;
   }
-  m.funcs.reserve(m.funcs.size() + n);
-  m.funcOffsets.reserve(m.funcs.size() + n);
   for (uint32_t i = 0; i < n && r.ok(); i++) {
     if (!c.poll(r, i)) return;
     m.funcOffsets.push_back(uint32_t(r.offset()));
@@ -155,7 +151,6 @@ void decodeTableSection(Reader& r, DecodeContext& c) {
   ModuleInfo& m = c.m;
   uint32_t n;
   if (!readCount(r, remainingLimit(limits::kMaxTables, m.tables.size()), "table", &n)) return;
-  m.tables.reserve(m.tables.size() + n);
   for (uint32_t i = 0; i < n; i++) {
     if (!c.poll(r, i)) return;
     TableType t;
@@ -169,7 +164,6 @@ void decodeMemorySection(Reader& r, DecodeContext& c) {
   ModuleInfo& m = c.m;
   uint32_t n;
   if (!readCount(r, UINT32_MAX, "memory", &n)) return;
-  m.memories.reserve(m.memories.size() + n);
   for (uint32_t i = 0; i < n; i++) {
     if (!c.poll(r, i)) return;
     MemoryType t;
@@ -185,7 +179,6 @@ void decodeGlobalSection(Reader& r, DecodeContext& c) {
   if (!readCount(r, remainingLimit(limits::kMaxGlobals, m.globals.size()), "global", &n)) {
     return;
   }
-  m.globals.reserve(m.globals.size() + n);
   for (uint32_t i = 0; i < n; i++) {
     if (!c.poll(r, i)) return;
     GlobalDef g;
@@ -201,10 +194,9 @@ void decodeExportSection(Reader& r, DecodeContext& c) {
   ModuleInfo& m = c.m;
   uint32_t n;
   if (!readCount(r, limits::kMaxExports, "export", &n)) return;
-  m.exports.resize(n);
   for (uint32_t i = 0; i < n; i++) {
     if (!c.poll(r, i)) return;
-    Export& e = m.exports[i];
+    Export& e = m.exports.emplace_back();
     e.byteOffset = uint32_t(r.offset());
     if (!readName(r, &e.name)) return;
     size_t off = r.offset();

@@ -27,12 +27,10 @@ bool readItemCount(Reader& r, DecodeContext& c, uint32_t* n) {
   return true;
 }
 
-// The items are appended (not resized in one go, which would fill the whole vector before
-// the first poll).
+// The items are appended (module_decoder.h), as everything the decoder reads.
 bool readFuncIndexItems(Reader& r, DecodeContext& c, ElemSegment* seg) {
   uint32_t n;
   if (!readItemCount(r, c, &n)) return false;
-  seg->items.reserve(n);
   for (uint32_t i = 0; i < n; i++) {
     if (!c.poll(r, i)) return false;
     ConstExpr& e = seg->items.emplace_back();
@@ -48,7 +46,6 @@ bool readFuncIndexItems(Reader& r, DecodeContext& c, ElemSegment* seg) {
 bool readExprItems(Reader& r, DecodeContext& c, ElemSegment* seg) {
   uint32_t n;
   if (!readItemCount(r, c, &n)) return false;
-  seg->items.reserve(n);
   for (uint32_t i = 0; i < n; i++) {
     if (!c.poll(r, i)) return false;
     seg->items.push_back(decodeConstExpr(r, c));
@@ -62,10 +59,9 @@ void decodeElementSection(Reader& r, DecodeContext& c) {
   ModuleInfo& m = c.m;
   uint32_t n;
   if (!readCount(r, limits::kMaxElemSegments, "element segment", &n)) return;
-  m.elems.resize(n);
   for (uint32_t i = 0; i < n; i++) {
     if (!c.poll(r, i)) return;
-    ElemSegment& seg = m.elems[i];
+    ElemSegment& seg = m.elems.emplace_back();
     seg.byteOffset = uint32_t(r.offset());
     uint32_t flags = r.u32();
     if (!r.ok()) return;
@@ -121,10 +117,9 @@ void decodeDataSection(Reader& r, DecodeContext& c) {
            "data count and data section have inconsistent lengths (%u and %u)", m.dataCount, n);
     return;
   }
-  m.datas.resize(n);
   for (uint32_t i = 0; i < n; i++) {
     if (!c.poll(r, i)) return;
-    DataSegment& seg = m.datas[i];
+    DataSegment& seg = m.datas.emplace_back();
     seg.byteOffset = uint32_t(r.offset());
     uint32_t flags = r.u32();
     if (!r.ok()) return;
