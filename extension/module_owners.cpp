@@ -148,7 +148,14 @@ extern "C" Datum wasm_module_store_owners(PG_FUNCTION_ARGS) {
     ereport(ERROR, (errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
                     errmsg("wasm.module_store_owners() is a trigger")));
   TriggerData* td = reinterpret_cast<TriggerData*>(fcinfo->context);
-  if (TRIGGER_FIRED_BY_TRUNCATE(td->tg_event)) {
+  // Only as the catalog's own triggers (wasm--1.0.sql): on another table it would let
+  // its owner forge or erase module owners' records.
+  bool truncate = TRIGGER_FIRED_BY_TRUNCATE(td->tg_event);
+  if (RelationGetRelid(td->tg_relation) != moduleStoreRelation() || !TRIGGER_FIRED_AFTER(td->tg_event) ||
+      (truncate ? !TRIGGER_FIRED_FOR_STATEMENT(td->tg_event) : !TRIGGER_FIRED_FOR_ROW(td->tg_event)))
+    ereport(ERROR, (errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
+                    errmsg("wasm.module_store_owners() is a trigger of wasm.module_store only")));
+  if (truncate) {
     forgetAllModuleOwners();
     return PointerGetDatum(nullptr);
   }

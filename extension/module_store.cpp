@@ -178,9 +178,8 @@ void forgetAllModuleOwners() {
   CommandCounterIncrement();
 }
 
-List* modulesOwnedBy(Oid role) {
-  Relation rel = openLocked();
-  CommandCounterIncrement();
+namespace {
+List* scanOwnedBy(Relation rel, Oid role) {
   List* out = NIL;
   ScanKeyData key;
   ScanKeyInit(&key, kOwner, BTEqualStrategyNumber, F_OIDEQ, ObjectIdGetDatum(role));
@@ -194,6 +193,21 @@ List* modulesOwnedBy(Oid role) {
     out = lappend(out, row);
   }
   systable_endscan(scan);
+  return out;
+}
+}  // namespace
+
+List* modulesOwnedBy(Oid role) {
+  // A role that owns no module takes no lock that would make loaders wait: any role may
+  // run REASSIGN OWNED or DROP OWNED of itself, and hold its transaction open.
+  CommandCounterIncrement();
+  Relation rel = table_open(storeOids().rel, AccessShareLock);
+  List* out = scanOwnedBy(rel, role);
+  table_close(rel, AccessShareLock);
+  if (out == NIL) return NIL;
+  rel = openLocked();
+  CommandCounterIncrement();
+  out = scanOwnedBy(rel, role);
   table_close(rel, NoLock);
   return out;
 }

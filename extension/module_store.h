@@ -43,7 +43,8 @@ void recordModuleOwner(Oid id, Oid owner);
 void changeModuleOwner(Oid id, Oid owner);
 void forgetModuleOwner(Oid id);
 void forgetAllModuleOwners();
-// Locks as above and lists the modules owned by `role` (with name, tid and owner).
+// Lists the modules owned by `role` (with name, tid and owner), locked as above if
+// there are any (a role without modules makes no loader wait).
 List* modulesOwnedBy(Oid role);
 
 // ERROR unless the current user may replace or drop a module owned by `owner`. An owner

@@ -36,6 +36,7 @@ REVOKE ALL ON wasm.module_store FROM PUBLIC;
 -- Rows written with SQL (a restore of a dump) record their owners as load_module does.
 CREATE FUNCTION wasm.module_store_owners() RETURNS trigger
   AS 'MODULE_PATHNAME', 'wasm_module_store_owners' LANGUAGE C;
+REVOKE ALL ON FUNCTION wasm.module_store_owners() FROM PUBLIC;
 CREATE TRIGGER module_store_owners AFTER INSERT OR UPDATE OR DELETE ON wasm.module_store
   FOR EACH ROW EXECUTE FUNCTION wasm.module_store_owners();
 CREATE TRIGGER module_store_truncate AFTER TRUNCATE ON wasm.module_store
@@ -47,6 +48,7 @@ ALTER TABLE wasm.module_store ENABLE ALWAYS TRIGGER module_store_truncate;
 -- owners, in every session (the event trigger loads the library).
 CREATE FUNCTION wasm.before_drop() RETURNS event_trigger
   AS 'MODULE_PATHNAME', 'wasm_before_drop' LANGUAGE C;
+REVOKE ALL ON FUNCTION wasm.before_drop() FROM PUBLIC;
 CREATE EVENT TRIGGER wasm_before_drop ON ddl_command_start
   WHEN TAG IN ('DROP OWNED', 'DROP EXTENSION', 'DROP SCHEMA')
   EXECUTE FUNCTION wasm.before_drop();
