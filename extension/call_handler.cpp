@@ -22,6 +22,7 @@ extern "C" {
 #include "guc.h"
 #include "host_imports.h"
 #include "module_store.h"
+#include "server_text.h"
 #include "signature.h"
 #include "statement.h"
 
@@ -145,7 +146,8 @@ char* trapDetail(FunctionCache* fc) {
   StringInfoData s;
   initStringInfo(&s);
   if (tail[0]) appendStringInfo(&s, "The guest wrote to stderr:\n%s", tail);
-  if (frames[0]) appendStringInfo(&s, "%sWasm backtrace:\n%s", s.len ? "\n" : "", frames);
+  // Names from the name section, perhaps cut off in the middle of a character.
+  if (frames[0]) appendStringInfo(&s, "%sWasm backtrace:\n%s", s.len ? "\n" : "", guestText(frames, strlen(frames)));
   return s.data;
 }
 
@@ -196,6 +198,7 @@ void prepareForStatement(FunctionCache* fc) {
 }
 
 FunctionCache* getFunctionCache(FunctionCallInfo fcinfo) {
+  enterCall();  // first: a call the planner folds begins its command's statement
   FmgrInfo* flinfo = fcinfo->flinfo;
   FunctionCache* fc = static_cast<FunctionCache*>(flinfo->fn_extra);
   if (!fc) {

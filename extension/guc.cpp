@@ -22,11 +22,10 @@ int backendMemoryLimitKb = 1024 * 1024;
 int maxModuleKb = 64 * 1024;
 int outputLines = 100;
 
-// The administrator's value of each limit: the last one set from a source at or below
-// PGC_S_GLOBAL. Carried from check hook to assign hook in `extra`.
-struct LimitExtra {
-  bool fromAdmin;
-};
+// The administrator's value of each limit, the ceiling: the last one PostgreSQL read
+// from a source at or below PGC_S_GLOBAL, noted by the check hook. Not by the assign
+// hook: on a reload PostgreSQL checks the file's new value but does not assign it in a
+// session whose own SET hides it, and that session must still be held to it.
 double fuelCeiling = 1e11;
 double callFuelCeiling = 1e9;
 double memoryCeilingKb = 128 * 1024;
@@ -34,6 +33,11 @@ double memoryCeilingKb = 128 * 1024;
 // Server configuration and ALTER SYSTEM. Database and role settings can be made by the
 // database's owner or the role itself, so they count as the user's.
 bool adminSource(GucSource source) { return source <= PGC_S_GLOBAL; }
+
+// ALTER SYSTEM checks its value as if read from the file; it becomes the ceiling only
+// when the server reloads and reads it. (pg_file_settings, readable by superusers, checks
+// the file's values too: it makes them ceilings a little early, in its own session.)
+bool alteringSystem = false;
 
 // While the library defines its settings, PostgreSQL applies again the values that were
 // set before it was loaded (placeholders: a SET in the session, ALTER ROLE/DATABASE ...
@@ -49,17 +53,15 @@ bool mayRaise(const char* name) {
   return pg_parameter_aclcheck(name, role, ACL_SET) == ACLCHECK_OK;
 }
 
-bool checkLimit(const char* name, double value, double ceiling, const char* unit, void** extra,
-                GucSource source) {
-  bool fromAdmin = adminSource(source);
-  if (fromAdmin || source == PGC_S_TEST || value <= ceiling || mayRaise(name)) {
-    // GUC free()s extra, and only keeps it when the check passes.
-    LimitExtra* e = static_cast<LimitExtra*>(malloc(sizeof(LimitExtra)));
-    if (!e) return false;
-    e->fromAdmin = fromAdmin;
-    *extra = e;
+// value and ceiling as compared (0, "no limit", as infinity); *ceilingVar takes the
+// setting itself from an administrator's source.
+bool checkLimit(const char* name, double value, double ceiling, double setting, double* ceilingVar,
+                const char* unit, GucSource source) {
+  if (adminSource(source)) {
+    if (!alteringSystem) *ceilingVar = setting;
     return true;
   }
+  if (source == PGC_S_TEST || value <= ceiling || mayRaise(name)) return true;
   GUC_check_errcode(ERRCODE_INSUFFICIENT_PRIVILEGE);
   GUC_check_errmsg("permission denied to raise \"%s\" above the server's setting", name);
   GUC_check_errdetail("The server allows at most %.0f%s.", ceiling, unit);
@@ -80,28 +82,19 @@ bool wholeFuel(const char* name, double* v) {
   return true;
 }
 
-bool checkFuel(double* newval, void** extra, GucSource source) {
+bool checkFuel(double* newval, void**, GucSource source) {
   return wholeFuel("wasm.fuel_limit", newval) &&
-         checkLimit("wasm.fuel_limit", unlimitedAsInfinite(*newval), unlimitedAsInfinite(fuelCeiling),
-                    " instructions", extra, source);
+         checkLimit("wasm.fuel_limit", unlimitedAsInfinite(*newval), unlimitedAsInfinite(fuelCeiling), *newval,
+                    &fuelCeiling, " instructions", source);
 }
-bool checkCallFuel(double* newval, void** extra, GucSource source) {
+bool checkCallFuel(double* newval, void**, GucSource source) {
   return wholeFuel("wasm.call_fuel_limit", newval) &&
          checkLimit("wasm.call_fuel_limit", unlimitedAsInfinite(*newval), unlimitedAsInfinite(callFuelCeiling),
-                    " instructions", extra, source);
-}
-void assignCallFuel(double newval, void* extra) {
-  if (extra && static_cast<LimitExtra*>(extra)->fromAdmin) callFuelCeiling = newval;
-}
-void assignFuel(double newval, void* extra) {
-  if (extra && static_cast<LimitExtra*>(extra)->fromAdmin) fuelCeiling = newval;
+                    *newval, &callFuelCeiling, " instructions", source);
 }
 
-bool checkMemory(int* newval, void** extra, GucSource source) {
-  return checkLimit("wasm.memory_limit", *newval, memoryCeilingKb, " kB", extra, source);
-}
-void assignMemory(int newval, void* extra) {
-  if (extra && static_cast<LimitExtra*>(extra)->fromAdmin) memoryCeilingKb = newval;
+bool checkMemory(int* newval, void**, GucSource source) {
+  return checkLimit("wasm.memory_limit", *newval, memoryCeilingKb, *newval, &memoryCeilingKb, " kB", source);
 }
 
 void assignBackendMemory(int newval, void*) {
@@ -111,6 +104,8 @@ void assignBackendMemory(int newval, void*) {
 void defineEach();
 
 }  // namespace
+
+void alterSystemBegins(bool begins) { alteringSystem = begins; }
 
 void defineGucs() {
   definingSettings = true;
@@ -133,13 +128,13 @@ void defineEach() {
       "A statement whose Wasm calls use more fails with an error. 0 turns metering off "
       "(superuser only). Users may lower it; raising it above the server's setting needs "
       "privilege.",
-      &fuelLimitSetting, 1e11, 0, 1e18, PGC_USERSET, 0, checkFuel, assignFuel, nullptr);
+      &fuelLimitSetting, 1e11, 0, 1e18, PGC_USERSET, 0, checkFuel, nullptr, nullptr);
   DefineCustomRealVariable(
       "wasm.call_fuel_limit", "Fuel (WebAssembly instructions) for one Wasm call.",
       "A call that uses more fails with an error, so an endless loop stops within seconds. 0: no "
       "limit per call (superuser only). Users may lower it; raising it above the server's setting "
       "needs privilege.",
-      &callFuelLimitSetting, 1e9, 0, 1e18, PGC_USERSET, 0, checkCallFuel, assignCallFuel, nullptr);
+      &callFuelLimitSetting, 1e9, 0, 1e18, PGC_USERSET, 0, checkCallFuel, nullptr, nullptr);
   // Internal: how a parallel query's workers find their leader's fuel budget (fuel.cpp).
   DefineCustomStringVariable("wasm.fuel_pool", "Internal: the statement's shared fuel budget.", nullptr,
                              &fuelPool, "", PGC_SUSET,
@@ -150,7 +145,7 @@ void defineEach() {
       "memory.grow beyond it returns -1; a module that needs more at start fails. Users may "
       "lower it; raising it above the server's setting needs privilege.",
       &memoryLimitKb, 128 * 1024, 64, 4 * 1024 * 1024, PGC_USERSET, GUC_UNIT_KB, checkMemory,
-      assignMemory, nullptr);
+      nullptr, nullptr);
   DefineCustomIntVariable(
       "wasm.backend_memory_limit",
       "Linear memory and tables of all WebAssembly instances of one session together.",

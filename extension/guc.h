@@ -6,6 +6,8 @@
 namespace pgwasm {
 
 void defineGucs();
+// Around ALTER SYSTEM (statement.cpp): the values it checks are not the server's yet.
+void alterSystemBegins(bool begins);
 
 // Effective values.
 uint64_t fuelLimit();       // instructions per statement; 0 = no limit

@@ -4,11 +4,12 @@
 // A statement is what one command from the client runs: it begins when the executor or
 // ProcessUtility is entered at nesting level 0 under a statement start time (PostgreSQL's
 // statement_timestamp(), set for each client message) other than the current
-// statement's, and at every transaction end at top level (which also covers work outside
-// any statement, such as autovacuum's ANALYZE evaluating index expressions). Work that
-// enters the executor at level 0 within one command (the planner folding a function
-// into a constant, deferred triggers at the implicit commit, partition pruning) is thus
-// part of that command's statement, with its fuel and output quota. Hooks are chained.
+// statement's, or when a Wasm call is made at level 0 under such a time (the planner
+// folding a function into a constant, before the executor starts), and at every
+// transaction end at top level (which also covers work outside any statement, such as
+// autovacuum's ANALYZE evaluating index expressions). Work within one command (planning,
+// deferred triggers at the implicit commit, partition pruning) is thus part of that
+// command's statement, with its fuel and output quota. Hooks are chained.
 #include "pg.h"
 
 #include "fuel.h"
@@ -48,6 +49,12 @@ void beginStatement(bool atBoundary) {
 void enter() {
   if (nesting == 0 && GetCurrentStatementStartTimestamp() != statementStart) beginStatement(true);
 }
+
+}  // namespace
+
+void enterCall() { enter(); }
+
+namespace {
 
 void onExecutorStart(QueryDesc* queryDesc, int eflags) {
   enter();
@@ -89,9 +96,11 @@ void onProcessUtility(PlannedStmt* pstmt, const char* queryString, bool readOnly
                       DestReceiver* dest, QueryCompletion* qc) {
   enter();
   fuelPrepareUtility(pstmt->utilityStmt);
+  bool alterSystem = IsA(pstmt->utilityStmt, AlterSystemStmt);
   nesting++;
   PG_TRY();
   {
+    if (alterSystem) alterSystemBegins(true);
     beforeUtility(pstmt->utilityStmt);
     if (prevProcessUtility)
       prevProcessUtility(pstmt, queryString, readOnlyTree, context, params, queryEnv, dest, qc);
@@ -101,6 +110,7 @@ void onProcessUtility(PlannedStmt* pstmt, const char* queryString, bool readOnly
   PG_FINALLY();
   {
     nesting--;
+    if (alterSystem) alterSystemBegins(false);
   }
   PG_END_TRY();
 }

@@ -10,6 +10,10 @@
 namespace pgwasm {
 
 void installStatementHooks();
+// At every Wasm call, before its instance and fuel: a call outside the executor and
+// ProcessUtility (the planner folding an IMMUTABLE call into a constant) begins its
+// client command's statement there, so it is charged to that statement.
+void enterCall();
 
 struct StatementState {
   uint64_t generation;  // changes at the start of every top-level statement

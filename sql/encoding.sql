@@ -37,6 +37,9 @@ SELECT length(wasm.load_module('names', pg_read_binary_file(current_setting('pgw
 SELECT export_name, signature FROM wasm.exports('names') ORDER BY 1;
 CREATE FUNCTION nihon() RETURNS int LANGUAGE wasm AS 'names:日本';
 SELECT nihon();
+-- So does a trap's backtrace (the trap's error used to be lost to an encoding error).
+CREATE FUNCTION wana() RETURNS int LANGUAGE wasm AS 'names:罠';
+SELECT wana();
 \c wasm_regression
 DROP DATABASE wasm_latin1;
 DROP DATABASE wasm_ascii;

@@ -127,6 +127,16 @@ SELECT folded_spins(5);
 INSERT INTO deferred_work SELECT generate_series(1, 2);
 INSERT INTO deferred_work SELECT generate_series(1, 5);
 SELECT count(*) FROM deferred_work;
+-- So is a Wasm call the planner folds itself, before any executor starts: it was charged
+-- to the statement before, and the new one got a whole budget.
+CREATE FUNCTION spin_immutable(int) RETURNS int LANGUAGE wasm STRICT IMMUTABLE AS 'spin:spin';
+SELECT set_config('wasm.fuel_limit', (:one_spin * 3 / 2)::text, false) IS NOT NULL AS set;
+SELECT spin_immutable(100000) + spin_volatile(100000);
+SELECT spin_immutable(100000);
+BEGIN;
+SELECT spin_volatile(100000);
+SELECT spin_immutable(100000);
+COMMIT;
 RESET wasm.fuel_limit;
 
 -- 5. Window functions do not exist for wasm yet: refused, not silently wrong.
@@ -150,6 +160,25 @@ DROP OWNED BY wasm_other;
 DROP OWNED BY wasm_other CASCADE;
 SELECT count(*) AS left_behind FROM wasm.modules WHERE name LIKE 'owned%';
 SELECT count(*) AS left_behind FROM pg_proc WHERE proname IN ('owned_spin', 'su_spin');
+-- A role drops its own modules with DROP OWNED (the event trigger runs for it too).
+CREATE ROLE wasm_dropper;
+GRANT EXECUTE ON FUNCTION wasm.load_module(text, bytea) TO wasm_dropper;
+SET ROLE wasm_dropper;
+SELECT wasm.load_module('owned_c', :'spin_bytes'::bytea);
+DROP OWNED BY wasm_dropper;
+RESET ROLE;
+SELECT count(*) AS left_behind FROM wasm.modules WHERE name = 'owned_c';
+REVOKE EXECUTE ON FUNCTION wasm.load_module(text, bytea) FROM wasm_dropper;
+DROP ROLE wasm_dropper;
+-- The trigger that keeps the owners' records is the catalog's alone: on another table it
+-- would let that table's owner forge or erase them (or crash, as a statement trigger).
+SET ROLE wasm_loader;
+CREATE TABLE forged (id oid, owner oid);
+CREATE TRIGGER forge AFTER INSERT ON forged FOR EACH ROW EXECUTE FUNCTION wasm.module_store_owners();
+RESET ROLE;
+CREATE TRIGGER forge AFTER INSERT ON forged FOR EACH STATEMENT EXECUTE FUNCTION wasm.module_store_owners();
+INSERT INTO forged VALUES (1, 1);
+DROP TABLE forged;
 -- A function another role made over a module cannot keep its owner from dropping it:
 -- cascade drops it, and what depends on it, as DROP ... CASCADE does.
 CREATE ROLE wasm_squatter;
@@ -192,6 +221,7 @@ DROP TABLE deferred_work;
 DROP FUNCTION spin_on_commit();
 DROP FUNCTION folded_spins(int);
 DROP FUNCTION spin_volatile(int);
+DROP FUNCTION spin_immutable(int);
 DROP FUNCTION fuel_of(text);
 DROP FUNCTION spin_capped(int);
 DROP FUNCTION spin_fraction(int);

@@ -137,6 +137,38 @@ else
   fail "a limit raised before the library loaded: $out"
 fi
 
+# --- a role without modules makes no loader wait ----------------------------------------------
+# Any role may run REASSIGN OWNED (or DROP OWNED) of itself and keep its transaction
+# open; owning no module, it takes no lock on the catalog.
+psql_as limited -c "SELECT spin(1)" -c "BEGIN" -c "REASSIGN OWNED BY CURRENT_USER TO CURRENT_USER" \
+  -c "SELECT pg_sleep(4)" -c "COMMIT" >/dev/null 2>&1 &
+holder=$!
+sleep 1
+out=$(psql_pg -d postgres -At -c "SET statement_timeout = '2s'" \
+      -c "SELECT wasm.load_module('not_waiting', spin) IS NOT NULL FROM module_bytes" -c "SELECT wasm.drop_module('not_waiting')" 2>&1)
+wait "$holder"
+check "loading is not blocked by another role's open REASSIGN OWNED" "$(grep -c ERROR <<<"$out")" 0
+
+# --- the ceiling is the server's setting now -------------------------------------------------
+# A session whose own SET hides the server's value still learns of a lower value at a
+# reload (PostgreSQL checks it there without assigning it), and cannot raise above it.
+out=$(psql_as limited -At <<SQL 2>&1
+SELECT spin(1);
+SET wasm.fuel_limit = 5;
+\\! $bindir/psql -X -q -h $tmp -p $port -d postgres -c "LOAD 'wasm'" -c "ALTER SYSTEM SET wasm.fuel_limit = 1000000" -c "SELECT pg_reload_conf()" >/dev/null
+SELECT pg_sleep(1);
+SET wasm.fuel_limit = 1e11;
+SHOW wasm.fuel_limit;
+SQL
+)
+psql_pg -d postgres -q -c "LOAD 'wasm'" -c "ALTER SYSTEM RESET wasm.fuel_limit" -c "SELECT pg_reload_conf()" >/dev/null
+if grep -q 'permission denied to raise "wasm.fuel_limit"' <<<"$out" && grep -q "at most 1000000 instructions" <<<"$out" &&
+   [[ $(tail -n1 <<<"$out") == 5 ]]; then
+  pass "a lower server setting read at a reload holds a session with its own SET"
+else
+  fail "the ceiling after a reload: $out"
+fi
+
 # --- parallel workers share the statement's fuel ---------------------------------------
 parallel=(-c "SET max_parallel_workers_per_gather = 2" -c "SET parallel_setup_cost = 0"
           -c "SET parallel_tuple_cost = 0" -c "SET min_parallel_table_scan_size = 0"
