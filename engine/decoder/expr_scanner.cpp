@@ -168,11 +168,12 @@ Op ExprScanner::next() {
   return op;
 }
 
-Status scanFunctionBody(const ModuleInfo& m, uint32_t definedIndex) {
+Status scanFunctionBody(const ModuleInfo& m, uint32_t definedIndex, Job* job) {
   const FuncBody& body = m.bodies[definedIndex];
   Reader r(m.bytes.data(), body.codeOffset, size_t(body.offset) + body.size);
   ExprScanner scanner(r, dataCountKnown(m));
-  for (;;) {
+  for (uint32_t n = 1;; n++) {
+    if ((n & 16383) == 0 && job && !job->poll()) return job->interruptedError();
     if (r.atEnd()) {
       failMissingEnd(r, m);
       break;
@@ -194,8 +195,11 @@ Status scanFunctionBody(const ModuleInfo& m, uint32_t definedIndex) {
   return okStatus();
 }
 
-Status scanFunctionBodies(const ModuleInfo& m, uint32_t firstDefined) {
-  for (uint32_t i = firstDefined; i < m.bodies.size(); i++) WASM_TRY(scanFunctionBody(m, i));
+Status scanFunctionBodies(const ModuleInfo& m, uint32_t firstDefined, Job* job) {
+  for (uint32_t i = firstDefined; i < m.bodies.size(); i++) {
+    if (job && !job->poll()) return job->interruptedError();
+    WASM_TRY(scanFunctionBody(m, i, job));
+  }
   return okStatus();
 }
 

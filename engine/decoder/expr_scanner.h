@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "base/job.h"
 #include "decoder/reader.h"
 #include "wasm/module.h"
 #include "wasm/opcodes.h"
@@ -47,10 +48,12 @@ void failMissingEnd(Reader& r, const ModuleInfo& m);
 // leaves the section out in that case).
 inline bool dataCountKnown(const ModuleInfo& m) { return m.hasDataCount || m.datas.empty(); }
 
-// Checks the syntax of the body of defined function `definedIndex` (locals already decoded).
-Status scanFunctionBody(const ModuleInfo& m, uint32_t definedIndex);
+// Checks the syntax of the body of defined function `definedIndex` (locals already
+// decoded), polling the job (may be null) as it goes: a body may be 7 MB.
+Status scanFunctionBody(const ModuleInfo& m, uint32_t definedIndex, Job* job);
 
-// The first decoding error in the bodies of defined functions from `firstDefined` on.
-Status scanFunctionBodies(const ModuleInfo& m, uint32_t firstDefined);
+// The first decoding error in the bodies of defined functions from `firstDefined` on,
+// or the job's interruption.
+Status scanFunctionBodies(const ModuleInfo& m, uint32_t firstDefined, Job* job);
 
 }  // namespace wasm

@@ -399,7 +399,7 @@ Status FuncValidator::finish() {
   if (err_.kind == ErrorKind::Invalid) {
     // Malformed bytes later in this body or in a later one win over a validation error, as
     // in the spec, where the whole module is decoded before it is validated.
-    WASM_TRY(scanFunctionBodies(m_, definedIndex_));
+    WASM_TRY(scanFunctionBodies(m_, definedIndex_, &job_));
   }
   return std::move(err_);
 }

@@ -185,7 +185,7 @@ Status validateModule(const ModuleInfo& m, Job* job) {
   if (!s.ok() && s.error().kind == ErrorKind::Invalid && m.bodies.size() == m.numDefinedFuncs()) {
     // As in the spec, where the whole module is decoded before it is validated, a
     // malformed function body takes priority over a validation error.
-    WASM_TRY(scanFunctionBodies(m, 0));
+    WASM_TRY(scanFunctionBodies(m, 0, job));
   }
   return s;
 }
