@@ -1,6 +1,7 @@
 // Engine zone. decodeModule: header, section sequence and order, cross-section checks.
 #include "decoder/decoder.h"
 
+#include <algorithm>
 #include <cstring>
 
 #include "decoder/binary_types.h"
@@ -98,7 +99,14 @@ Result<std::unique_ptr<ModuleInfo>> decodeModule(const uint8_t* bytes, size_t si
   }
   auto module = std::make_unique<ModuleInfo>();
   ModuleInfo& m = *module;
-  if (size) m.bytes.assign(bytes, bytes + size);
+  // The module's own copy, in pieces with a poll between them (256 MB take a while).
+  m.bytes.reserve(size);
+  for (size_t done = 0; done < size;) {
+    if (job && !job->poll()) return job->interruptedError();
+    size_t n = std::min<size_t>(size - done, size_t(4) << 20);
+    m.bytes.insert(m.bytes.end(), bytes + done, bytes + done + n);
+    done += n;
+  }
   const uint8_t* base = m.bytes.data();
 
   if (size < 4) return makeError(ErrorKind::Malformed, size, "unexpected end (no magic header)");
@@ -191,7 +199,7 @@ Result<std::unique_ptr<ModuleInfo>> decodeModule(const uint8_t* bytes, size_t si
 
   if (c.hasDeferred) {
     // Malformed function bodies take priority over the validation error we noticed.
-    WASM_TRY(scanFunctionBodies(m, 0));
+    WASM_TRY(scanFunctionBodies(m, 0, job));
     return std::move(c.deferred);
   }
   return module;
