@@ -64,10 +64,15 @@ uint32_t tableSet(VMContext* vm, uint32_t t, uint32_t i, uint64_t val) {
   return 0;
 }
 
-int32_t tableGrow(VMContext* vm, uint32_t t, uint64_t init, uint32_t delta) {
+// The result in the low half, a trap in the high half: a grow reallocates and writes up
+// to the memory limit's worth of elements, so straight-line code of grows must see the
+// interrupt between them (the grow itself is one realloc and one fill).
+uint64_t tableGrow(VMContext* vm, uint32_t t, uint64_t init, uint32_t delta) {
   Table* tab = vm->tables[t];
-  if (!chargeHelperFuel(vm, delta)) return -1;
-  return int32_t(tab->grow(delta, Value{tab->elemType(), init}));
+  uint32_t trap;
+  if (delta && pollInterrupt(vm, &trap)) return uint64_t(trap) << 32;
+  if (!chargeHelperFuel(vm, delta)) return uint32_t(-1);
+  return uint32_t(int32_t(tab->grow(delta, Value{tab->elemType(), init})));
 }
 
 uint32_t tableFill(VMContext* vm, uint32_t t, uint32_t i, uint64_t val, uint32_t n) {

@@ -65,7 +65,8 @@ enum class Helper : uint32_t {
   DataDrop,     // void (VMContext*, uint32_t seg)
   TableGet,     // uint32_t trap (VMContext*, uint32_t table, uint32_t idx, uint64_t* out)
   TableSet,     // uint32_t trap (VMContext*, uint32_t table, uint32_t idx, uint64_t val)
-  TableGrow,    // int32_t (VMContext*, uint32_t table, uint64_t init, uint32_t delta)
+  TableGrow,    // uint64_t (VMContext*, uint32_t table, uint64_t init, uint32_t delta):
+                // int32_t result, TrapKind << 32
   TableFill,    // uint32_t trap (VMContext*, uint32_t table, uint32_t i, uint64_t val, uint32_t n)
   TableCopy,    // uint32_t trap (VMContext*, uint32_t dstT, uint32_t srcT, uint32_t d, uint32_t s, uint32_t n)
   TableInit,    // uint32_t trap (VMContext*, uint32_t table, uint32_t seg, uint32_t d, uint32_t s, uint32_t n)

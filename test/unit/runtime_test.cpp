@@ -260,7 +260,7 @@ TEST_F(EngineTest, HostWorkIsChargedAndInterruptible) {
   store->setInterruptFlag(nullptr);
 }
 
-// Bulk memory and table operations poll the interrupt before their first chunk, so that
+// Bulk memory and table operations (table.grow too) poll the interrupt before their first chunk, so that
 // straight-line code made of them (no loop header to poll at) still stops at a cancel.
 // The handler lets the poll at the function's entry go on and ends the call at the
 // next one, which only the helper makes.
@@ -277,14 +277,14 @@ TEST_F(EngineTest, BulkOperationsPollTheInterrupt) {
   PollCounter counter;
   store->setInterruptFlag(&flag);
   store->setInterruptHandler(secondPollTraps, &counter);
-  for (const char* name : {"fill", "copy", "init", "table_fill", "table_copy", "table_init"}) {
+  for (const char* name : {"fill", "copy", "init", "table_fill", "table_copy", "table_init", "table_grow"}) {
     counter.polls = 0;
     EXPECT_EQ(call(inst, name, {}), TrapKind::Interrupted) << name;
     EXPECT_EQ(counter.polls, 2) << name;
   }
   store->setInterruptHandler(nullptr, nullptr);
   store->setInterruptFlag(nullptr);
-  for (const char* name : {"fill", "copy", "init", "table_fill", "table_copy", "table_init"})
+  for (const char* name : {"fill", "copy", "init", "table_fill", "table_copy", "table_init", "table_grow"})
     EXPECT_EQ(call(inst, name, {}), TrapKind::None) << name;
 }
 

@@ -134,6 +134,14 @@ void FuncCompiler::tableOp(Op op) {
       uint32_t table = r_.u32();
       Val n = pop(), init = pop();
       callHelper(Helper::TableGrow, {k(table), init, n});
+      // A trap in the high half (helpers.cpp): to the helper trap exit, code in eax.
+      a_.mov(ax::rcx, ax::rax);
+      a_.shr(ax::rcx, 32);
+      Label ok = a_.makeLabel();
+      a_.jz(ok);
+      a_.mov(ax::eax, ax::ecx);
+      a_.jmp(mc_.helperTrapExit);
+      a_.bind(ok);
       a_.mov(ax::eax, ax::eax);
       push(Val::inReg(ValType::I32, RAX));
       return;
