@@ -18,7 +18,13 @@ uint64_t moduleInfoFootprint(const ModuleInfo& m) {
                vec(m.memories) + vec(m.globals) + vec(m.exports) + vec(m.elems) + vec(m.datas) + vec(m.bodies) +
                vec(m.customs) + vec(m.funcNames) + str(m.moduleName) + m.declaredFuncRefs.capacity() / 8 +
                vec(m.funcOffsets) + vec(m.tableOffsets) + vec(m.memoryOffsets);
-  for (const FuncType& t : m.types) n += vec(t.params) + vec(t.results);
+  // Each type is also an entry of the engine's signature registry (type_registry.h) for
+  // as long as the module lives: its copy of the type, its entry layout (a word or two
+  // per value), its key and hash node. Counted for every type, even one another module
+  // shares, so that the estimate errs on the side of the ceiling.
+  constexpr uint64_t kRegistryEntry = 320, kRegistryPerValue = 16;
+  for (const FuncType& t : m.types)
+    n += vec(t.params) + vec(t.results) + kRegistryEntry + kRegistryPerValue * (t.params.size() + t.results.size());
   for (const Import& i : m.imports) n += str(i.module) + str(i.name);
   for (const Export& e : m.exports) n += str(e.name);
   for (const ElemSegment& s : m.elems) n += vec(s.items);

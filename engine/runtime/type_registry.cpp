@@ -63,6 +63,13 @@ void TypeRegistry::release(uint32_t id) {
   ids_.erase(typeKey(e.type));
   e = Entry{};  // frees the vectors
   freeIds_.push_back(id);
+  if (ids_.empty()) {
+    // None referenced: give back the entries and buckets a module of a million
+    // signatures left behind (no FuncRef points at a layout now).
+    entries_ = std::deque<Entry>();
+    freeIds_ = std::vector<uint32_t>();
+    ids_ = std::unordered_map<std::string, uint32_t>();
+  }
 }
 
 }  // namespace wasm
