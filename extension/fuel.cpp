@@ -189,7 +189,6 @@ void fuelPrepareUtility(const Node* stmt) {
   }
 }
 
-bool fuelMetered() { return fuelLimit() != 0 || callFuelLimit() != 0; }
 
 uint64_t fuelStartCall(CallFuel* c, const char* fname, bool countAsCall) {
   c->given = 0;
@@ -198,11 +197,12 @@ uint64_t fuelStartCall(CallFuel* c, const char* fname, bool countAsCall) {
     sf.stats.calls++;
     if (sf.pool && IsParallelWorker()) pg_atomic_fetch_add_u64(&sf.pool->calls, 1);
   }
-  if (!fuelMetered()) return 0;
+  uint64_t callLimit = callFuelLimit();
+  if (callLimit == 0 && fuelLimit() == 0) return 0;
   if (IsParallelWorker() && !sf.pool) attachPool(fname);
-  uint64_t per = callFuelLimit() ? callFuelLimit() : kUnlimited;
+  uint64_t per = callLimit ? callLimit : kUnlimited;
   c->given = claim(per);
-  c->byCallLimit = c->given == per && callFuelLimit() != 0;
+  c->byCallLimit = c->given == per && callLimit != 0;
   sf.lastByCallLimit = c->byCallLimit;
   if (c->given == 0) reportOutOfFuel(fname);
   return c->given;

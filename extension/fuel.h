@@ -6,6 +6,7 @@
 
 #include <cstdint>
 
+#include "guc.h"
 #include "pg.h"
 
 namespace pgwasm {
@@ -28,7 +29,7 @@ void fuelLoadedMidStatement();
 void fuelEndTransaction();
 
 // Whether code must be compiled with metering (either limit is set).
-bool fuelMetered();
+inline bool fuelMetered() { return fuelLimit() != 0 || callFuelLimit() != 0; }
 
 // One engine call (the export, the guest allocator, a start function): what it may use,
 // and afterwards what it left.

@@ -16,6 +16,8 @@ namespace {
 
 double fuelLimitSetting = 1e11;
 double callFuelLimitSetting = 1e9;
+void assignFuel(double newval, void*) { fuelLimitValue = uint64_t(newval); }
+void assignCallFuel(double newval, void*) { callFuelLimitValue = uint64_t(newval); }
 char* fuelPool = nullptr;
 int memoryLimitKb = 128 * 1024;
 int backendMemoryLimitKb = 1024 * 1024;
@@ -128,13 +130,13 @@ void defineEach() {
       "A statement whose Wasm calls use more fails with an error. 0 turns metering off "
       "(superuser only). Users may lower it; raising it above the server's setting needs "
       "privilege.",
-      &fuelLimitSetting, 1e11, 0, 1e18, PGC_USERSET, 0, checkFuel, nullptr, nullptr);
+      &fuelLimitSetting, 1e11, 0, 1e18, PGC_USERSET, 0, checkFuel, assignFuel, nullptr);
   DefineCustomRealVariable(
       "wasm.call_fuel_limit", "Fuel (WebAssembly instructions) for one Wasm call.",
       "A call that uses more fails with an error, so an endless loop stops within seconds. 0: no "
       "limit per call (superuser only). Users may lower it; raising it above the server's setting "
       "needs privilege.",
-      &callFuelLimitSetting, 1e9, 0, 1e18, PGC_USERSET, 0, checkCallFuel, nullptr, nullptr);
+      &callFuelLimitSetting, 1e9, 0, 1e18, PGC_USERSET, 0, checkCallFuel, assignCallFuel, nullptr);
   // Internal: how a parallel query's workers find their leader's fuel budget (fuel.cpp).
   DefineCustomStringVariable("wasm.fuel_pool", "Internal: the statement's shared fuel budget.", nullptr,
                              &fuelPool, "", PGC_SUSET,
@@ -161,8 +163,8 @@ void defineEach() {
 }
 }  // namespace
 
-uint64_t fuelLimit() { return uint64_t(fuelLimitSetting); }
-uint64_t callFuelLimit() { return uint64_t(callFuelLimitSetting); }
+uint64_t fuelLimitValue = uint64_t(1e11);
+uint64_t callFuelLimitValue = uint64_t(1e9);
 const char* fuelPoolSetting() { return fuelPool; }
 uint64_t memoryLimitBytes() { return uint64_t(memoryLimitKb) * 1024; }
 uint64_t backendMemoryLimitBytes() { return uint64_t(backendMemoryLimitKb) * 1024; }

@@ -10,8 +10,10 @@ void defineGucs();
 void alterSystemBegins(bool begins);
 
 // Effective values.
-uint64_t fuelLimit();       // instructions per statement; 0 = no limit
-uint64_t callFuelLimit();   // instructions per call; 0 = no limit
+// The fuel limits as whole numbers, kept by their assign hooks: read at every call.
+extern uint64_t fuelLimitValue, callFuelLimitValue;
+inline uint64_t fuelLimit() { return fuelLimitValue; }          // instructions per statement; 0 = no limit
+inline uint64_t callFuelLimit() { return callFuelLimitValue; }  // instructions per call; 0 = no limit
 const char* fuelPoolSetting();  // wasm.fuel_pool (fuel.cpp)
 uint64_t memoryLimitBytes();  // per instance
 uint64_t backendMemoryLimitBytes();  // all instances of the backend
