@@ -42,9 +42,10 @@ void decodeBody(Reader& r, DecodeContext& c, FuncBody* body) {
       }
       // Past the limit, but malformed counts later in the body take priority.
       if (total > limits::kMaxFunctionLocals && overOff == SIZE_MAX) overOff = off;
-      LocalRun& run = body->locals.emplace_back();
+      LocalRun run;
       run.count = count;
       if (!readValType(br, &run.type)) break;
+      if (count) body->locals.push_back(run);  // a run of none declares nothing: not kept
     }
     if (br.ok() && overOff != SIZE_MAX) {
       br.fail(ErrorKind::Limit, overOff, "function declares more than %u locals, the limit",

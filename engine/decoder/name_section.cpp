@@ -72,6 +72,7 @@ bool parseNames(const uint8_t* base, size_t begin, size_t end, Job* job, std::st
       std::unique(funcNames->begin(), funcNames->end(),
                   [](const NameEntry& a, const NameEntry& b) { return a.index == b.index; }),
       funcNames->end());
+  funcNames->shrink_to_fit();  // duplicates dropped: keep no more than the names kept
   return r.ok();
 }
 }  // namespace
