@@ -22,7 +22,7 @@ namespace wasm {
 
 namespace {
 constexpr char kMagic[8] = {'P', 'G', 'W', 'A', 'S', 'M', 'C', '1'};
-constexpr uint32_t kFormat = 4;
+constexpr uint32_t kFormat = 5;  // 5: the name section is kept
 constexpr uint64_t kCodeAlign = 4096;
 
 struct ArtifactHeader {
@@ -40,9 +40,16 @@ struct ArtifactHeader {
   uint64_t codeBytes;
 };
 static_assert(sizeof(ArtifactHeader) % 8 == 0);
-// The binary without its code section (id 10) and custom sections (id 0: names, debug
-// information): the bodies are compiled already and nothing at run time reads custom
-// sections, so leaving them out makes artifacts smaller and quicker to check and load.
+// Whether the custom section payload [p, end) is the "name" section.
+bool isNameSection(const std::vector<uint8_t>& bin, size_t p, size_t end) {
+  static const char kName[] = "name";
+  return end - p >= 5 && bin[p] == 4 && memcmp(&bin[p + 1], kName, 4) == 0;
+}
+
+// The binary without its code section (id 10) and custom sections (id 0: debug
+// information and the like) but "name", which a trap's backtrace reads (so that a cached
+// module names its functions as a fresh compile does): the bodies are compiled already,
+// so leaving the rest out makes artifacts smaller and quicker to check and load.
 std::vector<uint8_t> withoutCodeSection(const std::vector<uint8_t>& bin) {
   std::vector<uint8_t> out(bin.begin(), bin.begin() + (bin.size() < 8 ? bin.size() : 8));
   size_t p = 8;
@@ -56,7 +63,7 @@ std::vector<uint8_t> withoutCodeSection(const std::vector<uint8_t>& bin) {
       if (!(b & 0x80)) break;
     }
     size_t end = p + size > bin.size() ? bin.size() : size_t(p + size);
-    if (id != 10 && id != 0) out.insert(out.end(), bin.begin() + start, bin.begin() + end);
+    if (id != 10 && (id != 0 || isNameSection(bin, p, end))) out.insert(out.end(), bin.begin() + start, bin.begin() + end);
     p = end;
   }
   return out;

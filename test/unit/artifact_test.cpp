@@ -38,6 +38,24 @@ class ArtifactTest : public EngineTest {
   }
 };
 
+// The artifact keeps the name section: a trap in a cached module names its functions as
+// one in the freshly compiled module does.
+TEST_F(ArtifactTest, LoadedModuleKeepsFunctionNames) {
+  std::unique_ptr<Engine> other;
+  auto m = roundTrip("backtrace", CompileOptions{false, BoundsChecks::Guard}, &other);
+  ASSERT_NE(m, nullptr);
+  Store s(*other);
+  auto inst = s.instantiate(m, {});
+  ASSERT_TRUE(inst.ok()) << inst.error().describe();
+  Extern top;
+  ASSERT_TRUE(inst.value()->getExport("top", &top));
+  Value arg = Value::i32(0), res;
+  ASSERT_EQ(s.call(top.func, &arg, &res).trap, TrapKind::IntegerDivideByZero);
+  char text[512];
+  s.formatTrapFrames(text, sizeof text);
+  EXPECT_STREQ(text, "#0 leaf (function 0)\n#1 mid (function 1)\n#2 top (function 2)");
+}
+
 TEST_F(ArtifactTest, LoadedModuleRunsLikeTheCompiledOne) {
   for (bool fuel : {false, true}) {
     for (BoundsChecks b : {BoundsChecks::Guard, BoundsChecks::Explicit}) {
