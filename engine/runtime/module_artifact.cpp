@@ -13,6 +13,7 @@
 
 #include "build_id.h"
 #include "compiler/compiler.h"
+#include "decoder/binary_types.h"
 #include "decoder/decoder.h"
 #include "base/job.h"
 #include "runtime/internal.h"
@@ -42,8 +43,10 @@ struct ArtifactHeader {
 static_assert(sizeof(ArtifactHeader) % 8 == 0);
 // Whether the custom section payload [p, end) is the "name" section.
 bool isNameSection(const std::vector<uint8_t>& bin, size_t p, size_t end) {
-  static const char kName[] = "name";
-  return end - p >= 5 && bin[p] == 4 && memcmp(&bin[p + 1], kName, 4) == 0;
+  Reader r(bin.data(), p, end);
+  const uint8_t* name;
+  uint32_t size;
+  return readNameBytes(r, &name, &size) && size == 4 && memcmp(name, "name", 4) == 0;
 }
 
 // The binary without its code section (id 10) and custom sections (id 0: debug
