@@ -22,7 +22,6 @@ PGWASM_PG_HEADERS_BEGIN
 #include "commands/event_trigger.h"
 #include "commands/extension.h"
 #include "commands/trigger.h"
-#include "executor/spi.h"
 #include "nodes/parsenodes.h"
 #include "utils/syscache.h"
 PG_FUNCTION_INFO_V1(wasm_before_drop);
@@ -160,23 +159,20 @@ extern "C" Datum wasm_module_store_owners(PG_FUNCTION_ARGS) {
     return PointerGetDatum(nullptr);
   }
   TupleDesc desc = RelationGetDescr(td->tg_relation);
-  auto column = [&](HeapTuple tup, const char* name) {
-    int attno = SPI_fnumber(desc, name);
-    bool isnull;
-    Datum d = heap_getattr(tup, attno, desc, &isnull);
-    return isnull ? InvalidOid : DatumGetObjectId(d);
-  };
+  Oid id, owner;
+  moduleRowIdentity(td->tg_trigtuple, desc, &id, &owner);
   if (TRIGGER_FIRED_BY_INSERT(td->tg_event)) {
-    recordModuleOwner(column(td->tg_trigtuple, "id"), column(td->tg_trigtuple, "owner"));
+    recordModuleOwner(id, owner);
   } else if (TRIGGER_FIRED_BY_DELETE(td->tg_event)) {
-    forgetModuleOwner(column(td->tg_trigtuple, "id"));
+    forgetModuleOwner(id);
   } else if (TRIGGER_FIRED_BY_UPDATE(td->tg_event)) {
-    Oid oldId = column(td->tg_trigtuple, "id"), newId = column(td->tg_newtuple, "id");
-    if (oldId != newId) {
-      forgetModuleOwner(oldId);
-      recordModuleOwner(newId, column(td->tg_newtuple, "owner"));
+    Oid newId, newOwner;
+    moduleRowIdentity(td->tg_newtuple, desc, &newId, &newOwner);
+    if (id != newId) {
+      forgetModuleOwner(id);
+      recordModuleOwner(newId, newOwner);
     } else {
-      changeModuleOwner(newId, column(td->tg_newtuple, "owner"));
+      changeModuleOwner(newId, newOwner);
     }
   }
   return PointerGetDatum(nullptr);

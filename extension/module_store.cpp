@@ -160,6 +160,13 @@ void setModuleOwner(const ModuleRow& existing, Oid owner) {
 }
 
 Oid moduleStoreRelation() { return storeOids().rel; }
+void moduleRowIdentity(HeapTuple tup, TupleDesc desc, Oid* id, Oid* owner) {
+  bool isnull;
+  Datum d = heap_getattr(tup, kId, desc, &isnull);
+  *id = isnull ? InvalidOid : DatumGetObjectId(d);
+  d = heap_getattr(tup, kOwner, desc, &isnull);
+  *owner = isnull ? InvalidOid : DatumGetObjectId(d);
+}
 void recordModuleOwner(Oid id, Oid owner) { recordDependencyOnOwner(storeOids().rel, id, owner); }
 void changeModuleOwner(Oid id, Oid owner) { changeDependencyOnOwner(storeOids().rel, id, owner); }
 void forgetModuleOwner(Oid id) { deleteSharedDependencyRecordsFor(storeOids().rel, id, 0); }

@@ -39,6 +39,8 @@ void setModuleOwner(const ModuleRow& existing, Oid owner);
 // own objects. The writers above keep it; these are for rows written with SQL (the
 // table's trigger) and for dropping the extension, which must not leave records behind.
 Oid moduleStoreRelation();
+// A wasm.module_store row's id and owner (as the trigger sees it).
+void moduleRowIdentity(HeapTuple tup, TupleDesc desc, Oid* id, Oid* owner);
 void recordModuleOwner(Oid id, Oid owner);
 void changeModuleOwner(Oid id, Oid owner);
 void forgetModuleOwner(Oid id);
