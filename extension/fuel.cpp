@@ -189,7 +189,6 @@ void fuelPrepareUtility(const Node* stmt) {
   }
 }
 
-
 uint64_t fuelStartCall(CallFuel* c, const char* fname, bool countAsCall) {
   c->given = 0;
   c->byCallLimit = false;

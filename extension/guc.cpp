@@ -16,8 +16,6 @@ namespace {
 
 double fuelLimitSetting = 1e11;
 double callFuelLimitSetting = 1e9;
-void assignFuel(double newval, void*) { fuelLimitValue = uint64_t(newval); }
-void assignCallFuel(double newval, void*) { callFuelLimitValue = uint64_t(newval); }
 char* fuelPool = nullptr;
 int memoryLimitKb = 128 * 1024;
 int backendMemoryLimitKb = 1024 * 1024;
@@ -55,23 +53,24 @@ bool mayRaise(const char* name) {
   return pg_parameter_aclcheck(name, role, ACL_SET) == ACLCHECK_OK;
 }
 
-// value and ceiling as compared (0, "no limit", as infinity); *ceilingVar takes the
-// setting itself from an administrator's source.
-bool checkLimit(const char* name, double value, double ceiling, double setting, double* ceilingVar,
-                const char* unit, GucSource source) {
+double unlimitedAsInfinite(double v) { return v == 0 ? HUGE_VAL : v; }
+
+// A new value of a limit: from an administrator's source it becomes the ceiling; from a
+// user's it may not exceed the ceiling (0, "no limit", counts as infinite) unless the user
+// may raise it.
+bool checkLimit(const char* name, double value, double* ceiling, const char* unit, GucSource source) {
   if (adminSource(source)) {
-    if (!alteringSystem) *ceilingVar = setting;
+    if (!alteringSystem) *ceiling = value;
     return true;
   }
-  if (source == PGC_S_TEST || value <= ceiling || mayRaise(name)) return true;
+  if (source == PGC_S_TEST || unlimitedAsInfinite(value) <= unlimitedAsInfinite(*ceiling) || mayRaise(name))
+    return true;
   GUC_check_errcode(ERRCODE_INSUFFICIENT_PRIVILEGE);
   GUC_check_errmsg("permission denied to raise \"%s\" above the server's setting", name);
-  GUC_check_errdetail("The server allows at most %.0f%s.", ceiling, unit);
+  GUC_check_errdetail("The server allows at most %.0f%s.", *ceiling, unit);
   GUC_check_errhint("A superuser can raise it, or GRANT SET ON PARAMETER %s to a role.", name);
   return false;
 }
-
-double unlimitedAsInfinite(double v) { return v == 0 ? HUGE_VAL : v; }
 
 // Fuel is a whole number of instructions: a fraction rounds up (so that no value but 0
 // itself means "no limit"), and what is not a finite number is refused.
@@ -86,17 +85,18 @@ bool wholeFuel(const char* name, double* v) {
 
 bool checkFuel(double* newval, void**, GucSource source) {
   return wholeFuel("wasm.fuel_limit", newval) &&
-         checkLimit("wasm.fuel_limit", unlimitedAsInfinite(*newval), unlimitedAsInfinite(fuelCeiling), *newval,
-                    &fuelCeiling, " instructions", source);
+         checkLimit("wasm.fuel_limit", *newval, &fuelCeiling, " instructions", source);
 }
 bool checkCallFuel(double* newval, void**, GucSource source) {
   return wholeFuel("wasm.call_fuel_limit", newval) &&
-         checkLimit("wasm.call_fuel_limit", unlimitedAsInfinite(*newval), unlimitedAsInfinite(callFuelCeiling),
-                    *newval, &callFuelCeiling, " instructions", source);
+         checkLimit("wasm.call_fuel_limit", *newval, &callFuelCeiling, " instructions", source);
 }
+// The whole numbers fuel.cpp reads at every call (guc.h).
+void assignFuel(double newval, void*) { fuelLimitValue = uint64_t(newval); }
+void assignCallFuel(double newval, void*) { callFuelLimitValue = uint64_t(newval); }
 
 bool checkMemory(int* newval, void**, GucSource source) {
-  return checkLimit("wasm.memory_limit", *newval, memoryCeilingKb, *newval, &memoryCeilingKb, " kB", source);
+  return checkLimit("wasm.memory_limit", *newval, &memoryCeilingKb, " kB", source);  // never 0 (at least 64)
 }
 
 void assignBackendMemory(int newval, void*) {
