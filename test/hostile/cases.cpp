@@ -439,6 +439,19 @@ Bytes endlessLoopModule() {
 // One table of `min` elements filled by table.fill, instantiation under a memory limit.
 Bytes bigTableModule(uint32_t min) { return tableSizeModule(min); }
 
+// A first function that does not validate, then `bodies` bodies of the largest size:
+// malformed bytes in a later body win over the validation error, so every byte after it
+// is scanned (that scan did not poll the interrupt).
+Bytes scanAfterErrorModule(uint32_t bodies) {
+  ModuleBuilder mb;
+  uint32_t t = mb.type({}, {});
+  mb.func(t, {}, {kI32Const, 0x00, kEnd});  // leaves a value: type mismatch
+  Bytes nops(L::kMaxFunctionSize - 8, kNop);
+  nops.push_back(kEnd);
+  for (uint32_t i = 0; i < bodies; i++) mb.func(t, {}, nops);
+  return mb.build();
+}
+
 std::vector<Case> makeCases() {
   std::vector<Case> c;
   auto ok = [&](std::string name, std::string what, std::function<Bytes()> build) -> Case& {
@@ -563,6 +576,8 @@ std::vector<Case> makeCases() {
        9);
   fails("locals_bomb", "100,000 functions of 6 bytes with 50,000 locals each", ErrorKind::Limit,
         "compile work", [] { return localsBombModule(100000); });
+  fails("scan_after_error", "a validation error, then eight bodies of 7.6 MB scanned for malformed bytes",
+        ErrorKind::Invalid, "type mismatch", [] { return scanAfterErrorModule(8); });
   ok("names_at", "1M function names of 16 bytes", [] { return namesModule(L::kMaxFunctions, 16); });
   ok("names_past", "1M+1 function names: the name section is ignored",
      [] { return namesModule(L::kMaxFunctions + 1, 16); });

@@ -236,7 +236,8 @@ TEST_P(InterruptedJob, StopsWithin100ms) {
 INSTANTIATE_TEST_SUITE_P(Jobs, InterruptedJob,
                          ::testing::Values(JobCase{"elem_segment_size_at", false}, JobCase{"functions_at", false},
                                            JobCase{"types_at", false}, JobCase{"names_at", false},
-                                           JobCase{"f5_convert_bomb", false}, JobCase{"f5_convert_bomb", true},
+                                           JobCase{"scan_after_error", true}, JobCase{"f5_convert_bomb", false},
+                                           JobCase{"f5_convert_bomb", true},
                                            JobCase{"f5_br_table_arity", true}),
                          [](const ::testing::TestParamInfo<JobCase>& i) {
                            return std::string(i.param.inspect ? "inspect_" : "compile_") + i.param.name;

@@ -452,6 +452,20 @@ TEST(Decoder, ConstantExpressions) {
               ErrorKind::Malformed, 17, "unexpected end");
 }
 
+// A run of no locals declares nothing and is not kept (a module of such runs, 2 bytes
+// each, made the decoder hold 8-16 bytes for each).
+TEST(Decoder, EmptyLocalRunsAreNotKept) {
+  Bytes funcs = section(3, {0x01, 0x00});
+  Bytes code = section(10, vec({body({0x03, 0x00, 0x7F, 0x02, 0x7E, 0x00, 0x7D}, {0x0B})}));
+  auto r = decode(module({kVoidType, funcs, code}));
+  ASSERT_TRUE(r.ok()) << r.error().describe();
+  const FuncBody& b = r.value()->bodies[0];
+  ASSERT_EQ(b.locals.size(), 1u);
+  EXPECT_EQ(b.locals[0].count, 2u);
+  EXPECT_EQ(b.locals[0].type, ValType::I64);
+  EXPECT_EQ(b.numLocals, 2u);
+}
+
 TEST(Decoder, NameSection) {
   Bytes funcs = section(3, {0x03, 0x00, 0x00, 0x00});
   Bytes code = section(10, vec({body({0x00}, {0x0B}), body({0x00}, {0x0B}), body({0x00}, {0x0B})}));

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <thread>
 
+#include "module_bytes.h"
 #include "test_support.h"
 
 namespace wasm::test {
@@ -375,6 +376,24 @@ TEST_F(EngineTest, TablesAndMemoriesShareTheMemoryLimit) {
   ASSERT_EQ(call(inst, "mgrow", {Value::i32(1)}, &r), TrapKind::None);
   EXPECT_EQ(r[0].asI32(), -1);  // and no page left for the memory either
   EXPECT_EQ(store->memoryInUse(), kPageSize + 8 * 1000);
+}
+
+// Each type of a module is an entry of the engine's signature registry while the module
+// lives, and counts in its footprint: 1000 distinct types of 0..999 parameters cost at
+// least an entry's fixed part each, and per parameter its copy and argument layout (a
+// module of 1M distinct signatures reported 72 MB and held 438 MB).
+TEST_F(EngineTest, FootprintCountsTheModulesSignatures) {
+  auto typesModule = [](uint32_t n) {
+    std::vector<Bytes> types;
+    for (uint32_t i = 0; i < n; i++) types.push_back(cat({{0x60}, u32(i), Bytes(i, 0x7F), {0x00}}));
+    return cat({kHeader, section(1, vec(types))});
+  };
+  auto one = compile(typesModule(1));
+  auto many = compile(typesModule(1001));
+  ASSERT_NE(one, nullptr);
+  ASSERT_NE(many, nullptr);
+  uint64_t params = 1000ull * 1001 / 2;  // of types 1..1000
+  EXPECT_GE(many->footprint() - one->footprint(), 1000ull * 200 + 5 * params);
 }
 
 TEST_F(EngineTest, EngineCeilingBoundsAllStores) {
