@@ -8,6 +8,7 @@
 
 #include <cstdarg>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <list>
 #include <memory>
@@ -54,6 +55,28 @@ struct Facts {
     view.nexports = uint32_t(exports.size());
     view.imports = imports.data();
     view.exports = exports.data();
+    noteAbiVersion();
+  }
+
+  // pgwasm_abi_v<N>: a function () -> (), N a decimal without leading zeros, 1..999.
+  void noteAbiVersion() {
+    static const char prefix[] = "pgwasm_abi_v";
+    view.abiVersion = 1;
+    view.abiMarkers = 0;
+    view.abiProblem = false;
+    for (const ExternEntry& e : exports) {
+      if (strncmp(e.name, prefix, sizeof prefix - 1) != 0) continue;
+      view.abiMarkers++;
+      const char* digits = e.name + sizeof prefix - 1;
+      size_t n = strlen(digits);
+      bool number = n >= 1 && n <= 3 && digits[0] != '0' && strspn(digits, "0123456789") == n;
+      bool shape = e.kind == wasm::ExternKind::Func && e.nparams == 0 && e.nresults == 0;
+      if (!number || !shape || view.abiMarkers > 1) {
+        view.abiProblem = true;
+        continue;
+      }
+      view.abiVersion = uint32_t(atoi(digits));
+    }
   }
 };
 }  // namespace

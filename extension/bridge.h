@@ -38,6 +38,12 @@ struct ModuleFacts {
   uint32_t nimports, nexports;
   const ExternEntry* imports;
   const ExternEntry* exports;
+  // The type ABI the module targets (udf-sdk/ABI.md): N from its function export
+  // pgwasm_abi_vN of type () -> (), 1 when it has none. abiMarkers counts such exports
+  // (of any type); abiProblem is set when they do not name exactly one version.
+  uint32_t abiVersion;
+  uint32_t abiMarkers;
+  bool abiProblem;
 };
 
 // Links one import: the PG zone decides what the host provides (host_imports.cpp).

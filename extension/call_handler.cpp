@@ -25,6 +25,7 @@ extern "C" {
 #include "server_text.h"
 #include "signature.h"
 #include "statement.h"
+#include "type_codec.h"
 
 extern "C" {
 PG_FUNCTION_INFO_V1(wasm_call_handler);
@@ -41,15 +42,16 @@ struct FunctionCache {
   char* name;        // "f(integer)" style, for messages
   char* moduleName;
   char* exportName;
+  char prokind;
+  bool retset;
   int nargs;
-  TypeKind argKinds[FUNC_MAX_ARGS];
-  Oid argTypes[FUNC_MAX_ARGS];  // as declared, for messages
-  TypeKind resultKind;
+  Oid argTypes[FUNC_MAX_ARGS];  // as declared
   Oid resultType;
-  bool resultDomain;  // results are checked against the domain's constraints
-  void* domainExtra;  // domain_check's cache
-  int nWasmParams;
-  bool hasVarlenaArgs;
+  MemoryContext shapeCxt;  // the shape's codecs, made again when they are resolved again
+  CallShape shape;
+  // Each call starts with pgwasm_alloc: arguments live in guest memory, or (ABI v2) the
+  // result does, and the guest's arena starts afresh (udf-sdk/ABI.md).
+  bool callsAlloc;
 
   uint64_t generation;   // statement the runtime belongs to
   uint8_t sha256[32];    // module content the runtime runs
@@ -57,6 +59,8 @@ struct FunctionCache {
   Runtime* runtime;      // nullptr until first use in a statement
   CallState state;
   bool argNulls[FUNC_MAX_ARGS];
+  GuestWriter writer;    // the arguments in guest memory, call after call
+  ValuePath path;        // which value an ERROR is about
   MemoryContextCallback cleanup;
 };
 
@@ -84,27 +88,42 @@ void initFunctionCache(FunctionCache* fc, Oid fnOid) {
   fc->fnTid = tup->t_self;
   fc->name = format_procedure(fnOid);
   fc->state.functionName = fc->name;
+  fc->path.functionName = fc->name;
   bool isnull;
   Datum src = SysCacheGetAttr(PROCOID, tup, Anum_pg_proc_prosrc, &isnull);
   if (isnull) elog(ERROR, "null prosrc for function %u", fnOid);
   parseFunctionBody(fc->name, TextDatumGetCString(src), &fc->moduleName, &fc->exportName);
+  fc->prokind = proc->prokind;
+  fc->retset = proc->proretset;
   fc->nargs = proc->pronargs;
   memcpy(fc->argTypes, proc->proargtypes.values, fc->nargs * sizeof(Oid));
   fc->resultType = proc->prorettype;
-  checkSupportedTypes(fc->name, proc->prokind, proc->proargtypes.values, proc->pronargs, proc->prorettype,
-                      proc->proretset, fc->argKinds, &fc->resultKind);
-  fc->nWasmParams = 0;
-  fc->hasVarlenaArgs = false;
-  for (int i = 0; i < fc->nargs; i++) {
-    bool v = isVarlenaKind(fc->argKinds[i]);
-    fc->nWasmParams += v ? 2 : 1;
-    fc->hasVarlenaArgs |= v;
-  }
   ReleaseSysCache(tup);
+  if (!fc->shapeCxt)
+    fc->shapeCxt = AllocSetContextCreate(CurrentMemoryContext, "wasm call shape", ALLOCSET_SMALL_SIZES);
+  fc->writer.init(CurrentMemoryContext);
   fc->generation = 0;
   fc->runtime = nullptr;
-  fc->resultDomain = get_typtype(fc->resultType) == TYPTYPE_DOMAIN;
-  fc->domainExtra = nullptr;
+  fc->shape.nargs = -1;  // resolved by the first call (which knows a record result's columns)
+}
+
+// Resolves the declaration's codecs for this call site. A record result takes its columns
+// from the OUT parameters or the call's column list.
+void resolveShape(FunctionCache* fc, FunctionCallInfo fcinfo) {
+  MemoryContextReset(fc->shapeCxt);
+  MemoryContext old = MemoryContextSwitchTo(fc->shapeCxt);
+  TupleDesc resultDesc = nullptr;
+  if (fc->resultType == RECORDOID) {
+    Oid type;
+    if (get_call_result_type(fcinfo, &type, &resultDesc) != TYPEFUNC_COMPOSITE)
+      ereport(ERROR, (errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+                      errmsg("function returning record called in context that cannot accept type record"),
+                      errhint("Declare OUT parameters, or call it with a column list: "
+                              "SELECT * FROM f(...) AS (a int, b text).")));
+  }
+  resolveCallShape(&fc->shape, fc->name, fc->prokind, fc->retset, fc->argTypes, fc->nargs, fc->resultType,
+                   resultDesc, fc->shapeCxt);
+  MemoryContextSwitchTo(old);
 }
 
 bool functionUnchanged(const FunctionCache* fc) {
@@ -152,20 +171,25 @@ char* trapDetail(FunctionCache* fc) {
 }
 
 // Gives the call site a fresh instance for this statement.
-void prepareForStatement(FunctionCache* fc) {
+void prepareForStatement(FunctionCache* fc, FunctionCallInfo fcinfo) {
   releaseRuntime(fc);
   fc->state.stderrTailEnd = 0;
-  if (!functionUnchanged(fc)) {
+  bool changed = !functionUnchanged(fc);
+  if (changed) {
     MemoryContext cxt = GetMemoryChunkContext(fc);
     MemoryContext old = MemoryContextSwitchTo(cxt);
     initFunctionCache(fc, fc->fnOid);
     MemoryContextSwitchTo(old);
   }
+  // Rows and enums can change between statements (ALTER TYPE, ALTER TABLE).
+  if (changed || fc->shape.nargs < 0 || fc->shape.nested) resolveShape(fc, fcinfo);
   bool fuel = fuelMetered();
   CompiledModule* m = currentModule(fc, fuel);
   // Every statement: the module may have been replaced since the last one.
-  checkExportSignature(bridgeModuleFacts(m), fc->moduleName, fc->exportName, fc->argKinds, fc->argTypes,
-                       fc->nargs, fc->resultKind, fc->resultType);
+  const ModuleFacts& facts = bridgeModuleFacts(m);
+  checkExportSignature(facts, fc->moduleName, fc->exportName, fc->shape);
+  Form rf = fc->shape.result.form;
+  fc->callsAlloc = fc->shape.memoryArgs || (facts.abiVersion >= 2 && (rf == Form::Bytes || rf == Form::Block));
   // The start function and _initialize run on fuel of their own call.
   CallFuel cf;
   uint64_t initFuel = fuelStartCall(&cf, fc->name, false);
@@ -187,12 +211,12 @@ void prepareForStatement(FunctionCache* fc) {
   TimestampDifference(t0, GetCurrentTimestamp(), &secs, &usecs);
   noteInstantiation(double(secs) + usecs / 1e6);
   if (!fc->runtime) reportCallFailure(fc->name, out);
-  if (fc->hasVarlenaArgs && !bridgeHasAllocator(fc->runtime))
+  if (fc->callsAlloc && !bridgeHasAllocator(fc->runtime))
     ereport(ERROR, (errcode(ERRCODE_INVALID_FUNCTION_DEFINITION),
                     errmsg("module \"%s\" does not export pgwasm_alloc, which wasm function %s needs",
                            fc->moduleName, fc->name),
-                    errhint("Functions with text, bytea or jsonb arguments need the guest allocator; "
-                            "include pgwasm.h from udf-sdk.")));
+                    errhint("Functions with arguments in guest memory (text, bytea, jsonb, numeric, uuid, "
+                            "arrays, rows, ...) need the guest allocator; include pgwasm.h from udf-sdk.")));
   fc->fuel = fuel;
   fc->generation = statementGeneration();
 }
@@ -211,162 +235,42 @@ FunctionCache* getFunctionCache(FunctionCallInfo fcinfo) {
     MemoryContextRegisterResetCallback(flinfo->fn_mcxt, &fc->cleanup);
     flinfo->fn_extra = fc;
   }
-  if (fc->generation != statementGeneration() || !fc->runtime) prepareForStatement(fc);
+  if (fc->generation != statementGeneration() || !fc->runtime) prepareForStatement(fc, fcinfo);
   return fc;
 }
 
-// A varlena argument as bytes for the guest: text and jsonb as UTF-8.
-struct GuestBytes {
-  const char* data;
-  uint32_t len;
-};
-
-// Converts between the database encoding and UTF-8 (PostgreSQL's functions: they return s
-// itself when nothing changes). A conversion ERROR names the function and the value.
-struct Conversion {
-  const char* functionName;
-  int argument;  // 1-based, 0 for the result, -1 for a jsonb result being read
-};
-
-void conversionContext(void* arg) {
-  const Conversion* c = static_cast<const Conversion*>(arg);
-  if (c->argument < 0)
-    errcontext("result of wasm function %s, read as jsonb", c->functionName);
-  else if (c->argument > 0)
-    errcontext("argument %d of wasm function %s, converted from the database encoding %s to UTF-8", c->argument,
-               c->functionName, GetDatabaseEncodingName());
-  else
-    errcontext("result of wasm function %s, converted from UTF-8 to the database encoding %s", c->functionName,
-               GetDatabaseEncodingName());
-}
-
-char* convert(const char* s, size_t n, const Conversion& what) {
-  ErrorContextCallback context;
-  context.callback = conversionContext;
-  context.arg = const_cast<Conversion*>(&what);
-  context.previous = error_context_stack;
-  error_context_stack = &context;
-  char* out = what.argument > 0 ? pg_server_to_any(s, int(n), PG_UTF8) : pg_any_to_server(s, int(n), PG_UTF8);
-  error_context_stack = context.previous;
-  return out;
-}
-
-GuestBytes argumentBytes(const FunctionCache* fc, int i, Datum d) {
-  GuestBytes b;
-  Conversion what{fc->name, i + 1};
-  if (fc->argKinds[i] == TypeKind::Jsonb) {
-    Jsonb* j = DatumGetJsonbP(d);
-    char* s = JsonbToCString(nullptr, &j->root, VARSIZE(j));
-    size_t n = strlen(s);
-    char* u = convert(s, n, what);
-    b.data = u;
-    b.len = uint32_t(u == s ? n : strlen(u));
-    return b;
+// Writes the arguments that live in guest memory into one pgwasm_alloc buffer and fills
+// every argument's Wasm parameters.
+void encodeArguments(FunctionCache* fc, FunctionCallInfo fcinfo, uint64_t* params) {
+  const CallShape& s = fc->shape;
+  GuestWriter& w = fc->writer;
+  w.reset(memoryLimitBytes(), fc->name);
+  int rebase[FUNC_MAX_ARGS];  // parameters that are addresses in the buffer
+  int nrebase = 0;
+  int p = 0;
+  fc->path.begin(1);
+  for (int i = 0; i < s.nargs; i++) {
+    ValueCodec* c = &s.args[i];
+    Datum d = fcinfo->args[i].value;
+    bool null = fc->argNulls[i];
+    fc->path.argument = i + 1;
+    if (c->form != Form::Bytes && c->form != Form::Block) {
+      params[p++] = null ? 0 : c->rule->toBits(d, &fc->path);
+      continue;
+    }
+    Encoded e{0, 0};
+    if (!null) {
+      e = encodeValue(c, d, &w, &fc->path);
+      rebase[nrebase++] = p;
+    }
+    params[p++] = e.at;
+    if (c->form == Form::Bytes) params[p++] = e.len;
   }
-  struct varlena* v = PG_DETOAST_DATUM_PACKED(d);
-  b.data = VARDATA_ANY(v);
-  size_t n = VARSIZE_ANY_EXHDR(v);
-  if (fc->argKinds[i] == TypeKind::Text && GetDatabaseEncoding() != PG_UTF8) {
-    char* u = convert(b.data, n, what);
-    if (u != b.data) n = strlen(u);
-    b.data = u;
-  }
-  b.len = uint32_t(n);
-  return b;
-}
+  fc->path.end();
+  w.finish();
 
-Datum resultDatum(FunctionCache* fc, uint64_t bits, bool* isnull) {
-  switch (fc->resultKind) {
-    case TypeKind::Void: return (Datum)0;
-    case TypeKind::Int2: {
-      int32 v = int32(uint32_t(bits));
-      if (v < PG_INT16_MIN || v > PG_INT16_MAX)
-        ereport(ERROR, (errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
-                        errmsg("wasm function %s returned %d, which is out of range for smallint", fc->name, v)));
-      return Int16GetDatum(int16(v));
-    }
-    case TypeKind::Int4: return Int32GetDatum(int32(uint32_t(bits)));
-    case TypeKind::Bool: return BoolGetDatum(uint32_t(bits) != 0);
-    case TypeKind::Int8: return Int64GetDatum(int64(bits));
-    case TypeKind::Float4: {
-      uint32_t b = uint32_t(bits);
-      float f;
-      memcpy(&f, &b, 4);
-      return Float4GetDatum(f);
-    }
-    case TypeKind::Float8: {
-      double f;
-      memcpy(&f, &bits, 8);
-      return Float8GetDatum(f);
-    }
-    case TypeKind::Text:
-    case TypeKind::Bytea:
-    case TypeKind::Jsonb: {
-      uint32_t ptr = uint32_t(bits), len = uint32_t(bits >> 32);
-      uint64_t memSize;
-      uint8_t* mem = bridgeMemory(fc->runtime, &memSize);
-      if (!mem || uint64_t(ptr) + len > memSize)
-        ereport(ERROR, (errcode(ERRCODE_EXTERNAL_ROUTINE_EXCEPTION),
-                        errmsg("wasm function %s returned a result outside its memory", fc->name),
-                        errdetail("Result at %u with length %u; the instance has %llu bytes of memory.", ptr,
-                                  len, (unsigned long long)memSize),
-                        errhint("Return pgwasm_result(ptr, len) for a buffer in linear memory.")));
-      if (len > MaxAllocSize - VARHDRSZ)
-        ereport(ERROR, (errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-                        errmsg("wasm function %s returned %u bytes, more than a value can hold", fc->name, len)));
-      const char* src = reinterpret_cast<const char*>(mem + ptr);
-      if (fc->resultKind == TypeKind::Bytea) {
-        bytea* out = static_cast<bytea*>(palloc(VARHDRSZ + len));
-        SET_VARSIZE(out, VARHDRSZ + len);
-        memcpy(VARDATA(out), src, len);
-        return PointerGetDatum(out);
-      }
-      // Text and JSON must be valid UTF-8 (without NUL bytes) before anything stores them.
-      if (!pg_verify_mbstr(PG_UTF8, src, int(len), true))
-        ereport(ERROR, (errcode(ERRCODE_CHARACTER_NOT_IN_REPERTOIRE),
-                        errmsg("wasm function %s returned %s that is not valid UTF-8", fc->name,
-                               fc->resultKind == TypeKind::Text ? "text" : "JSON"),
-                        errdetail("%u bytes at address %u of its memory.", len, ptr),
-                        errhint("Return text results as UTF-8 without NUL bytes; use bytea for binary data.")));
-      char* copy = static_cast<char*>(palloc(size_t(len) + 1));
-      memcpy(copy, src, len);
-      copy[len] = '\0';
-      char* server = convert(copy, len, Conversion{fc->name, 0});
-      if (fc->resultKind == TypeKind::Text)
-        return PointerGetDatum(cstring_to_text(server));
-      Conversion what{fc->name, -1};
-      ErrorContextCallback context;
-      context.callback = conversionContext;
-      context.arg = &what;
-      context.previous = error_context_stack;
-      error_context_stack = &context;
-      Datum j = DirectFunctionCall1(jsonb_in, CStringGetDatum(server));
-      error_context_stack = context.previous;
-      return j;
-    }
-    default: break;
-  }
-  *isnull = true;
-  return (Datum)0;
-}
-
-// Copies the text, bytea and jsonb arguments into the guest (one pgwasm_alloc for all of
-// them) and returns their base address; bytes[i] says where each one's data came from.
-uint32_t copyVarlenaArgs(FunctionCache* fc, FunctionCallInfo fcinfo, GuestBytes* bytes) {
+  uint64_t total = w.size();
   Runtime* rt = fc->runtime;
-  uint64_t total = 0;
-  for (int i = 0; i < fc->nargs; i++) {
-    if (isVarlenaKind(fc->argKinds[i]) && !fc->argNulls[i]) {
-      bytes[i] = argumentBytes(fc, i, fcinfo->args[i].value);
-      total += bytes[i].len;
-    }
-  }
-  if (total > memoryLimitBytes() || total > UINT32_MAX - 16)
-    ereport(ERROR, (errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-                    errmsg("arguments of wasm function %s need %llu bytes, more than wasm.memory_limit allows",
-                           fc->name, (unsigned long long)total),
-                    errhint("Raise wasm.memory_limit (now %llu kB) or pass smaller values.",
-                            (unsigned long long)(memoryLimitBytes() / 1024))));
   Outcome out;
   CallFuel cf;
   uint64_t fuel = fuelStartCall(&cf, fc->name, false);
@@ -385,53 +289,46 @@ uint32_t copyVarlenaArgs(FunctionCache* fc, FunctionCallInfo fcinfo, GuestBytes*
                            fc->name, (unsigned long long)total),
                     errhint("Raise wasm.memory_limit (now %llu kB) if the module needs more memory.",
                             (unsigned long long)(memoryLimitBytes() / 1024))));
-  uint32_t at = base;
-  for (int i = 0; i < fc->nargs; i++) {
-    if (!isVarlenaKind(fc->argKinds[i]) || fc->argNulls[i]) continue;
-    memcpy(mem + at, bytes[i].data, bytes[i].len);
-    at += bytes[i].len;
+  w.write(mem, base);
+  for (int i = 0; i < nrebase; i++) params[rebase[i]] += base;
+}
+
+// The SQL result from the Wasm result: checked, copied out of guest memory at once.
+Datum resultDatum(FunctionCache* fc, uint64_t bits) {
+  ValueCodec* c = &fc->shape.result;
+  switch (c->form) {
+    case Form::None: return (Datum)0;
+    case Form::Bytes:
+    case Form::Block: {
+      GuestReader r;
+      r.mem = bridgeMemory(fc->runtime, &r.size);
+      r.budget = memoryLimitBytes();
+      r.functionName = fc->name;
+      fc->path.mem = r.mem;
+      fc->path.begin(0);
+      uint32_t len = c->form == Form::Bytes ? uint32_t(bits >> 32) : 0;
+      Datum v = decodeValue(c, uint32_t(bits), len, &r, &fc->path);
+      fc->path.end();
+      return v;
+    }
+    default: return scalarFromBits(c, bits, &fc->path);
   }
-  return base;
 }
 
 Datum callFunction(FunctionCallInfo fcinfo) {
   FunctionCache* fc = getFunctionCache(fcinfo);
   Runtime* rt = fc->runtime;
+  const CallShape& s = fc->shape;
   uint64_t args[2 * FUNC_MAX_ARGS];
   uint64_t results[2] = {0, 0};
   Outcome out;
 
-  GuestBytes bytes[FUNC_MAX_ARGS];
-  for (int i = 0; i < fc->nargs; i++) fc->argNulls[i] = fcinfo->args[i].isnull;
-  uint32_t base = fc->hasVarlenaArgs ? copyVarlenaArgs(fc, fcinfo, bytes) : 0;
-  int w = 0;
-  uint32_t at = base;
-  for (int i = 0; i < fc->nargs; i++) {
-    Datum d = fcinfo->args[i].value;
-    bool null = fc->argNulls[i];
-    switch (fc->argKinds[i]) {
-      case TypeKind::Int2: args[w++] = null ? 0 : uint32_t(int32(DatumGetInt16(d))); break;
-      case TypeKind::Int4: args[w++] = null ? 0 : uint32_t(DatumGetInt32(d)); break;
-      case TypeKind::Bool: args[w++] = null ? 0 : uint32_t(DatumGetBool(d)); break;
-      case TypeKind::Int8: args[w++] = null ? 0 : uint64_t(DatumGetInt64(d)); break;
-      case TypeKind::Float4: {
-        float f = null ? 0 : DatumGetFloat4(d);
-        uint32_t b;
-        memcpy(&b, &f, 4);
-        args[w++] = b;
-        break;
-      }
-      case TypeKind::Float8: {
-        double f = null ? 0 : DatumGetFloat8(d);
-        memcpy(&args[w++], &f, 8);
-        break;
-      }
-      default:
-        args[w++] = null ? 0 : at;
-        args[w++] = null ? 0 : bytes[i].len;
-        if (!null) at += bytes[i].len;
-        break;
-    }
+  for (int i = 0; i < s.nargs; i++) fc->argNulls[i] = fcinfo->args[i].isnull;
+  if (fc->callsAlloc) {
+    encodeArguments(fc, fcinfo, args);
+  } else {
+    for (int i = 0; i < s.nargs; i++)
+      args[i] = fc->argNulls[i] ? 0 : s.args[i].rule->toBits(fcinfo->args[i].value, &fc->path);
   }
 
   fc->state.returnNull = false;
@@ -453,9 +350,8 @@ Datum callFunction(FunctionCallInfo fcinfo) {
   }
   Datum result = (Datum)0;
   fcinfo->isnull = fc->state.returnNull;
-  if (!fcinfo->isnull) result = resultDatum(fc, results[0], &fcinfo->isnull);
-  if (fc->resultDomain)
-    domain_check(result, fcinfo->isnull, fc->resultType, &fc->domainExtra, fcinfo->flinfo->fn_mcxt);
+  if (!fcinfo->isnull) result = resultDatum(fc, results[0]);
+  checkDomain(&fc->shape.result, result, fcinfo->isnull);
   return result;
 }
 

@@ -3,53 +3,77 @@
 
 namespace pgwasm {
 
-TypeKind typeKindOf(Oid type, bool isResult) {
-  switch (getBaseType(type)) {
-    case INT2OID: return TypeKind::Int2;
-    case INT4OID: return TypeKind::Int4;
-    case BOOLOID: return TypeKind::Bool;
-    case INT8OID: return TypeKind::Int8;
-    case FLOAT4OID: return TypeKind::Float4;
-    case FLOAT8OID: return TypeKind::Float8;
-    case TEXTOID:
-    case VARCHAROID: return TypeKind::Text;
-    case BYTEAOID: return TypeKind::Bytea;
-    case JSONBOID: return TypeKind::Jsonb;
-    case VOIDOID: return isResult ? TypeKind::Void : TypeKind::Unsupported;
-    default: return TypeKind::Unsupported;
+namespace {
+
+wasm::ValType scalarType(Form f) {
+  switch (f) {
+    case Form::I64: return wasm::ValType::I64;
+    case Form::F32: return wasm::ValType::F32;
+    case Form::F64: return wasm::ValType::F64;
+    default: return wasm::ValType::I32;
   }
 }
 
-WasmSig wasmSignatureOf(const TypeKind* args, int nargs, TypeKind result) {
+WasmSig wasmSignatureOf(const CallShape& s) {
   WasmSig t;
-  auto scalar = [](TypeKind k) {
-    switch (k) {
-      case TypeKind::Int8: return wasm::ValType::I64;
-      case TypeKind::Float4: return wasm::ValType::F32;
-      case TypeKind::Float8: return wasm::ValType::F64;
-      default: return wasm::ValType::I32;
-    }
-  };
-  for (int i = 0; i < nargs; i++) {
-    if (isVarlenaKind(args[i])) {
-      t.params[t.nparams++] = wasm::ValType::I32;
-      t.params[t.nparams++] = wasm::ValType::I32;
-    } else {
-      t.params[t.nparams++] = scalar(args[i]);
-    }
+  for (int i = 0; i < s.nargs; i++) {
+    t.params[t.nparams++] = scalarType(s.args[i].form);
+    if (s.args[i].form == Form::Bytes) t.params[t.nparams++] = wasm::ValType::I32;
   }
-  if (isVarlenaKind(result)) t.results[t.nresults++] = wasm::ValType::I64;
-  else if (result != TypeKind::Void) t.results[t.nresults++] = scalar(result);
+  switch (s.result.form) {
+    case Form::None: break;
+    case Form::Bytes: t.results[t.nresults++] = wasm::ValType::I64; break;
+    default: t.results[t.nresults++] = scalarType(s.result.form); break;
+  }
   return t;
 }
 
+// The first type of the declaration that needs ABI version `abi`, for messages.
+const char* firstTypeNeeding(const CallShape& s, uint8_t abi) {
+  for (int i = 0; i < s.nargs; i++)
+    if (s.args[i].abi >= abi) return psprintf("argument %d (%s)", i + 1, s.args[i].typeName);
+  return psprintf("result (%s)", s.result.typeName);
+}
+
+}  // namespace
+
+void resolveCallShape(CallShape* s, const char* fname, char prokind, bool retset, const Oid* argTypes, int nargs,
+                      Oid resultType, TupleDesc resultDesc, MemoryContext cxt) {
+  if (prokind == PROKIND_WINDOW)
+    ereport(ERROR, (errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+                    errmsg("wasm function %s cannot be a window function", fname),
+                    errhint("Declare it without WINDOW; ordinary wasm functions can be used in window "
+                            "frames' expressions.")));
+  if (retset)
+    ereport(ERROR, (errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+                    errmsg("wasm function %s cannot return a set", fname),
+                    errhint("Return one value per call; generate rows in SQL around it.")));
+  s->fname = fname;
+  s->nargs = nargs;
+  memcpy(s->argTypes, argTypes, nargs * sizeof(Oid));
+  s->resultType = resultType;
+  s->args = static_cast<ValueCodec*>(MemoryContextAllocZero(cxt, sizeof(ValueCodec) * (nargs + 1)));
+  s->abi = 1;
+  s->memoryArgs = false;
+  s->nested = false;
+  for (int i = 0; i < nargs; i++) {
+    ValueCodec* c = &s->args[i];
+    resolveCodec(c, argTypes[i], nullptr, i + 1, fname, cxt);
+    s->abi = c->abi > s->abi ? c->abi : s->abi;
+    s->memoryArgs |= c->form == Form::Bytes || c->form == Form::Block;
+    s->nested |= c->nested;
+  }
+  resolveCodec(&s->result, resultType, resultDesc, 0, fname, cxt);
+  s->abi = s->result.abi > s->abi ? s->result.abi : s->abi;
+  s->nested |= s->result.nested;
+  s->sig = wasmSignatureOf(*s);
+}
+
 void checkExportSignature(const ModuleFacts& f, const char* moduleName, const char* exportName,
-                          const TypeKind* argKinds, const Oid* argTypes, int nargs, TypeKind resultKind,
-                          Oid resultType) {
-  WasmSig want = wasmSignatureOf(argKinds, nargs, resultKind);
+                          const CallShape& s) {
   char have[1024], wantText[1024];
-  switch (bridgeCheckExport(f, exportName, want, have, wantText, sizeof have)) {
-    case ExportCheck::Match: return;
+  switch (bridgeCheckExport(f, exportName, s.sig, have, wantText, sizeof have)) {
+    case ExportCheck::Match: break;
     case ExportCheck::Missing:
       ereport(ERROR, (errcode(ERRCODE_INVALID_FUNCTION_DEFINITION),
                       errmsg("module \"%s\" has no export named \"%s\"", moduleName, exportName),
@@ -62,10 +86,31 @@ void checkExportSignature(const ModuleFacts& f, const char* moduleName, const ch
     case ExportCheck::Mismatch:
       ereport(ERROR, (errcode(ERRCODE_INVALID_FUNCTION_DEFINITION),
                       errmsg("export %s expects %s, but the SQL function declares %s", exportName, have,
-                             sqlSignatureText(argTypes, nargs, resultType)),
+                             sqlSignatureText(s.argTypes, s.nargs, s.resultType)),
                       errdetail("Under the pg-wasm ABI that SQL declaration is %s.", wantText),
                       errhint("See udf-sdk/ABI.md for how SQL types map to Wasm types.")));
   }
+  if (f.abiProblem)
+    ereport(ERROR, (errcode(ERRCODE_INVALID_FUNCTION_DEFINITION),
+                    errmsg("module \"%s\" does not say clearly which ABI version it targets", moduleName),
+                    errdetail("It has %u exports named pgwasm_abi_v...; a module has at most one, a function "
+                              "() -> () named pgwasm_abi_v1 or pgwasm_abi_v2.",
+                              f.abiMarkers),
+                    errhint("Build it with one SDK of udf-sdk, which exports the marker (udf-sdk/ABI.md).")));
+  if (f.abiVersion > kAbiNewest)
+    ereport(ERROR, (errcode(ERRCODE_INVALID_FUNCTION_DEFINITION),
+                    errmsg("module \"%s\" targets ABI version %u, which this pg-wasm does not support", moduleName,
+                           f.abiVersion),
+                    errdetail("This pg-wasm supports ABI versions 1 to %u.", kAbiNewest),
+                    errhint("Upgrade pg-wasm, or build the module with this pg-wasm's udf-sdk.")));
+  if (s.abi > f.abiVersion)
+    ereport(ERROR, (errcode(ERRCODE_INVALID_FUNCTION_DEFINITION),
+                    errmsg("wasm function %s needs ABI version %u, but module \"%s\" targets version %u", s.fname,
+                           s.abi, moduleName, f.abiVersion),
+                    errdetail("Its %s crosses into Wasm from ABI version %u on.", firstTypeNeeding(s, s.abi), s.abi),
+                    errhint("Build the module with the current udf-sdk: its export pgwasm_abi_v%u says which "
+                            "layouts it expects (udf-sdk/ABI.md).",
+                            s.abi)));
 }
 
 char* sqlSignatureText(const Oid* argTypes, int nargs, Oid resultType) {
@@ -76,35 +121,6 @@ char* sqlSignatureText(const Oid* argTypes, int nargs, Oid resultType) {
     appendStringInfo(&s, "%s%s", i ? ", " : "", format_type_be(argTypes[i]));
   appendStringInfo(&s, ") -> %s", format_type_be(resultType));
   return s.data;
-}
-
-void checkSupportedTypes(const char* fname, char prokind, const Oid* argTypes, int nargs, Oid resultType,
-                         bool retset, TypeKind* argKinds, TypeKind* resultKind) {
-  if (prokind == PROKIND_WINDOW)
-    ereport(ERROR, (errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
-                    errmsg("wasm function %s cannot be a window function", fname),
-                    errhint("Declare it without WINDOW; ordinary wasm functions can be used in window "
-                            "frames' expressions.")));
-  if (retset)
-    ereport(ERROR, (errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
-                    errmsg("wasm function %s cannot return a set", fname),
-                    errhint("Return one value per call; generate rows in SQL around it.")));
-  for (int i = 0; i < nargs; i++) {
-    argKinds[i] = typeKindOf(argTypes[i], false);
-    if (argKinds[i] == TypeKind::Unsupported)
-      ereport(ERROR, (errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
-                      errmsg("wasm functions cannot take type %s", format_type_be(argTypes[i])),
-                      errdetail("Argument %d of function %s has that type.", i + 1, fname),
-                      errhint("Supported types: smallint, integer, bigint, boolean, real, double "
-                              "precision, text, varchar, bytea, jsonb.")));
-  }
-  *resultKind = typeKindOf(resultType, true);
-  if (*resultKind == TypeKind::Unsupported)
-    ereport(ERROR, (errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
-                    errmsg("wasm functions cannot return type %s", format_type_be(resultType)),
-                    errdetail("Function %s is declared to return it.", fname),
-                    errhint("Supported types: smallint, integer, bigint, boolean, real, double "
-                            "precision, text, varchar, bytea, jsonb, void.")));
 }
 
 void parseFunctionBody(const char* fname, const char* src, char** module, char** exportName) {

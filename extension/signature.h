@@ -1,48 +1,46 @@
-// PG zone. The type ABI between SQL and Wasm: how each SQL type crosses into a guest, and
-// the Wasm signature a SQL function's declaration implies.
+// PG zone. What a SQL function's declaration means under the type ABI (udf-sdk/ABI.md):
+// the codecs of its arguments and result, the Wasm signature they imply, the ABI version
+// they need, and the checks of a module's export against them.
 #pragma once
 
 #include <cstdint>
 
 #include "bridge.h"
 #include "pg.h"
+#include "type_codec.h"
 
 namespace pgwasm {
 
-enum class TypeKind : uint8_t {
-  Unsupported,
-  Void,    // result only: no Wasm result
-  Int2,    // i32
-  Int4,    // i32
-  Bool,    // i32 (0 or 1; any non-zero result is true)
-  Int8,    // i64
-  Float4,  // f32
-  Float8,  // f64
-  Text,    // (i32 ptr, i32 len) in; i64 (len << 32 | ptr) out; UTF-8
-  Bytea,   // as Text, raw bytes
-  Jsonb,   // as Text, the JSON text
+// The ABI versions this build understands.
+constexpr uint32_t kAbiNewest = 2;
+
+// A function's declaration as the call handler and the validator see it.
+struct CallShape {
+  const char* fname;   // "f(integer)" style, for messages
+  int nargs;
+  Oid argTypes[FUNC_MAX_ARGS];  // as declared, for messages
+  Oid resultType;
+  ValueCodec* args;    // nargs codecs
+  ValueCodec result;
+  uint8_t abi;         // highest ABI version the types need
+  bool memoryArgs;     // some argument lives in guest memory: the call needs pgwasm_alloc
+  bool nested;         // rows or enums: resolved again every statement
+  WasmSig sig;
 };
 
-TypeKind typeKindOf(Oid type, bool isResult);
-inline bool isVarlenaKind(TypeKind k) {
-  return k == TypeKind::Text || k == TypeKind::Bytea || k == TypeKind::Jsonb;
-}
+// Resolves a declaration in cxt. resultDesc: a record result's columns (OUT parameters,
+// or the call's column list), else null. ERRORs 0A000 naming the first type the ABI does
+// not carry, and for window functions and RETURNS SETOF.
+void resolveCallShape(CallShape* s, const char* fname, char prokind, bool retset, const Oid* argTypes, int nargs,
+                      Oid resultType, TupleDesc resultDesc, MemoryContext cxt);
 
-// The Wasm signature of a SQL function with these argument and result kinds.
-WasmSig wasmSignatureOf(const TypeKind* args, int nargs, TypeKind result);
-
-// ERRORs unless module `moduleName` (facts f) exports function `exportName` with the
-// signature the SQL declaration implies.
+// ERRORs (42P13) unless module `moduleName` (facts f) exports function `exportName` with
+// the shape's Wasm signature and targets an ABI version that carries its types.
 void checkExportSignature(const ModuleFacts& f, const char* moduleName, const char* exportName,
-                          const TypeKind* argKinds, const Oid* argTypes, int nargs, TypeKind resultKind,
-                          Oid resultType);
+                          const CallShape& s);
 
 // "(bigint, bigint) -> bigint" for messages (palloc'd).
 char* sqlSignatureText(const Oid* argTypes, int nargs, Oid resultType);
-
-// Checks a function's kind and declared types; ERRORs naming the first unsupported one.
-void checkSupportedTypes(const char* fname, char prokind, const Oid* argTypes, int nargs, Oid resultType,
-                         bool retset, TypeKind* argKinds, TypeKind* resultKind);
 
 // Splits 'module:export'; ERRORs on bad syntax. Results are palloc'd; the export name is
 // UTF-8 (as a module's names are), converted from the database encoding.

@@ -25,8 +25,12 @@ extern "C" Datum wasm_validator(PG_FUNCTION_ARGS) {
   Oid argTypes[FUNC_MAX_ARGS];
   memcpy(argTypes, proc->proargtypes.values, nargs * sizeof(Oid));
   Oid resultType = proc->prorettype;
-  TypeKind argKinds[FUNC_MAX_ARGS], resultKind;
-  checkSupportedTypes(name, proc->prokind, argTypes, nargs, resultType, proc->proretset, argKinds, &resultKind);
+  // A record result's columns come from its OUT parameters, or (RETURNS record without
+  // them) from each call's column list.
+  TupleDesc resultDesc = resultType == RECORDOID ? build_function_result_tupdesc_t(tup) : nullptr;
+  CallShape shape;
+  resolveCallShape(&shape, name, proc->prokind, proc->proretset, argTypes, nargs, resultType, resultDesc,
+                   CurrentMemoryContext);
   bool isnull;
   Datum src = SysCacheGetAttr(PROCOID, tup, Anum_pg_proc_prosrc, &isnull);
   char *moduleName, *exportName;
@@ -42,6 +46,6 @@ extern "C" Datum wasm_validator(PG_FUNCTION_ARGS) {
                     errhint("Load it first with wasm.load_module('%s', ...), or SET check_function_bodies "
                             "= off to create the function before the module.",
                             moduleName)));
-  checkExportSignature(*facts, moduleName, exportName, argKinds, argTypes, nargs, resultKind, resultType);
+  checkExportSignature(*facts, moduleName, exportName, shape);
   PG_RETURN_VOID();
 }

@@ -20,6 +20,18 @@ SELECT wasm.load_module('json', example('json.wasm'));
 SELECT wasm.load_module('nulls', example('nulls.wasm'));
 SELECT wasm.load_module('hostile', example('hostile.wasm'));
 SELECT wasm.load_module('spin', example('spin.wasm'));
+-- ABI version 2 examples (udf-sdk/examples).
+SELECT wasm.load_module('types', example('types.wasm'));
+SELECT wasm.load_module('vectors', example('vectors.wasm'));
+SELECT wasm.load_module('tags', example('tags.wasm'));
+SELECT wasm.load_module('rows', example('rows.wasm'));
+SELECT wasm.load_module('uuid7', example('uuid7.wasm'));
+SELECT wasm.load_module('timebucket', example('timebucket.wasm'));
+SELECT wasm.load_module('money', example('money.wasm'));
+SELECT wasm.load_module('hostile_types', example('hostile_types.wasm'));
+SELECT wasm.load_module('v1text', example('abi_v1.wasm'));
+SELECT wasm.load_module('v3', example('abi_v3.wasm'));
+SELECT wasm.load_module('abi_twice', example('abi_twice.wasm'));
 -- spin(n) loops n times: a known amount of fuel.
 CREATE FUNCTION spin(int) RETURNS int LANGUAGE wasm STRICT AS 'spin:spin';
 -- Hostile guests, used by several tests.

@@ -7,8 +7,8 @@ CREATE FUNCTION v_memory() RETURNS int LANGUAGE wasm AS 'math:memory';
 CREATE FUNCTION v_nomodule(int) RETURNS int LANGUAGE wasm AS 'nosuch:add';
 CREATE FUNCTION v_body(int) RETURNS int LANGUAGE wasm AS 'no colon here';
 CREATE FUNCTION v_body2(int) RETURNS int LANGUAGE wasm AS ':add';
-CREATE FUNCTION v_type(numeric) RETURNS int LANGUAGE wasm AS 'math:add';
-CREATE FUNCTION v_rettype(int, int) RETURNS numeric LANGUAGE wasm AS 'math:add';
+CREATE FUNCTION v_type(point) RETURNS int LANGUAGE wasm AS 'math:add';
+CREATE FUNCTION v_rettype(int, int) RETURNS int4range LANGUAGE wasm AS 'math:add';
 CREATE FUNCTION v_setof(int, int) RETURNS SETOF int LANGUAGE wasm AS 'math:add';
 CREATE FUNCTION v_trigger() RETURNS trigger LANGUAGE wasm AS 'math:add';
 -- With check_function_bodies off (as pg_dump's output does) the module need not exist

@@ -59,24 +59,6 @@ static inline int pgwasm_return_null(void) {
   return 0;
 }
 
-/* The argument buffer: one allocation per call for all text/bytea/jsonb arguments. The
- * host calls it; guests do not need to. Weak, so several translation units may include
- * this header. */
-__attribute__((weak, export_name("pgwasm_alloc"))) uint32_t pgwasm_alloc(uint32_t size) {
-  static char* buf;
-  static uint32_t cap;
-  if (!buf || size > cap) {
-    free(buf);
-    cap = size < 256 ? 256 : size;
-    buf = (char*)malloc(cap);
-    if (!buf) {
-      cap = 0;
-      return 0; /* the host reports the memory limit */
-    }
-  }
-  return (uint32_t)(uintptr_t)buf;
-}
-
 /* A buffer for results, reused by the next call (so never freed by the guest). Returns
  * NULL if memory runs out (wasm.memory_limit). */
 __attribute__((weak)) char* pgwasm_result_buffer(uint32_t size) {
@@ -88,6 +70,301 @@ __attribute__((weak)) char* pgwasm_result_buffer(uint32_t size) {
     cap = buf ? size : 0;
   }
   return buf;
+}
+
+/* ===== ABI version 2 (ABI.md): numeric, dates and times, uuid, interval, json, arrays,
+ * rows. Including this header makes the module say it targets version 2. ============= */
+#define PGWASM_ABI_VERSION 2
+__attribute__((weak, export_name("pgwasm_abi_v2"))) void pgwasm_abi_v2(void) {}
+
+/* The per-call arena. The host calls pgwasm_alloc before every call whose arguments or
+ * result live in linear memory; that starts a new arena, so whatever a call allocates with
+ * pgwasm_palloc is reclaimed by the next call. Results may live in it: the host copies
+ * them out as soon as the function returns. */
+typedef struct pgwasm__chunk {
+  struct pgwasm__chunk* prev;
+  uint32_t cap, used;
+} pgwasm__chunk;
+__attribute__((weak)) pgwasm__chunk* pgwasm__arena;
+
+/* n bytes, 8-aligned, valid until the next call; NULL when memory runs out. A new chunk
+ * is as large as the request, at least 64 kB, and at most 1 MB beyond it. */
+__attribute__((weak)) void* pgwasm_palloc(uint32_t n) {
+  uint32_t need = (n + 7u) & ~7u;
+  if (need < n) return NULL;
+  pgwasm__chunk* c = pgwasm__arena;
+  if (!c || c->cap - c->used < need) {
+    uint32_t cap = c ? (c->cap < (1u << 20) ? c->cap * 2 : (1u << 20)) : 65536;
+    if (cap < need) cap = need;
+    if (cap > UINT32_MAX - sizeof(pgwasm__chunk)) return NULL;
+    pgwasm__chunk* m = (pgwasm__chunk*)malloc(sizeof(pgwasm__chunk) + cap);
+    if (!m) return NULL;
+    m->prev = c;
+    m->cap = cap;
+    m->used = 0;
+    pgwasm__arena = c = m;
+  }
+  void* p = (char*)(c + 1) + c->used;
+  c->used += need;
+  return p;
+}
+
+/* Starts a new arena, keeping its largest chunk for the next call. pgwasm_alloc does this. */
+__attribute__((weak)) void pgwasm_arena_reset(void) {
+  pgwasm__chunk *keep = NULL, *c = pgwasm__arena;
+  while (c) {
+    pgwasm__chunk* prev = c->prev;
+    if (!keep || c->cap > keep->cap) {
+      if (keep) free(keep);
+      keep = c;
+    } else {
+      free(c);
+    }
+    c = prev;
+  }
+  if (keep) {
+    keep->prev = NULL;
+    keep->used = 0;
+  }
+  pgwasm__arena = keep;
+}
+
+/* Text-like values inside arrays and rows: UTF-8 (bytes for bytea), not NUL-terminated. */
+typedef struct {
+  const char* ptr;
+  uint32_t len;
+} pgwasm_text;
+
+/* uuid: its 16 bytes in network order, as printed. */
+typedef struct {
+  uint8_t bytes[16];
+} pgwasm_uuid;
+
+/* interval: PostgreSQL's three parts, each with its own sign. */
+typedef struct {
+  int64_t micros;
+  int32_t days;
+  int32_t months;
+} pgwasm_interval;
+
+/* A one-dimensional array. data holds count slots of elem_size bytes: int16_t, int32_t,
+ * int64_t, float, double, uint8_t (boolean), int32_t (date), int64_t (time, timestamp,
+ * timestamptz), pgwasm_uuid, pgwasm_interval, pgwasm_text (text-like types), or
+ * pgwasm_row* (composite types). A NULL element's slot holds zeros. */
+typedef struct {
+  uint32_t count;
+  int32_t lower;        /* subscript of the first element */
+  uint32_t elem_size;
+  uint32_t flags;       /* 0 */
+  uint8_t* nulls;       /* count bytes, 1 = NULL; or NULL: no element is NULL */
+  void* data;
+} pgwasm_array;
+
+/* A field of a row: value holds a scalar (integers and booleans as int32 or int64, floats'
+ * bits, dates and times as for arrays), or a pointer: to the bytes of a text-like value
+ * (len bytes), to a pgwasm_uuid or pgwasm_interval, to a nested pgwasm_row or a
+ * pgwasm_array. */
+typedef struct {
+  uint64_t value;
+  uint32_t len;
+  uint32_t isnull;
+} pgwasm_field;
+
+/* A composite value: its type's columns in order, dropped columns left out. */
+typedef struct {
+  uint32_t nfields;
+  uint32_t flags; /* 0 */
+  pgwasm_field fields[];
+} pgwasm_row;
+
+/* --- arrays --- */
+static inline int pgwasm_array_is_null(const pgwasm_array* a, uint32_t i) { return a->nulls && a->nulls[i]; }
+#define pgwasm_array_data(a, type) ((type*)(a)->data)
+/* A new array of count elements of elem_size bytes (zeroed), lower bound 1, with room for
+ * NULL flags if with_nulls; NULL when memory runs out. */
+static inline pgwasm_array* pgwasm_array_new(uint32_t count, uint32_t elem_size, int with_nulls) {
+  pgwasm_array* a = (pgwasm_array*)pgwasm_palloc(sizeof(pgwasm_array));
+  uint64_t bytes = (uint64_t)count * elem_size;
+  if (!a || bytes > UINT32_MAX) return NULL;
+  void* data = pgwasm_palloc((uint32_t)bytes);
+  uint8_t* nulls = with_nulls ? (uint8_t*)pgwasm_palloc(count) : NULL;
+  if ((!data && bytes) || (with_nulls && !nulls && count)) return NULL;
+  memset(data, 0, (size_t)bytes);
+  if (nulls) memset(nulls, 0, count);
+  a->count = count;
+  a->lower = 1;
+  a->elem_size = elem_size;
+  a->flags = 0;
+  a->nulls = nulls;
+  a->data = data;
+  return a;
+}
+
+/* --- rows --- */
+static inline int pgwasm_is_null(const pgwasm_row* r, uint32_t i) { return r->fields[i].isnull != 0; }
+static inline int32_t pgwasm_get_i32(const pgwasm_row* r, uint32_t i) { return (int32_t)r->fields[i].value; }
+static inline int64_t pgwasm_get_i64(const pgwasm_row* r, uint32_t i) { return (int64_t)r->fields[i].value; }
+static inline double pgwasm_get_f64(const pgwasm_row* r, uint32_t i) {
+  double d;
+  memcpy(&d, &r->fields[i].value, 8);
+  return d;
+}
+static inline float pgwasm_get_f32(const pgwasm_row* r, uint32_t i) {
+  float f;
+  uint32_t b = (uint32_t)r->fields[i].value;
+  memcpy(&f, &b, 4);
+  return f;
+}
+static inline pgwasm_text pgwasm_get_text(const pgwasm_row* r, uint32_t i) {
+  pgwasm_text t = {(const char*)(uintptr_t)(uint32_t)r->fields[i].value, r->fields[i].len};
+  return t;
+}
+#define pgwasm_get_ptr(r, i, type) ((type*)(uintptr_t)(uint32_t)(r)->fields[i].value)
+/* A new row of nfields fields, all NULL until set; NULL when memory runs out. */
+static inline pgwasm_row* pgwasm_row_new(uint32_t nfields) {
+  pgwasm_row* r = (pgwasm_row*)pgwasm_palloc(8 + 16 * nfields);
+  if (!r) return NULL;
+  r->nfields = nfields;
+  r->flags = 0;
+  for (uint32_t i = 0; i < nfields; i++) {
+    r->fields[i].value = 0;
+    r->fields[i].len = 0;
+    r->fields[i].isnull = 1;
+  }
+  return r;
+}
+static inline void pgwasm_set_bits(pgwasm_row* r, uint32_t i, uint64_t bits, uint32_t len) {
+  r->fields[i].value = bits;
+  r->fields[i].len = len;
+  r->fields[i].isnull = 0;
+}
+static inline void pgwasm_set_i32(pgwasm_row* r, uint32_t i, int32_t v) { pgwasm_set_bits(r, i, (uint32_t)v, 0); }
+static inline void pgwasm_set_i64(pgwasm_row* r, uint32_t i, int64_t v) { pgwasm_set_bits(r, i, (uint64_t)v, 0); }
+static inline void pgwasm_set_f64(pgwasm_row* r, uint32_t i, double v) {
+  uint64_t b;
+  memcpy(&b, &v, 8);
+  pgwasm_set_bits(r, i, b, 0);
+}
+static inline void pgwasm_set_f32(pgwasm_row* r, uint32_t i, float v) {
+  uint32_t b;
+  memcpy(&b, &v, 4);
+  pgwasm_set_bits(r, i, b, 0);
+}
+static inline void pgwasm_set_text(pgwasm_row* r, uint32_t i, const char* p, uint32_t len) {
+  pgwasm_set_bits(r, i, (uint32_t)(uintptr_t)p, len);
+}
+/* A pgwasm_uuid*, pgwasm_interval*, pgwasm_row* or pgwasm_array* field. */
+static inline void pgwasm_set_ptr(pgwasm_row* r, uint32_t i, const void* p) {
+  pgwasm_set_bits(r, i, (uint32_t)(uintptr_t)p, 0);
+}
+
+/* --- dates and times: on the Unix epoch, UTC for timestamptz --- */
+#define PGWASM_DATE_NEG_INFINITY INT32_MIN
+#define PGWASM_DATE_INFINITY INT32_MAX
+#define PGWASM_TIMESTAMP_NEG_INFINITY INT64_MIN
+#define PGWASM_TIMESTAMP_INFINITY INT64_MAX
+#define PGWASM_USECS_PER_SEC INT64_C(1000000)
+#define PGWASM_USECS_PER_DAY INT64_C(86400000000)
+
+/* Days since 1970-01-01 of a proleptic Gregorian date (year 0 is 1 BC, -1 is 2 BC). */
+static inline int32_t pgwasm_date_from_ymd(int32_t y, int32_t m, int32_t d) {
+  int64_t yy = (int64_t)y - (m <= 2);
+  int64_t era = (yy >= 0 ? yy : yy - 399) / 400;
+  int64_t yoe = yy - era * 400;
+  int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+  int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  return (int32_t)(era * 146097 + doe - 719468);
+}
+static inline void pgwasm_date_to_ymd(int32_t days, int32_t* y, int32_t* m, int32_t* d) {
+  int64_t z = (int64_t)days + 719468;
+  int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+  int64_t doe = z - era * 146097;
+  int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+  int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+  int64_t mp = (5 * doy + 2) / 153;
+  *d = (int32_t)(doy - (153 * mp + 2) / 5 + 1);
+  *m = (int32_t)(mp < 10 ? mp + 3 : mp - 9);
+  *y = (int32_t)(yoe + era * 400 + (*m <= 2));
+}
+/* floor(a / b) for b > 0 (C's / truncates toward zero). */
+static inline int64_t pgwasm_floor_div(int64_t a, int64_t b) { return a / b - (a % b != 0 && a < 0); }
+
+/* --- uuid --- */
+/* Writes the 36 characters of u's text form (no NUL). */
+static inline void pgwasm_uuid_format(const pgwasm_uuid* u, char out[36]) {
+  static const char hex[] = "0123456789abcdef";
+  int o = 0;
+  for (int i = 0; i < 16; i++) {
+    if (i == 4 || i == 6 || i == 8 || i == 10) out[o++] = '-';
+    out[o++] = hex[u->bytes[i] >> 4];
+    out[o++] = hex[u->bytes[i] & 15];
+  }
+}
+
+/* --- numeric: decimal text, every digit kept ("NaN", "Infinity", "-Infinity" too) --- */
+/* Parses a numeric's text as a whole number of 10^-scale units: "12.345" with scale 2 is
+ * 1235 (half away from zero). Returns 0 on success; 1 if it is NaN or infinite; 2 if it
+ * does not fit in int64_t; 3 if it is not a number. */
+static inline int pgwasm_numeric_to_scaled(const char* s, uint32_t len, int scale, int64_t* out) {
+  uint32_t i = 0;
+  int neg = 0;
+  if (len && (s[0] == '-' || s[0] == '+')) neg = s[i++] == '-';
+  if (i < len && (s[i] == 'N' || s[i] == 'I')) return 1;
+  uint64_t v = 0;
+  int frac = -1, digits = 0, round = 0; /* frac: digits after the point so far */
+  for (; i < len; i++) {
+    char c = s[i];
+    if (c == '.' && frac < 0) {
+      frac = 0;
+      continue;
+    }
+    if (c < '0' || c > '9') return 3;
+    digits++;
+    if (frac >= scale) { /* past the scale: the first such digit rounds */
+      if (frac == scale) round = c >= '5';
+      frac++;
+      continue;
+    }
+    if (v > (UINT64_MAX - 9) / 10) return 2;
+    v = v * 10 + (uint64_t)(c - '0');
+    if (frac >= 0) frac++;
+  }
+  if (!digits) return 3;
+  for (int f = frac < 0 ? 0 : (frac > scale ? scale : frac); f < scale; f++) {
+    if (v > UINT64_MAX / 10) return 2;
+    v *= 10;
+  }
+  if (round) v++;
+  if (v > (uint64_t)INT64_MAX + (uint64_t)neg) return 2;
+  *out = neg ? (int64_t)(0 - v) : (int64_t)v;
+  return 0;
+}
+/* Writes v / 10^scale as decimal text into out (at least 22 + scale bytes); returns its
+ * length. */
+static inline uint32_t pgwasm_scaled_to_numeric(int64_t v, int scale, char* out) {
+  char tmp[48];
+  int n = 0;
+  uint64_t u = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
+  do {
+    tmp[n++] = (char)('0' + u % 10);
+    u /= 10;
+  } while (u || n <= scale);
+  uint32_t o = 0;
+  if (v < 0) out[o++] = '-';
+  while (n > 0) {
+    if (n == scale) out[o++] = '.';
+    out[o++] = tmp[--n];
+  }
+  return o;
+}
+
+/* The argument buffer, from a new arena: the host calls it once before each call that
+ * has arguments or (ABI v2) a result in linear memory. Guests do not need to. Returns 0
+ * when memory runs out: the host reports wasm.memory_limit. */
+__attribute__((weak, export_name("pgwasm_alloc"))) uint32_t pgwasm_alloc(uint32_t size) {
+  pgwasm_arena_reset();
+  void* p = pgwasm_palloc(size ? size : 1);
+  return (uint32_t)(uintptr_t)p;
 }
 
 #ifdef __cplusplus

@@ -1,0 +1,36 @@
+// PG zone. The parts of the type codec (type_codec.cpp, array_codec.cpp, row_codec.cpp)
+// as they call each other; nothing else includes this.
+#pragma once
+
+#include "type_codec.h"
+
+namespace pgwasm {
+
+// Where a type being resolved is, for the ERROR that refuses it.
+struct ResolveSite {
+  const char* fname;
+  int argument;       // 1-based; 0: the result
+  const char* chain;  // "field "x" of type t", for a type inside another; null at the top
+  MemoryContext cxt;
+};
+
+void resolveAt(ValueCodec* c, Oid type, TupleDesc desc, const ResolveSite& site, int depth);
+void resolveArray(ValueCodec* c, Oid elemType, const ResolveSite& site, int depth);
+void resolveRow(ValueCodec* c, TupleDesc desc, const ResolveSite& site, int depth);
+
+Encoded encodeArray(ValueCodec* c, Datum d, GuestWriter* w, ValuePath* path);
+Encoded encodeRow(ValueCodec* c, Datum d, GuestWriter* w, ValuePath* path);
+Datum decodeArray(ValueCodec* c, uint32_t ptr, GuestReader* r, ValuePath* path);
+Datum decodeRow(ValueCodec* c, uint32_t ptr, GuestReader* r, ValuePath* path);
+
+// An array element in its slot (c->slot bytes), and a row field (16 bytes: u64 value,
+// u32 len, u32 isnull). Reading checks the value against its domain.
+void writeElement(ValueCodec* c, Datum d, Spot slot, GuestWriter* w, ValuePath* path);
+void writeField(ValueCodec* c, Datum d, bool isnull, Spot field, GuestWriter* w, ValuePath* path);
+Datum readElement(ValueCodec* c, const uint8_t* slot, GuestReader* r, ValuePath* path);
+Datum readField(ValueCodec* c, const uint8_t* field, GuestReader* r, ValuePath* path, bool* isnull);
+
+// Every this many elements, long loops poll for cancel and statement_timeout.
+constexpr uint32_t kPollEvery = 1u << 14;
+
+}  // namespace pgwasm

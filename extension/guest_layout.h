@@ -1,0 +1,92 @@
+// PG zone. How values are laid out in a guest's linear memory (udf-sdk/ABI.md): the
+// writer that stages a call's arguments before the guest allocator is called, and the
+// reader that takes a result apart under a hostile guest's pointers and lengths.
+#pragma once
+
+#include <cstdint>
+
+#include "pg.h"
+
+namespace pgwasm {
+
+// Where a staged block lives: its offset in the guest buffer (from the address
+// pgwasm_alloc returns) and in the writer's staging bytes.
+struct Spot {
+  uint32_t at;
+  uint32_t staged;
+};
+
+// A call's argument buffer, built before its size is known. The layout is a sequence of
+// pieces: bytes staged here (headers, element tables, row fields) and bytes copied
+// straight from PostgreSQL memory (text, bytea, arrays' data: copied once, into the
+// guest). Pointers inside the buffer are staged relative to its start and rebased when
+// it is written. One writer per call site, reused by every call (its arrays keep their
+// capacity); the memory it points to must live until write().
+class GuestWriter {
+ public:
+  void init(MemoryContext cxt);
+  void reset(uint64_t limit, const char* functionName);
+  // n staged bytes (zeroed) at alignment align.
+  Spot reserve(uint64_t n, uint32_t align);
+  // n bytes of src, copied by write(); returns their offset.
+  uint32_t external(const void* src, uint64_t n, uint32_t align);
+  // The staged bytes at s (valid until the next reserve).
+  uint8_t* staged(uint32_t s) { return buf_ + s; }
+  // The u32 at staged offset s, buffer offset at, holds a buffer offset to rebase.
+  void pointer(Spot field, uint32_t offsetValue);
+  uint64_t size() const { return total_; }
+  // ERRORs (54000) if the layout is larger than the limit given to reset.
+  void finish() const;
+  // Copies the layout to mem + base and rebases its pointers.
+  void write(uint8_t* mem, uint32_t base) const;
+
+ private:
+  struct Piece {
+    const void* src;  // nullptr: staged bytes from staged
+    uint32_t staged;
+    uint32_t at;
+    uint32_t len;
+  };
+  void pad(uint32_t align);
+  void grow(uint64_t n);
+  void addPiece(const Piece& p);
+  [[noreturn]] void tooBig(uint64_t need) const;
+  MemoryContext cxt_ = nullptr;
+  uint8_t* buf_ = nullptr;
+  uint32_t bufLen_ = 0, bufCap_ = 0;
+  Piece* pieces_ = nullptr;
+  uint32_t npieces_ = 0, piecesCap_ = 0;
+  uint32_t* fixups_ = nullptr;  // buffer offsets of u32 pointers
+  uint32_t nfixups_ = 0, fixupsCap_ = 0;
+  uint64_t total_ = 0, limit_ = 0;
+  const char* functionName_ = "";
+};
+
+// A guest's memory as a result is read: every range is checked before it is touched,
+// and the host-side size of what is built from it is charged against a budget (so a
+// thousand elements naming the same megabyte cannot make a gigabyte).
+struct GuestReader {
+  const uint8_t* mem;
+  uint64_t size;
+  uint64_t budget;  // bytes of PostgreSQL values the result may still make
+  const char* functionName;
+
+  // [ptr, ptr + len) of memory, or an ERROR naming what was read.
+  const uint8_t* range(uint64_t ptr, uint64_t len, const char* what) const;
+  void charge(uint64_t bytes);
+};
+
+inline uint32_t loadU32(const uint8_t* p) {
+  uint32_t v;
+  memcpy(&v, p, 4);
+  return v;
+}
+inline void storeU32(uint8_t* p, uint32_t v) { memcpy(p, &v, 4); }
+inline uint64_t loadU64(const uint8_t* p) {
+  uint64_t v;
+  memcpy(&v, p, 8);
+  return v;
+}
+inline void storeU64(uint8_t* p, uint64_t v) { memcpy(p, &v, 8); }
+
+}  // namespace pgwasm

@@ -1,0 +1,175 @@
+// PG zone. Resolving declared types into codecs, and the dispatch between leaves, arrays
+// and rows (array_codec.cpp, row_codec.cpp) for values in guest memory.
+#include "type_codec.h"
+
+#include "codec_parts.h"
+
+namespace pgwasm {
+
+namespace {
+
+[[noreturn]] void unsupported(const ResolveSite& site, Oid type) {
+  const char* t = format_type_be(type);
+  char* detail;
+  if (site.chain)
+    detail = site.argument
+                 ? psprintf("It is the type of %s, in argument %d of function %s.", site.chain, site.argument,
+                             site.fname)
+                 : psprintf("It is the type of %s, in the result of function %s.", site.chain, site.fname);
+  else
+    detail = site.argument ? psprintf("Argument %d of function %s has that type.", site.argument, site.fname)
+                           : psprintf("Function %s is declared to return it.", site.fname);
+  ereport(ERROR, (errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+                  errmsg(site.argument ? "wasm functions cannot take type %s" : "wasm functions cannot return type %s",
+                         t),
+                  errdetail_internal("%s", detail), errhint("Supported types: %s.", supportedTypesText())));
+}
+
+}  // namespace
+
+void resolveAt(ValueCodec* c, Oid type, TupleDesc desc, const ResolveSite& site, int depth) {
+  check_stack_depth();
+  memset(c, 0, sizeof *c);
+  c->type = type;
+  c->cxt = site.cxt;
+  c->base = getBaseType(type);
+  c->domain = c->base != type;
+  MemoryContext old = MemoryContextSwitchTo(site.cxt);
+  c->typeName = format_type_be(type);
+  MemoryContextSwitchTo(old);
+  c->abi = 1;
+  char typtype = get_typtype(c->base);
+  if (c->base == VOIDOID) {
+    if (site.argument || depth) unsupported(site, type);
+    c->shape = Shape::Leaf;
+    c->form = Form::None;
+    return;
+  }
+  if (c->base == RECORDOID || typtype == TYPTYPE_COMPOSITE) {
+    resolveRow(c, desc, site, depth);
+    return;
+  }
+  Oid elem = get_element_type(c->base);
+  if (elem != InvalidOid && get_typlen(c->base) == -1) {
+    resolveArray(c, elem, site, depth);
+    return;
+  }
+  c->rule = findTypeRule(c->base, typtype);
+  if (!c->rule) unsupported(site, type);
+  c->shape = Shape::Leaf;
+  c->form = c->rule->form;
+  c->abi = c->rule->abi;
+  c->slot = c->rule->slot;
+  c->nested = typtype == TYPTYPE_ENUM;
+}
+
+void resolveCodec(ValueCodec* c, Oid type, TupleDesc desc, int argument, const char* fname, MemoryContext cxt) {
+  ResolveSite site{fname, argument, nullptr, cxt};
+  resolveAt(c, type, desc, site, 0);
+}
+
+// --- encoding ------------------------------------------------------------------------------
+Encoded encodeValue(ValueCodec* c, Datum d, GuestWriter* w, ValuePath* path) {
+  switch (c->shape) {
+    case Shape::Array: return encodeArray(c, d, w, path);
+    case Shape::Row: return encodeRow(c, d, w, path);
+    case Shape::Leaf: break;
+  }
+  GuestBytes b = c->rule->toBytes(d, *c, path);
+  return Encoded{w->external(b.data, b.len, c->form == Form::Block ? 8 : 1), b.len};
+}
+
+void writeElement(ValueCodec* c, Datum d, Spot slot, GuestWriter* w, ValuePath* path) {
+  if (c->shape == Shape::Leaf && c->form != Form::Bytes) {
+    if (c->form == Form::Block) {
+      GuestBytes b = c->rule->toBytes(d, *c, path);
+      memcpy(w->staged(slot.staged), b.data, c->slot);
+    } else {
+      uint64_t bits = c->rule->toBits(d, path);
+      memcpy(w->staged(slot.staged), &bits, c->slot);  // little-endian: the low bytes
+    }
+    return;
+  }
+  Encoded e = encodeValue(c, d, w, path);
+  w->pointer(slot, e.at);
+  if (c->form == Form::Bytes) storeU32(w->staged(slot.staged + 4), e.len);
+}
+
+void writeField(ValueCodec* c, Datum d, bool isnull, Spot field, GuestWriter* w, ValuePath* path) {
+  if (isnull) {
+    storeU32(w->staged(field.staged + 12), 1);
+    return;
+  }
+  if (c->shape == Shape::Leaf && c->form != Form::Bytes && c->form != Form::Block) {
+    storeU64(w->staged(field.staged), c->rule->toBits(d, path));
+    return;
+  }
+  Encoded e = encodeValue(c, d, w, path);
+  w->pointer(field, e.at);
+  storeU32(w->staged(field.staged + 8), e.len);
+}
+
+// --- decoding ------------------------------------------------------------------------------
+Datum decodeValue(ValueCodec* c, uint32_t ptr, uint32_t len, GuestReader* r, ValuePath* path) {
+  Datum v;
+  switch (c->shape) {
+    case Shape::Array: v = decodeArray(c, ptr, r, path); break;
+    case Shape::Row: v = decodeRow(c, ptr, r, path); break;
+    case Shape::Leaf:
+    default:
+      if (c->form == Form::Block) len = c->slot;
+      if (len > MaxAllocSize - VARHDRSZ)
+        ereport(ERROR, (errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+                        errmsg("wasm function %s returned %u bytes, more than a value can hold", path->functionName,
+                               len)));
+      {
+        const uint8_t* p = r->range(ptr, len, "a result");
+        r->charge(len);
+        v = c->rule->fromBytes(reinterpret_cast<const char*>(p), len, *c, path);
+      }
+      break;
+  }
+  return v;
+}
+
+Datum scalarFromBits(ValueCodec* c, uint64_t bits, ValuePath* path) { return c->rule->fromBits(bits, *c, path); }
+
+Datum readElement(ValueCodec* c, const uint8_t* slot, GuestReader* r, ValuePath* path) {
+  Datum v;
+  if (c->shape == Shape::Leaf && c->form == Form::Block) {
+    v = c->rule->fromBytes(reinterpret_cast<const char*>(slot), c->slot, *c, path);
+  } else if (c->shape == Shape::Leaf && c->form != Form::Bytes) {
+    uint64_t bits = 0;
+    memcpy(&bits, slot, c->slot);
+    if (c->slot == 2) bits = uint32_t(int32(int16(uint16_t(bits))));  // smallint: sign-extended
+    v = c->rule->fromBits(bits, *c, path);
+  } else {
+    uint32_t ptr = loadU32(slot);
+    uint32_t len = c->form == Form::Bytes ? loadU32(slot + 4) : 0;
+    v = decodeValue(c, ptr, len, r, path);
+  }
+  checkDomain(c, v, false);
+  return v;
+}
+
+Datum readField(ValueCodec* c, const uint8_t* field, GuestReader* r, ValuePath* path, bool* isnull) {
+  *isnull = loadU32(field + 12) != 0;
+  if (*isnull) {
+    checkDomain(c, 0, true);
+    return 0;
+  }
+  uint64_t value = loadU64(field);
+  Datum v;
+  if (c->shape == Shape::Leaf && c->form != Form::Bytes && c->form != Form::Block)
+    v = c->rule->fromBits(value, *c, path);
+  else
+    v = decodeValue(c, uint32_t(value), loadU32(field + 8), r, path);
+  checkDomain(c, v, false);
+  return v;
+}
+
+void checkDomain(ValueCodec* c, Datum d, bool isnull) {
+  if (c->domain) domain_check(d, isnull, c->type, &c->domainExtra, c->cxt);
+}
+
+}  // namespace pgwasm

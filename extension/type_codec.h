@@ -1,0 +1,143 @@
+// PG zone. The type ABI (udf-sdk/ABI.md) as one table-driven codec: how each SQL type
+// crosses into a guest and comes back. type_rules.cpp holds one entry per base type
+// (its Wasm form, element size, encode and decode); this file resolves a declared type
+// (domains, enums, arrays, composite rows, nested) into a ValueCodec tree once per call
+// site, and encodes and decodes values along that tree on the per-row path with no
+// catalog work.
+#pragma once
+
+#include <cstdint>
+
+#include "guest_layout.h"
+#include "pg.h"
+#include "wasm/types.h"
+
+namespace pgwasm {
+
+// How a value is a Wasm function's parameter(s) or result.
+enum class Form : uint8_t {
+  None,   // void result
+  I32,
+  I64,
+  F32,
+  F64,
+  Bytes,  // parameters (i32 ptr, i32 len); result i64 (len << 32 | ptr)
+  Block,  // parameter i32 ptr; result i32 ptr: a layout in linear memory
+};
+
+struct ValueCodec;
+struct ValuePath;
+
+// Bytes of a value as the guest sees them (text as UTF-8, numeric as decimal text, ...);
+// data points into PostgreSQL memory that lives until the call returns.
+struct GuestBytes {
+  const char* data;
+  uint32_t len;
+};
+
+// One base type (or family: enums) of the ABI.
+struct TypeRule {
+  const char* name;  // as in messages and ABI.md
+  Form form;
+  uint8_t abi;       // first ABI version with this type
+  uint8_t slot;      // bytes as an array element or (Block leaves) of the value
+  bool rawIn;        // array elements as PostgreSQL stores them (one memcpy in)
+  bool rawOut;       // any slot bits are a valid value (one memcpy out)
+  // Scalars (I32..F64): the Wasm value's bits, and back (checked).
+  uint64_t (*toBits)(Datum d, ValuePath* path);
+  Datum (*fromBits)(uint64_t bits, const ValueCodec& c, ValuePath* path);
+  // Bytes and Block leaves: the guest's bytes, and a value from them (checked).
+  GuestBytes (*toBytes)(Datum d, const ValueCodec& c, ValuePath* path);
+  Datum (*fromBytes)(const char* p, uint32_t len, const ValueCodec& c, ValuePath* path);
+};
+
+// The rule for base type `base` of type category `typtype`, or null.
+const TypeRule* findTypeRule(Oid base, char typtype);
+
+enum class Shape : uint8_t { Leaf, Array, Row };
+
+// A declared type resolved for the codec. Made in a call site's memory context; the
+// per-row path only reads it (and domain_check's cache).
+struct ValueCodec {
+  Shape shape;
+  Form form;
+  uint8_t abi;   // highest ABI version the type needs (its elements and fields too)
+  uint8_t slot;  // bytes as an array element: leaves their rule's; rows 4 (a pointer)
+  const TypeRule* rule;  // leaves
+  Oid type;              // as declared (a domain, perhaps)
+  Oid base;              // with domains looked through
+  bool domain;           // values are checked against the domain's constraints
+  bool nested;           // holds a row or enum: resolved again every statement
+  const char* typeName;  // format_type_be(type), for messages
+  void* domainExtra;
+  MemoryContext cxt;
+  // arrays
+  ValueCodec* elem;
+  Oid elemType;  // the array's element type as declared (a domain, perhaps)
+  int16 elemLen;
+  bool elemByVal;
+  char elemAlign;
+  // rows: the live (not dropped) attributes, in order
+  TupleDesc desc;
+  int nfields;
+  int* attIndex;        // index in desc of each field
+  ValueCodec* fields;
+  Datum* scratchValues;  // a row argument's columns, reused row after row
+  bool* scratchNulls;
+};
+
+// Resolves `type`, argument `argument` (1-based; 0: the result) of function fname, in
+// cxt. desc: a row result's columns when the call decides them (record with OUT
+// parameters or a column list), else null; a record result without one resolves to a
+// row of unknown columns (for the validator). ERRORs 0A000 for a type the ABI does not
+// carry, saying where it is.
+void resolveCodec(ValueCodec* c, Oid type, TupleDesc desc, int argument, const char* fname, MemoryContext cxt);
+// The list of supported types, for hints.
+const char* supportedTypesText();
+// A scalar result's value from its Wasm bits (checked).
+Datum scalarFromBits(ValueCodec* c, uint64_t bits, ValuePath* path);
+
+// The guest's address and length of a value written by encode (Bytes: both; Block: at).
+struct Encoded {
+  uint32_t at;
+  uint32_t len;
+};
+// Writes a non-NULL argument value to w (Bytes and Block forms).
+Encoded encodeValue(ValueCodec* c, Datum d, GuestWriter* w, ValuePath* path);
+// Reads a Bytes or Block result at (ptr, len) of guest memory.
+Datum decodeValue(ValueCodec* c, uint32_t ptr, uint32_t len, GuestReader* r, ValuePath* path);
+
+// Where in a call a value is, for ERROR contexts: "element 3 of field "tags" of argument
+// 1 of wasm function f(t)". One per call site; encode and decode keep it up to date.
+struct ValuePath {
+  enum Note : uint8_t { None, ToUtf8, FromUtf8, ReadAs };
+  const char* functionName;
+  int argument;  // 1-based; 0: the result
+  int depth;     // levels below the argument or result (only the first 8 are named)
+  Note note;
+  const char* readAs;
+  const uint8_t* mem;  // the guest memory a result is read from (for messages)
+  struct Level {
+    const char* field;  // null: an element
+    uint32_t element;   // 1-based
+  } levels[8];
+  ErrorContextCallback cb;
+
+  // Makes this path the error context from here until end(); an ERROR in between leaves
+  // it to PostgreSQL's catcher, which restores the context stack. No destructor: nothing
+  // here may sit between a longjmp and its catcher.
+  void begin(int arg);
+  void end();
+  void pushField(const char* name);
+  void pushElement(uint32_t index);
+  void pop() { depth--; }
+};
+
+// Converts between the database encoding and UTF-8 with the path's note set.
+const char* toUtf8(ValuePath* path, const char* s, size_t n, uint32_t* outLen);
+char* fromUtf8(ValuePath* path, const char* s, size_t n);
+
+// Checks d against c's domain when c is one.
+void checkDomain(ValueCodec* c, Datum d, bool isnull);
+
+}  // namespace pgwasm

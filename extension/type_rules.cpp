@@ -1,0 +1,265 @@
+// PG zone. The ABI's base types, one entry each (udf-sdk/ABI.md, "Types"): adding a type
+// is adding an entry here. Everything that comes back from a guest is checked before it
+// becomes a PostgreSQL value.
+#include <bit>
+
+#include "pg.h"
+
+PGWASM_PG_HEADERS_BEGIN
+#include "utils/date.h"
+#include "utils/uuid.h"
+PGWASM_PG_HEADERS_END
+
+#include "type_codec.h"
+
+namespace pgwasm {
+
+namespace {
+
+// --- dates and times, on the Unix epoch --------------------------------------------------
+// PostgreSQL counts from 2000-01-01; the guest from 1970-01-01 (UTC for timestamptz).
+constexpr int32 kEpochDays = POSTGRES_EPOCH_JDATE - UNIX_EPOCH_JDATE;  // 10957
+constexpr int64 kEpochMicros = int64(kEpochDays) * USECS_PER_DAY;
+
+[[noreturn]] void outOfRange(const char* fn, const char* type, const char* detailFmt, long long v) {
+  ereport(ERROR, (errcode(ERRCODE_DATETIME_VALUE_OUT_OF_RANGE),
+                  errmsg("wasm function %s returned a %s out of range", fn, type),
+                  errdetail(detailFmt, v),
+                  errhint("See udf-sdk/ABI.md for the range of %s values.", type)));
+}
+
+uint64_t dateToBits(Datum d, ValuePath*) {
+  DateADT v = DatumGetDateADT(d);
+  if (DATE_IS_NOBEGIN(v)) return uint32_t(PG_INT32_MIN);
+  if (DATE_IS_NOEND(v)) return uint32_t(PG_INT32_MAX);
+  return uint32_t(v + kEpochDays);  // valid dates leave room: no wrap
+}
+Datum dateFromBits(uint64_t bits, const ValueCodec&, ValuePath* path) {
+  int32 v = int32(uint32_t(bits));
+  DateADT d;
+  if (v == PG_INT32_MIN) DATE_NOBEGIN(d);
+  else if (v == PG_INT32_MAX) DATE_NOEND(d);
+  else {
+    d = DateADT(int64(v) - kEpochDays);
+    if (int64(v) - kEpochDays < PG_INT32_MIN || !IS_VALID_DATE(d))
+      outOfRange(path->functionName, "date", "%lld days from 1970-01-01.", v);
+  }
+  return DateADTGetDatum(d);
+}
+
+uint64_t timeToBits(Datum d, ValuePath*) { return uint64_t(DatumGetTimeADT(d)); }
+Datum timeFromBits(uint64_t bits, const ValueCodec&, ValuePath* path) {
+  int64 v = int64(bits);
+  if (v < 0 || v > USECS_PER_DAY) outOfRange(path->functionName, "time", "%lld microseconds after midnight.", v);
+  return TimeADTGetDatum(v);
+}
+
+// Finite timestamps later than 294247-01-10 have no Unix-epoch value below INT64_MAX
+// (which stands for infinity): they are an ERROR, never a wrapped value.
+uint64_t timestampToBits(Datum d, ValuePath* path) {
+  Timestamp t = DatumGetTimestamp(d);
+  if (TIMESTAMP_IS_NOBEGIN(t)) return uint64_t(PG_INT64_MIN);
+  if (TIMESTAMP_IS_NOEND(t)) return uint64_t(PG_INT64_MAX);
+  if (t >= PG_INT64_MAX - kEpochMicros)
+    ereport(ERROR, (errcode(ERRCODE_DATETIME_VALUE_OUT_OF_RANGE),
+                    errmsg("timestamp out of range for wasm function %s", path->functionName),
+                    errdetail("The ABI carries timestamps up to 294247-01-10 04:00:54.775806 UTC."),
+                    errhint("See udf-sdk/ABI.md.")));
+  return uint64_t(t + kEpochMicros);
+}
+Datum timestampFromBits(uint64_t bits, const ValueCodec&, ValuePath* path) {
+  int64 v = int64(bits);
+  Timestamp t;
+  if (v == PG_INT64_MIN) TIMESTAMP_NOBEGIN(t);
+  else if (v == PG_INT64_MAX) TIMESTAMP_NOEND(t);
+  else {
+    if (v < PG_INT64_MIN + kEpochMicros)
+      outOfRange(path->functionName, "timestamp", "%lld microseconds from 1970-01-01 00:00:00.", v);
+    t = v - kEpochMicros;
+    if (!IS_VALID_TIMESTAMP(t))
+      outOfRange(path->functionName, "timestamp", "%lld microseconds from 1970-01-01 00:00:00.", v);
+  }
+  return TimestampGetDatum(t);
+}
+
+// --- numbers -------------------------------------------------------------------------------
+uint64_t int2ToBits(Datum d, ValuePath*) { return uint32_t(int32(DatumGetInt16(d))); }
+Datum int2FromBits(uint64_t bits, const ValueCodec&, ValuePath* path) {
+  int32 v = int32(uint32_t(bits));
+  if (v < PG_INT16_MIN || v > PG_INT16_MAX)
+    ereport(ERROR, (errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+                    errmsg("wasm function %s returned %d, which is out of range for smallint", path->functionName,
+                           v)));
+  return Int16GetDatum(int16(v));
+}
+uint64_t int4ToBits(Datum d, ValuePath*) { return uint32_t(DatumGetInt32(d)); }
+Datum int4FromBits(uint64_t bits, const ValueCodec&, ValuePath*) { return Int32GetDatum(int32(uint32_t(bits))); }
+uint64_t boolToBits(Datum d, ValuePath*) { return uint32_t(DatumGetBool(d)); }
+Datum boolFromBits(uint64_t bits, const ValueCodec&, ValuePath*) { return BoolGetDatum(uint32_t(bits) != 0); }
+uint64_t int8ToBits(Datum d, ValuePath*) { return uint64_t(DatumGetInt64(d)); }
+Datum int8FromBits(uint64_t bits, const ValueCodec&, ValuePath*) { return Int64GetDatum(int64(bits)); }
+uint64_t float4ToBits(Datum d, ValuePath*) { return std::bit_cast<uint32_t>(DatumGetFloat4(d)); }
+Datum float4FromBits(uint64_t bits, const ValueCodec&, ValuePath*) {
+  return Float4GetDatum(std::bit_cast<float>(uint32_t(bits)));
+}
+uint64_t float8ToBits(Datum d, ValuePath*) { return std::bit_cast<uint64_t>(DatumGetFloat8(d)); }
+Datum float8FromBits(uint64_t bits, const ValueCodec&, ValuePath*) { return Float8GetDatum(std::bit_cast<double>(bits)); }
+
+// --- bytes and text ------------------------------------------------------------------------
+GuestBytes varlenaBytes(Datum d) {
+  struct varlena* v = PG_DETOAST_DATUM_PACKED(d);
+  size_t n = VARSIZE_ANY_EXHDR(v);
+  return GuestBytes{VARDATA_ANY(v), uint32_t(n)};
+}
+GuestBytes textToBytes(Datum d, const ValueCodec&, ValuePath* path) {
+  GuestBytes b = varlenaBytes(d);
+  if (GetDatabaseEncoding() != PG_UTF8) b.data = toUtf8(path, b.data, b.len, &b.len);
+  return b;
+}
+GuestBytes cstringBytes(const char* s, ValuePath* path) {
+  GuestBytes b;
+  b.data = toUtf8(path, s, strlen(s), &b.len);
+  return b;
+}
+GuestBytes byteaToBytes(Datum d, const ValueCodec&, ValuePath*) { return varlenaBytes(d); }
+GuestBytes nameToBytes(Datum d, const ValueCodec&, ValuePath* path) {
+  return cstringBytes(NameStr(*DatumGetName(d)), path);
+}
+GuestBytes jsonbToBytes(Datum d, const ValueCodec&, ValuePath* path) {
+  Jsonb* j = DatumGetJsonbP(d);
+  return cstringBytes(JsonbToCString(nullptr, &j->root, VARSIZE(j)), path);
+}
+GuestBytes numericToBytes(Datum d, const ValueCodec&, ValuePath*) {
+  const char* s = DatumGetCString(DirectFunctionCall1(numeric_out, d));  // ASCII
+  return GuestBytes{s, uint32_t(strlen(s))};
+}
+GuestBytes enumToBytes(Datum d, const ValueCodec&, ValuePath* path) {
+  return cstringBytes(DatumGetCString(DirectFunctionCall1(enum_out, d)), path);
+}
+
+// Guest text: valid UTF-8 without NUL bytes before anything else sees it, then in the
+// database encoding as a C string.
+char* guestString(const char* p, uint32_t len, const char* what, ValuePath* path) {
+  if (!pg_verify_mbstr(PG_UTF8, p, int(len), true)) {
+    long long at = path->mem ? (long long)(reinterpret_cast<const uint8_t*>(p) - path->mem) : -1;
+    ereport(ERROR, (errcode(ERRCODE_CHARACTER_NOT_IN_REPERTOIRE),
+                    errmsg("wasm function %s returned %s that is not valid UTF-8", path->functionName, what),
+                    errdetail("%u bytes at address %lld of its memory.", len, at),
+                    errhint("Return text results as UTF-8 without NUL bytes; use bytea for binary data.")));
+  }
+  char* copy = static_cast<char*>(palloc(size_t(len) + 1));
+  memcpy(copy, p, len);
+  copy[len] = '\0';
+  return fromUtf8(path, copy, len);
+}
+// A value made by a type's input function from guest text, with the path's note.
+Datum readAs(const char* p, uint32_t len, const char* what, const char* typeName, PGFunction in, Datum arg1,
+             Datum arg2, ValuePath* path) {
+  char* s = guestString(p, len, what, path);
+  path->note = ValuePath::ReadAs;
+  path->readAs = typeName;
+  Datum v = DirectFunctionCall3(in, CStringGetDatum(s), arg1, arg2);
+  path->note = ValuePath::None;
+  return v;
+}
+
+Datum textFromBytes(const char* p, uint32_t len, const ValueCodec&, ValuePath* path) {
+  return PointerGetDatum(cstring_to_text(guestString(p, len, "text", path)));
+}
+Datum byteaFromBytes(const char* p, uint32_t len, const ValueCodec&, ValuePath*) {
+  bytea* out = static_cast<bytea*>(palloc(VARHDRSZ + size_t(len)));
+  SET_VARSIZE(out, VARHDRSZ + len);
+  memcpy(VARDATA(out), p, len);
+  return PointerGetDatum(out);
+}
+Datum nameFromBytes(const char* p, uint32_t len, const ValueCodec&, ValuePath* path) {
+  // namein: cut at NAMEDATALEN - 1 bytes on a character boundary, as PostgreSQL does.
+  return readAs(p, len, "text", "name", namein, 0, 0, path);
+}
+Datum jsonbFromBytes(const char* p, uint32_t len, const ValueCodec&, ValuePath* path) {
+  return readAs(p, len, "JSON", "jsonb", jsonb_in, 0, 0, path);
+}
+Datum jsonFromBytes(const char* p, uint32_t len, const ValueCodec&, ValuePath* path) {
+  return readAs(p, len, "JSON", "json", json_in, 0, 0, path);
+}
+Datum numericFromBytes(const char* p, uint32_t len, const ValueCodec&, ValuePath* path) {
+  return readAs(p, len, "numeric text", "numeric", numeric_in, ObjectIdGetDatum(InvalidOid), Int32GetDatum(-1),
+                path);
+}
+Datum enumFromBytes(const char* p, uint32_t len, const ValueCodec& c, ValuePath* path) {
+  return readAs(p, len, "an enum label", c.typeName, enum_in, ObjectIdGetDatum(c.base), 0, path);
+}
+
+// --- fixed-size blocks ---------------------------------------------------------------------
+GuestBytes uuidToBytes(Datum d, const ValueCodec&, ValuePath*) {
+  return GuestBytes{reinterpret_cast<const char*>(DatumGetUUIDP(d)->data), UUID_LEN};
+}
+Datum uuidFromBytes(const char* p, uint32_t, const ValueCodec&, ValuePath*) {
+  pg_uuid_t* u = static_cast<pg_uuid_t*>(palloc(sizeof(pg_uuid_t)));
+  memcpy(u->data, p, UUID_LEN);
+  return UUIDPGetDatum(u);
+}
+// Interval {int64 time (microseconds); int32 day; int32 month}: PostgreSQL's own layout.
+static_assert(sizeof(Interval) == 16 && offsetof(Interval, time) == 0 && offsetof(Interval, day) == 8 &&
+                  offsetof(Interval, month) == 12,
+              "Interval is the ABI's layout");
+GuestBytes intervalToBytes(Datum d, const ValueCodec&, ValuePath*) {
+  return GuestBytes{reinterpret_cast<const char*>(DatumGetIntervalP(d)), 16};
+}
+Datum intervalFromBytes(const char* p, uint32_t, const ValueCodec&, ValuePath*) {
+  Interval* v = static_cast<Interval*>(palloc(sizeof(Interval)));
+  memcpy(v, p, 16);
+  return IntervalPGetDatum(v);
+}
+
+struct Entry {
+  Oid type;
+  TypeRule rule;
+};
+
+#define SCALAR(oid, name, form, abi, slot, rawIn, rawOut, fn) \
+  {oid, {name, Form::form, abi, slot, rawIn, rawOut, fn##ToBits, fn##FromBits, nullptr, nullptr}}
+#define BYTES(oid, name, abi, slot, raw, to, from) \
+  {oid, {name, Form::Bytes, abi, slot, raw, raw, nullptr, nullptr, to, from}}
+#define BLOCK(oid, name, slot, fn) {oid, {name, Form::Block, 2, slot, true, true, nullptr, nullptr, fn##ToBytes, fn##FromBytes}}
+
+const Entry kRules[] = {
+    SCALAR(INT2OID, "smallint", I32, 1, 2, true, true, int2),
+    SCALAR(INT4OID, "integer", I32, 1, 4, true, true, int4),
+    SCALAR(BOOLOID, "boolean", I32, 1, 1, true, false, bool),
+    SCALAR(INT8OID, "bigint", I64, 1, 8, true, true, int8),
+    SCALAR(FLOAT4OID, "real", F32, 1, 4, true, true, float4),
+    SCALAR(FLOAT8OID, "double precision", F64, 1, 8, true, true, float8),
+    SCALAR(DATEOID, "date", I32, 2, 4, false, false, date),
+    SCALAR(TIMEOID, "time", I64, 2, 8, true, false, time),
+    SCALAR(TIMESTAMPOID, "timestamp", I64, 2, 8, false, false, timestamp),
+    SCALAR(TIMESTAMPTZOID, "timestamptz", I64, 2, 8, false, false, timestamp),
+    BYTES(TEXTOID, "text", 1, 8, false, textToBytes, textFromBytes),
+    BYTES(VARCHAROID, "varchar", 1, 8, false, textToBytes, textFromBytes),
+    BYTES(BPCHAROID, "char(n)", 2, 8, false, textToBytes, textFromBytes),
+    BYTES(NAMEOID, "name", 2, 8, false, nameToBytes, nameFromBytes),
+    BYTES(BYTEAOID, "bytea", 1, 8, false, byteaToBytes, byteaFromBytes),
+    BYTES(JSONBOID, "jsonb", 1, 8, false, jsonbToBytes, jsonbFromBytes),
+    BYTES(JSONOID, "json", 2, 8, false, textToBytes, jsonFromBytes),
+    BYTES(NUMERICOID, "numeric", 2, 8, false, numericToBytes, numericFromBytes),
+    BLOCK(UUIDOID, "uuid", 16, uuid),
+    BLOCK(INTERVALOID, "interval", 16, interval),
+};
+const TypeRule kEnumRule = {"enum", Form::Bytes, 2, 8, false, false, nullptr, nullptr, enumToBytes, enumFromBytes};
+
+}  // namespace
+
+const TypeRule* findTypeRule(Oid base, char typtype) {
+  if (typtype == TYPTYPE_ENUM) return &kEnumRule;
+  for (const Entry& e : kRules)
+    if (e.type == base) return &e.rule;
+  return nullptr;
+}
+
+const char* supportedTypesText() {
+  return "smallint, integer, bigint, boolean, real, double precision, numeric, text, varchar, char(n), name, "
+         "bytea, json, jsonb, uuid, date, time, timestamp, timestamptz, interval, enum types, one-dimensional "
+         "arrays of these, and composite types";
+}
+
+}  // namespace pgwasm
