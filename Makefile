@@ -17,7 +17,7 @@ ASMJIT_PREFIX ?= /opt/pgwasm/asmjit
 MODULE_big = wasm
 OBJS = $(patsubst %.cpp,%.o,$(sort $(wildcard extension/*.cpp)))
 MODULEDIR = extension
-DATA = extension/wasm.control extension/wasm--1.0.sql
+DATA = extension/wasm.control extension/wasm--1.0.sql extension/wasm--1.0--1.1.sql
 PG_CPPFLAGS = -Iengine/include -Iextension
 PG_CXXFLAGS = -std=c++20 -fPIC -fno-exceptions -Wall -Wextra -Wno-missing-field-initializers
 SHLIB_LINK = $(BUILD)/libwasmengine.a $(ASMJIT_PREFIX)/lib/libasmjit.a -lstdc++ -lpthread -lrt

@@ -107,11 +107,11 @@ void bridgeForgetModule(const ModuleKey& key) noexcept;
 
 // --- signatures ------------------------------------------------------------------------
 // A Wasm function type as plain data (PostgreSQL functions have at most 100 arguments,
-// each one or two Wasm parameters).
+// each at most three Wasm parameters).
 struct WasmSig {
   uint8_t nparams = 0;
   uint8_t nresults = 0;
-  wasm::ValType params[200];
+  wasm::ValType params[3 * 100];
   wasm::ValType results[1];
 };
 enum class ExportCheck : uint8_t { Match, Missing, NotFunction, Mismatch };

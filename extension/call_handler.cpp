@@ -239,9 +239,21 @@ FunctionCache* getFunctionCache(FunctionCallInfo fcinfo) {
   return fc;
 }
 
+// The parameter(s) of an argument passed by value (a scalar, or split); how many.
+inline int byValue(const ValueCodec* c, Datum d, bool null, uint64_t* params, ValuePath* path) {
+  if (!c->split) {
+    params[0] = null ? 0 : c->rule->toBits(d, path);
+    return 1;
+  }
+  if (null) memset(params, 0, c->split * sizeof(uint64_t));
+  else c->rule->toSplit(d, params);
+  return c->split;
+}
+
 // Writes the arguments that live in guest memory into one pgwasm_alloc buffer and fills
-// every argument's Wasm parameters.
-void encodeArguments(FunctionCache* fc, FunctionCallInfo fcinfo, uint64_t* params) {
+// every argument's Wasm parameters. The call's fuel starts here (cf, fuel): pgwasm_alloc
+// and the function are one call of wasm.call_fuel_limit.
+void encodeArguments(FunctionCache* fc, FunctionCallInfo fcinfo, uint64_t* params, CallFuel* cf, uint64_t* fuel) {
   const CallShape& s = fc->shape;
   GuestWriter& w = fc->writer;
   w.reset(memoryLimitBytes(), fc->name);
@@ -254,8 +266,8 @@ void encodeArguments(FunctionCache* fc, FunctionCallInfo fcinfo, uint64_t* param
     Datum d = fcinfo->args[i].value;
     bool null = fc->argNulls[i];
     fc->path.argument = i + 1;
-    if (c->form != Form::Bytes && c->form != Form::Block) {
-      params[p++] = null ? 0 : c->rule->toBits(d, &fc->path);
+    if (c->split || (c->form != Form::Bytes && c->form != Form::Block)) {
+      p += byValue(c, d, null, &params[p], &fc->path);
       continue;
     }
     Encoded e{0, 0};
@@ -272,25 +284,34 @@ void encodeArguments(FunctionCache* fc, FunctionCallInfo fcinfo, uint64_t* param
   uint64_t total = w.size();
   Runtime* rt = fc->runtime;
   Outcome out;
-  CallFuel cf;
-  uint64_t fuel = fuelStartCall(&cf, fc->name, false);
-  uint32_t base = bridgeGuestAlloc(rt, uint32_t(total), &fuel, &out);
-  fuelEndCall(&cf, fuel);
+  *fuel = fuelStartCall(cf, fc->name);
+  uint32_t base = bridgeGuestAlloc(rt, uint32_t(total), fuel, &out);
   if (!out.ok()) {
+    fuelEndCall(cf, *fuel);
     char* detail = out.status == Outcome::Trap ? trapDetail(fc) : nullptr;
     releaseRuntime(fc);  // the instance may be in any state after a trap
     reportCallFailure(fc->name, out, detail);
   }
   uint64_t memSize;
   uint8_t* mem = bridgeMemory(rt, &memSize);
-  if (base == 0 || !mem || uint64_t(base) + total > memSize)
+  if (base == 0 || !mem || uint64_t(base) + total > memSize) {
+    fuelEndCall(cf, *fuel);
     ereport(ERROR, (errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
                     errmsg("wasm function %s cannot take arguments of %llu bytes: the guest allocator failed",
                            fc->name, (unsigned long long)total),
                     errhint("Raise wasm.memory_limit (now %llu kB) if the module needs more memory.",
                             (unsigned long long)(memoryLimitBytes() / 1024))));
+  }
   w.write(mem, base);
   for (int i = 0; i < nrebase; i++) params[rebase[i]] += base;
+}
+
+// The parameters of arguments that are all passed by value.
+void scalarArguments(FunctionCache* fc, FunctionCallInfo fcinfo, uint64_t* params) {
+  const CallShape& s = fc->shape;
+  int p = 0;
+  for (int i = 0; i < s.nargs; i++)
+    p += byValue(&s.args[i], fcinfo->args[i].value, fc->argNulls[i], &params[p], &fc->path);
 }
 
 // The SQL result from the Wasm result: checked, copied out of guest memory at once.
@@ -319,21 +340,25 @@ Datum callFunction(FunctionCallInfo fcinfo) {
   FunctionCache* fc = getFunctionCache(fcinfo);
   Runtime* rt = fc->runtime;
   const CallShape& s = fc->shape;
-  uint64_t args[2 * FUNC_MAX_ARGS];
+  uint64_t args[3 * FUNC_MAX_ARGS];
   uint64_t results[2] = {0, 0};
   Outcome out;
 
+  CallFuel cf;
+  uint64_t fuel;
   for (int i = 0; i < s.nargs; i++) fc->argNulls[i] = fcinfo->args[i].isnull;
   if (fc->callsAlloc) {
-    encodeArguments(fc, fcinfo, args);
+    encodeArguments(fc, fcinfo, args, &cf, &fuel);  // starts the call's fuel
   } else {
-    for (int i = 0; i < s.nargs; i++)
-      args[i] = fc->argNulls[i] ? 0 : s.args[i].rule->toBits(fcinfo->args[i].value, &fc->path);
+    if (s.datumBits) {  // the common scalars: their Datums are the values
+      for (int i = 0; i < s.nargs; i++) args[i] = fc->argNulls[i] ? 0 : uint64_t(fcinfo->args[i].value) & s.args[i].bitsMask;
+    } else {
+      scalarArguments(fc, fcinfo, args);
+    }
+    fuel = fuelStartCall(&cf, fc->name);
   }
 
   fc->state.returnNull = false;
-  CallFuel cf;
-  uint64_t fuel = fuelStartCall(&cf, fc->name);
   bridgeCall(rt, args, results, &fuel, &out);
   fuelEndCall(&cf, fuel);
   if (fc->state.lineLen[0] | fc->state.lineLen[1]) flushGuestOutput(&fc->state);

@@ -137,8 +137,8 @@ void listModule(FunctionCallInfo fcinfo, const char* name, bool imports) {
   const ExternEntry* entries = imports ? f->imports : f->exports;
   for (uint32_t i = 0; i < n; i++) {
     const ExternEntry& e = entries[i];
-    Datum values[4];
-    bool nulls[4] = {false, false, false, false};
+    Datum values[5];
+    bool nulls[5] = {false, false, false, false, false};
     int k = 0;
     if (imports) values[k++] = CStringGetTextDatum(serverText(e.module));
     values[k++] = CStringGetTextDatum(serverText(e.name));
@@ -147,6 +147,12 @@ void listModule(FunctionCallInfo fcinfo, const char* name, bool imports) {
     char* type = static_cast<char*>(palloc(len + 1));
     bridgeEntryTypeText(e, type, len + 1);
     values[k++] = CStringGetTextDatum(type);
+    // 1.1's exports has the ABI column; a 1.0 installation (library updated, ALTER
+    // EXTENSION not yet run) has not.
+    if (!imports && rsinfo->setDesc->natts > k) {
+      nulls[k] = e.kind != wasm::ExternKind::Func;
+      values[k++] = Int32GetDatum(int32(f->abiVersion));
+    }
     tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
   }
 }

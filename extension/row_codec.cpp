@@ -85,9 +85,15 @@ Encoded encodeRow(ValueCodec* c, Datum d, GuestWriter* w, ValuePath* path) {
   storeU32(w->staged(s.staged), n);
   for (uint32_t i = 0; i < n; i++) {
     int att = c->attIndex[i];
-    path->pushField(NameStr(TupleDescAttr(c->desc, att)->attname));
     uint32_t off = 8 + i * kFieldSize;
-    writeField(&c->fields[i], values[att], nulls[att], Spot{s.at + off, s.staged + off}, w, path);
+    ValueCodec* f = &c->fields[i];
+    path->pushField(NameStr(TupleDescAttr(c->desc, att)->attname));
+    if (nulls[att])
+      storeU32(w->staged(s.staged + off + 12), 1);
+    else if (f->rule && f->form != Form::Bytes && f->form != Form::Block)  // a scalar: its bits
+      storeU64(w->staged(s.staged + off), f->rule->toBits(values[att], path));
+    else
+      writeField(f, values[att], false, Spot{s.at + off, s.staged + off}, w, path);
     path->pop();
   }
   return Encoded{s.at, 8 + n * kFieldSize};

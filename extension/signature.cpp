@@ -17,8 +17,13 @@ wasm::ValType scalarType(Form f) {
 WasmSig wasmSignatureOf(const CallShape& s) {
   WasmSig t;
   for (int i = 0; i < s.nargs; i++) {
-    t.params[t.nparams++] = scalarType(s.args[i].form);
-    if (s.args[i].form == Form::Bytes) t.params[t.nparams++] = wasm::ValType::I32;
+    const ValueCodec& c = s.args[i];
+    if (c.split) {
+      for (int k = 0; k < c.split; k++) t.params[t.nparams++] = c.rule->splitTypes[k];
+      continue;
+    }
+    t.params[t.nparams++] = scalarType(c.form);
+    if (c.form == Form::Bytes) t.params[t.nparams++] = wasm::ValType::I32;
   }
   switch (s.result.form) {
     case Form::None: break;
@@ -56,11 +61,15 @@ void resolveCallShape(CallShape* s, const char* fname, char prokind, bool retset
   s->abi = 1;
   s->memoryArgs = false;
   s->nested = false;
+  s->nparams = 0;
+  s->datumBits = true;
   for (int i = 0; i < nargs; i++) {
     ValueCodec* c = &s->args[i];
     resolveCodec(c, argTypes[i], nullptr, i + 1, fname, cxt);
     s->abi = c->abi > s->abi ? c->abi : s->abi;
-    s->memoryArgs |= c->form == Form::Bytes || c->form == Form::Block;
+    s->memoryArgs |= !c->split && (c->form == Form::Bytes || c->form == Form::Block);
+    s->nparams += c->split ? c->split : c->form == Form::Bytes ? 2 : 1;
+    s->datumBits &= c->bitsMask != 0;
     s->nested |= c->nested;
   }
   resolveCodec(&s->result, resultType, resultDesc, 0, fname, cxt);

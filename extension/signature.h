@@ -24,6 +24,8 @@ struct CallShape {
   ValueCodec result;
   uint8_t abi;         // highest ABI version the types need
   bool memoryArgs;     // some argument lives in guest memory: the call needs pgwasm_alloc
+  int nparams;         // Wasm parameters (at most 3 per argument)
+  bool datumBits;      // every argument is a datumBits scalar: parameter i = Datum i & mask
   bool nested;         // rows or enums: resolved again every statement
   WasmSig sig;
 };

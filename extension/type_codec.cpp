@@ -60,6 +60,8 @@ void resolveAt(ValueCodec* c, Oid type, TupleDesc desc, const ResolveSite& site,
   c->form = c->rule->form;
   c->abi = c->rule->abi;
   c->slot = c->rule->slot;
+  c->split = site.argument && depth == 0 ? c->rule->split : 0;
+  if (c->rule->datumBits) c->bitsMask = c->form == Form::I32 || c->form == Form::F32 ? 0xffffffffu : ~uint64_t(0);
   c->nested = typtype == TYPTYPE_ENUM;
 }
 

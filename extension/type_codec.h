@@ -43,12 +43,19 @@ struct TypeRule {
   uint8_t slot;      // bytes as an array element or (Block leaves) of the value
   bool rawIn;        // array elements as PostgreSQL stores them (one memcpy in)
   bool rawOut;       // any slot bits are a valid value (one memcpy out)
+  bool datumBits;    // scalars: the Datum's low 32 (I32, F32) or 64 bits are the Wasm value
   // Scalars (I32..F64): the Wasm value's bits, and back (checked).
   uint64_t (*toBits)(Datum d, ValuePath* path);
   Datum (*fromBits)(uint64_t bits, const ValueCodec& c, ValuePath* path);
   // Bytes and Block leaves: the guest's bytes, and a value from them (checked).
   GuestBytes (*toBytes)(Datum d, const ValueCodec& c, ValuePath* path);
   Datum (*fromBytes)(const char* p, uint32_t len, const ValueCodec& c, ValuePath* path);
+  // Block leaves small enough to be passed by value: as an argument of the function
+  // itself (not inside an array or row) the value is `split` scalar parameters of these
+  // types, which toSplit fills. Saves the argument buffer, and so the pgwasm_alloc call.
+  uint8_t split;
+  wasm::ValType splitTypes[3];
+  void (*toSplit)(Datum d, uint64_t* params);
 };
 
 // The rule for base type `base` of type category `typtype`, or null.
@@ -63,6 +70,8 @@ struct ValueCodec {
   Form form;
   uint8_t abi;   // highest ABI version the type needs (its elements and fields too)
   uint8_t slot;  // bytes as an array element: leaves their rule's; rows 4 (a pointer)
+  uint8_t split; // an argument passed by value as this many scalars (TypeRule::split), or 0
+  uint64_t bitsMask;  // TypeRule::datumBits: the Wasm value is Datum & bitsMask; else 0
   const TypeRule* rule;  // leaves
   Oid type;              // as declared (a domain, perhaps)
   Oid base;              // with domains looked through

@@ -194,6 +194,16 @@ Datum enumFromBytes(const char* p, uint32_t len, const ValueCodec& c, ValuePath*
 GuestBytes uuidToBytes(Datum d, const ValueCodec&, ValuePath*) {
   return GuestBytes{reinterpret_cast<const char*>(DatumGetUUIDP(d)->data), UUID_LEN};
 }
+// By value: the 16 bytes as two big-endian halves (hi: bytes 0-7), so (hi >> 12) & 15 is
+// the version.
+void uuidToSplit(Datum d, uint64_t* params) {
+  const uint8_t* b = DatumGetUUIDP(d)->data;
+  uint64_t hi, lo;
+  memcpy(&hi, b, 8);
+  memcpy(&lo, b + 8, 8);
+  params[0] = __builtin_bswap64(hi);  // x86-64 is little-endian: the halves read big-endian
+  params[1] = __builtin_bswap64(lo);
+}
 Datum uuidFromBytes(const char* p, uint32_t, const ValueCodec&, ValuePath*) {
   pg_uuid_t* u = static_cast<pg_uuid_t*>(palloc(sizeof(pg_uuid_t)));
   memcpy(u->data, p, UUID_LEN);
@@ -206,34 +216,47 @@ static_assert(sizeof(Interval) == 16 && offsetof(Interval, time) == 0 && offseto
 GuestBytes intervalToBytes(Datum d, const ValueCodec&, ValuePath*) {
   return GuestBytes{reinterpret_cast<const char*>(DatumGetIntervalP(d)), 16};
 }
+void intervalToSplit(Datum d, uint64_t* params) {
+  const Interval* v = DatumGetIntervalP(d);
+  params[0] = uint64_t(v->time);
+  params[1] = uint32_t(v->day);
+  params[2] = uint32_t(v->month);
+}
 Datum intervalFromBytes(const char* p, uint32_t, const ValueCodec&, ValuePath*) {
   Interval* v = static_cast<Interval*>(palloc(sizeof(Interval)));
   memcpy(v, p, 16);
   return IntervalPGetDatum(v);
 }
 
+// The Datums of the datumBits types hold the Wasm value as it is (float8 by value).
+static_assert(FLOAT8PASSBYVAL, "float8 Datums are its bits");
+
 struct Entry {
   Oid type;
   TypeRule rule;
 };
 
-#define SCALAR(oid, name, form, abi, slot, rawIn, rawOut, fn) \
-  {oid, {name, Form::form, abi, slot, rawIn, rawOut, fn##ToBits, fn##FromBits, nullptr, nullptr}}
+#define SCALAR(oid, name, form, abi, slot, rawIn, rawOut, bits, fn) \
+  {oid, {name, Form::form, abi, slot, rawIn, rawOut, bits, fn##ToBits, fn##FromBits, nullptr, nullptr, 0, {}, nullptr}}
 #define BYTES(oid, name, abi, slot, raw, to, from) \
-  {oid, {name, Form::Bytes, abi, slot, raw, raw, nullptr, nullptr, to, from}}
-#define BLOCK(oid, name, slot, fn) {oid, {name, Form::Block, 2, slot, true, true, nullptr, nullptr, fn##ToBytes, fn##FromBytes}}
+  {oid, {name, Form::Bytes, abi, slot, raw, raw, false, nullptr, nullptr, to, from, 0, {}, nullptr}}
+#define BLOCK(oid, name, slot, fn, split, ...)                                                         \
+  {oid,                                                                                                \
+   {name, Form::Block, 2, slot, true, true, false, nullptr, nullptr, fn##ToBytes, fn##FromBytes, split, {__VA_ARGS__}, \
+    fn##ToSplit}}
+using wasm::ValType;
 
 const Entry kRules[] = {
-    SCALAR(INT2OID, "smallint", I32, 1, 2, true, true, int2),
-    SCALAR(INT4OID, "integer", I32, 1, 4, true, true, int4),
-    SCALAR(BOOLOID, "boolean", I32, 1, 1, true, false, bool),
-    SCALAR(INT8OID, "bigint", I64, 1, 8, true, true, int8),
-    SCALAR(FLOAT4OID, "real", F32, 1, 4, true, true, float4),
-    SCALAR(FLOAT8OID, "double precision", F64, 1, 8, true, true, float8),
-    SCALAR(DATEOID, "date", I32, 2, 4, false, false, date),
-    SCALAR(TIMEOID, "time", I64, 2, 8, true, false, time),
-    SCALAR(TIMESTAMPOID, "timestamp", I64, 2, 8, false, false, timestamp),
-    SCALAR(TIMESTAMPTZOID, "timestamptz", I64, 2, 8, false, false, timestamp),
+    SCALAR(INT2OID, "smallint", I32, 1, 2, true, true, true, int2),
+    SCALAR(INT4OID, "integer", I32, 1, 4, true, true, true, int4),
+    SCALAR(BOOLOID, "boolean", I32, 1, 1, true, false, true, bool),
+    SCALAR(INT8OID, "bigint", I64, 1, 8, true, true, true, int8),
+    SCALAR(FLOAT4OID, "real", F32, 1, 4, true, true, true, float4),
+    SCALAR(FLOAT8OID, "double precision", F64, 1, 8, true, true, true, float8),
+    SCALAR(DATEOID, "date", I32, 2, 4, false, false, false, date),
+    SCALAR(TIMEOID, "time", I64, 2, 8, true, false, true, time),
+    SCALAR(TIMESTAMPOID, "timestamp", I64, 2, 8, false, false, false, timestamp),
+    SCALAR(TIMESTAMPTZOID, "timestamptz", I64, 2, 8, false, false, false, timestamp),
     BYTES(TEXTOID, "text", 1, 8, false, textToBytes, textFromBytes),
     BYTES(VARCHAROID, "varchar", 1, 8, false, textToBytes, textFromBytes),
     BYTES(BPCHAROID, "char(n)", 2, 8, false, textToBytes, textFromBytes),
@@ -242,10 +265,11 @@ const Entry kRules[] = {
     BYTES(JSONBOID, "jsonb", 1, 8, false, jsonbToBytes, jsonbFromBytes),
     BYTES(JSONOID, "json", 2, 8, false, textToBytes, jsonFromBytes),
     BYTES(NUMERICOID, "numeric", 2, 8, false, numericToBytes, numericFromBytes),
-    BLOCK(UUIDOID, "uuid", 16, uuid),
-    BLOCK(INTERVALOID, "interval", 16, interval),
+    BLOCK(UUIDOID, "uuid", 16, uuid, 2, ValType::I64, ValType::I64),
+    BLOCK(INTERVALOID, "interval", 16, interval, 3, ValType::I64, ValType::I32, ValType::I32),
 };
-const TypeRule kEnumRule = {"enum", Form::Bytes, 2, 8, false, false, nullptr, nullptr, enumToBytes, enumFromBytes};
+const TypeRule kEnumRule = {"enum", Form::Bytes, 2, 8, false, false, false, nullptr, nullptr, enumToBytes, enumFromBytes,
+                             0, {}, nullptr};
 
 }  // namespace
 

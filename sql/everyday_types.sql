@@ -27,10 +27,10 @@ CREATE FUNCTION text_as_price(text) RETURNS price LANGUAGE wasm STRICT AS 'types
 SELECT price_echo(12.5), text_as_price('3.14');
 SELECT text_as_price('-1');
 
--- uuid: 16 bytes, in network order
+-- uuid: by value as two big-endian halves in, 16 bytes out (in arrays and rows: 16 bytes)
 CREATE FUNCTION uuid_version(uuid) RETURNS int LANGUAGE wasm STRICT AS 'types:uuid_version';
 CREATE FUNCTION uuid_text(uuid) RETURNS text LANGUAGE wasm STRICT AS 'types:uuid_text';
-CREATE FUNCTION uuid_echo(uuid) RETURNS uuid LANGUAGE wasm STRICT AS 'types:echo_block';
+CREATE FUNCTION uuid_echo(uuid) RETURNS uuid LANGUAGE wasm STRICT AS 'types:uuid_copy';
 SELECT u, uuid_version(u), uuid_text(u) = u::text AS text_same, uuid_echo(u) = u AS echo_same
   FROM (VALUES ('00000000-0000-0000-0000-000000000000'::uuid), ('ffffffff-ffff-ffff-ffff-ffffffffffff'),
                ('a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11'), ('017f22e2-79b0-7cc3-98c4-dc0c0c07398f')) t(u);
@@ -48,7 +48,7 @@ SELECT count(DISTINCT u) AS distinct_uuids, bool_and(uuid_version(u) = 7) AS all
 -- interval: (microseconds, days, months), each with its own sign
 CREATE FUNCTION interval_double(interval) RETURNS interval LANGUAGE wasm STRICT AS 'types:interval_double';
 CREATE FUNCTION interval_micros(interval) RETURNS bigint LANGUAGE wasm STRICT AS 'types:interval_micros';
-CREATE FUNCTION interval_echo(interval) RETURNS interval LANGUAGE wasm STRICT AS 'types:echo_block';
+CREATE FUNCTION interval_echo(interval) RETURNS interval LANGUAGE wasm STRICT AS 'types:interval_copy';
 SELECT i, interval_double(i), interval_double(i) = i * 2 AS same, interval_micros(i),
        interval_echo(i) = i AS echo_same
   FROM (VALUES ('0'::interval), ('1 year 2 months 3 days 04:05:06.789'), ('-1 month +1 day -00:00:01'),
@@ -86,7 +86,7 @@ SELECT text_as_mood('ecstatic'), text_as_mood('ecstatic') < 'très bien'::mood A
 CREATE FUNCTION v1_text(text) RETURNS int LANGUAGE wasm STRICT AS 'v1text:byte_count';
 SELECT v1_text('héllo');
 CREATE FUNCTION v1_numeric(numeric) RETURNS int LANGUAGE wasm AS 'v1text:byte_count';
-CREATE FUNCTION v1_uuid(uuid) RETURNS uuid LANGUAGE wasm AS 'v1text:echo_block';
+CREATE FUNCTION v1_array(int[]) RETURNS int[] LANGUAGE wasm AS 'v1text:echo_block';
 CREATE FUNCTION v3_text(text) RETURNS int LANGUAGE wasm AS 'v3:byte_count';
 CREATE FUNCTION twice_text(text) RETURNS int LANGUAGE wasm AS 'abi_twice:byte_count';
 -- the same checks at the first call when the function was created without them

@@ -4,10 +4,10 @@
 
 /* The start of the width-wide bucket holding ts, buckets aligned to origin. Infinite
  * timestamps stay infinite; a width <= 0 is NULL. */
-PGWASM_EXPORT(time_bucket) int64_t time_bucket(const pgwasm_interval* width, int64_t ts, int64_t origin) {
+PGWASM_EXPORT(time_bucket) int64_t time_bucket(PGWASM_INTERVAL_ARG(width), int64_t ts, int64_t origin) {
   if (ts == PGWASM_TIMESTAMP_INFINITY || ts == PGWASM_TIMESTAMP_NEG_INFINITY) return ts;
-  if (width->months) return pgwasm_return_null();
-  int64_t w = width->micros + (int64_t)width->days * PGWASM_USECS_PER_DAY;
+  if (width_months) return pgwasm_return_null();
+  int64_t w = width_micros + (int64_t)width_days * PGWASM_USECS_PER_DAY;
   if (w <= 0) return pgwasm_return_null();
   return origin + pgwasm_floor_div(ts - origin, w) * w;
 }
@@ -22,3 +22,10 @@ PGWASM_EXPORT(month_start) int32_t month_start(int32_t days) {
 
 /* ISO day of the week, 1 (Monday) to 7. 1970-01-01 was a Thursday. */
 PGWASM_EXPORT(iso_dow) int32_t iso_dow(int32_t days) { return (int32_t)(pgwasm_floor_div((int64_t)days + 3, 7) * -7 + days + 3) + 1; }
+
+/* The start of the timestamp's hour (infinities stay). */
+PGWASM_EXPORT(hour_start) int64_t hour_start(int64_t ts) {
+  if (ts == PGWASM_TIMESTAMP_INFINITY || ts == PGWASM_TIMESTAMP_NEG_INFINITY) return ts;
+  const int64_t hour = 3600 * PGWASM_USECS_PER_SEC;
+  return pgwasm_floor_div(ts, hour) * hour;
+}

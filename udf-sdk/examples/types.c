@@ -26,26 +26,41 @@ PGWASM_EXPORT(ts_raw) int64_t ts_raw(int64_t micros) { return micros; }
 PGWASM_EXPORT(ts_from_raw) int64_t ts_from_raw(int64_t micros) { return micros; }
 PGWASM_EXPORT(date_from_raw) int32_t date_from_raw(int32_t days) { return days; }
 
-/* --- uuid and interval --- */
+/* --- uuid and interval: by value in, 16-byte blocks out --- */
 /* The uuid's version nibble. */
-PGWASM_EXPORT(uuid_version) int32_t uuid_version(const pgwasm_uuid* u) { return u->bytes[6] >> 4; }
+PGWASM_EXPORT(uuid_version) int32_t uuid_version(PGWASM_UUID_ARG(u)) { return (int32_t)((u_hi >> 12) & 15); }
 /* The uuid's text form, made by the guest. */
-PGWASM_EXPORT(uuid_text) pgwasm_result uuid_text(const pgwasm_uuid* u) {
+PGWASM_EXPORT(uuid_text) pgwasm_result uuid_text(PGWASM_UUID_ARG(u)) {
   char* out = (char*)pgwasm_palloc(36);
   if (!out) __builtin_trap();
-  pgwasm_uuid_format(u, out);
+  pgwasm_uuid v = PGWASM_UUID(u);
+  pgwasm_uuid_format(&v, out);
   return pgwasm_return_text(out, 36);
 }
-/* The interval with each part doubled. */
-PGWASM_EXPORT(interval_double) pgwasm_interval* interval_double(const pgwasm_interval* v) {
-  pgwasm_interval* r = (pgwasm_interval*)pgwasm_palloc(sizeof *r);
+/* The same uuid back, as a result block. */
+PGWASM_EXPORT(uuid_copy) pgwasm_uuid* uuid_copy(PGWASM_UUID_ARG(u)) {
+  pgwasm_uuid* r = (pgwasm_uuid*)pgwasm_palloc(sizeof *r);
   if (!r) __builtin_trap();
-  r->micros = v->micros * 2;
-  r->days = v->days * 2;
-  r->months = v->months * 2;
+  *r = PGWASM_UUID(u);
   return r;
 }
-PGWASM_EXPORT(interval_micros) int64_t interval_micros(const pgwasm_interval* v) { return v->micros; }
+/* The interval with each part doubled. */
+PGWASM_EXPORT(interval_double) pgwasm_interval* interval_double(PGWASM_INTERVAL_ARG(v)) {
+  pgwasm_interval* r = (pgwasm_interval*)pgwasm_palloc(sizeof *r);
+  if (!r) __builtin_trap();
+  *r = pgwasm_interval_from(v_micros * 2, v_days * 2, v_months * 2);
+  return r;
+}
+PGWASM_EXPORT(interval_copy) pgwasm_interval* interval_copy(PGWASM_INTERVAL_ARG(v)) {
+  pgwasm_interval* r = (pgwasm_interval*)pgwasm_palloc(sizeof *r);
+  if (!r) __builtin_trap();
+  *r = PGWASM_INTERVAL(v);
+  return r;
+}
+PGWASM_EXPORT(interval_micros) int64_t interval_micros(PGWASM_INTERVAL_ARG(v)) {
+  (void)v_days, (void)v_months;
+  return v_micros;
+}
 
 /* --- arrays --- */
 /* Number of elements, NULL elements included, and the lower bound, as count * 1000 + lower. */

@@ -3,13 +3,16 @@
  *   #include <pgwasm.h>
  *   PGWASM_EXPORT(add) int32_t add(int32_t a, int32_t b) { return a + b; }
  *
- *   clang --target=wasm32-wasi -O2 -mexec-model=reactor -I udf-sdk/include f.c -o f.wasm
+ *   clang-14 --target=wasm32-wasi -O2 -mexec-model=reactor -I /path/to/udf-sdk/include f.c -o f.wasm
  *
- * Types (see ABI.md): smallint, integer and boolean are int32_t; bigint is int64_t; real is
- * float; double precision is double. text, varchar, bytea and jsonb arrive as two
- * parameters, a pointer and a length in bytes (pgwasm_text_arg names them), and are
- * returned as a pgwasm_result made by pgwasm_return_bytes / pgwasm_return_text. Text and
- * JSON are UTF-8 and not NUL-terminated.
+ * Types (see ABI.md; this header targets ABI version 2): smallint, integer, boolean and
+ * date are int32_t; bigint, time and timestamps are int64_t; real is float; double
+ * precision is double. Text-like types (text, varchar, char(n), name, json, jsonb,
+ * numeric, enums) and bytea arrive as a pointer and a length in bytes and are returned as
+ * a pgwasm_result made by pgwasm_return_bytes / pgwasm_return_text; text is UTF-8 and not
+ * NUL-terminated. uuid and interval arrive by value (PGWASM_UUID_ARG, PGWASM_INTERVAL_ARG)
+ * and return as pointers; arrays and rows arrive and return as pointers to pgwasm_array
+ * and pgwasm_row.
  *
  * Memory: the host copies arguments into a buffer it gets from pgwasm_alloc (defined
  * here), valid until the function returns. Results are copied out by the host as soon as
@@ -288,6 +291,27 @@ static inline void pgwasm_date_to_ymd(int32_t days, int32_t* y, int32_t* m, int3
 }
 /* floor(a / b) for b > 0 (C's / truncates toward zero). */
 static inline int64_t pgwasm_floor_div(int64_t a, int64_t b) { return a / b - (a % b != 0 && a < 0); }
+
+/* --- uuid and interval arguments: passed by value --- */
+/* A uuid argument is two uint64_t parameters, its bytes 0-7 and 8-15 read big-endian (so
+ * (hi >> 12) & 15 is its version); an interval argument is three: micros, days, months.
+ * Inside arrays and rows, and as results, they are the 16-byte structs above. */
+#define PGWASM_UUID_ARG(name) uint64_t name##_hi, uint64_t name##_lo
+#define PGWASM_INTERVAL_ARG(name) int64_t name##_micros, int32_t name##_days, int32_t name##_months
+static inline pgwasm_uuid pgwasm_uuid_from(uint64_t hi, uint64_t lo) {
+  pgwasm_uuid u;
+  for (int i = 0; i < 8; i++) {
+    u.bytes[i] = (uint8_t)(hi >> (56 - 8 * i));
+    u.bytes[8 + i] = (uint8_t)(lo >> (56 - 8 * i));
+  }
+  return u;
+}
+static inline pgwasm_interval pgwasm_interval_from(int64_t micros, int32_t days, int32_t months) {
+  pgwasm_interval v = {micros, days, months};
+  return v;
+}
+#define PGWASM_UUID(name) pgwasm_uuid_from(name##_hi, name##_lo)
+#define PGWASM_INTERVAL(name) pgwasm_interval_from(name##_micros, name##_days, name##_months)
 
 /* --- uuid --- */
 /* Writes the 36 characters of u's text form (no NUL). */
