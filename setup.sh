@@ -19,6 +19,7 @@ PACKAGES=(
   build-essential cmake ninja-build git ca-certificates xz-utils dpkg-dev
   postgresql-15 postgresql-server-dev-15 libgtest-dev rapidjson-dev
   wabt binaryen clang-14 lld-14 wasi-libc libclang-rt-14-dev libclang-rt-14-dev-wasm32
+  rustc libstd-rust-dev-wasm32  # the Rust guest SDK (udf-sdk/rust)
   tcl  # benchmarks only: SQLite's amalgamation scripts (test/bench/build_sqlite.sh)
 )
 
@@ -44,6 +45,14 @@ for t in clang clang++ wasm-ld; do
   src=/usr/bin/$t-14; [[ $t == wasm-ld ]] && src=/usr/bin/wasm-ld-14
   [[ -e /usr/bin/$t || ! -e $src ]] || ln -s "$src" "/usr/bin/$t"
 done
+
+# node and npm for the AssemblyScript compiler: Debian's, unless the machine has its own.
+if ! command -v npm >/dev/null || ! command -v node >/dev/null; then
+  log "installing: nodejs npm"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends nodejs npm >/dev/null
+fi
 
 # --- 2. asmjit from the Debian source package, with -fPIC ---------------------------------
 # apt-get source needs a deb-src line. It goes into a private apt configuration so that
@@ -100,4 +109,13 @@ if ! asmjit_installed; then
   } >"$work/build.log" 2>&1 || { cat "$work/build.log" >&2; log "asmjit build failed"; exit 1; }
   echo "asmjit $version static PIC" >"$ASMJIT_PREFIX/.pgwasm-stamp"
 fi
-log "ready (asmjit: $(cat "$ASMJIT_PREFIX/.pgwasm-stamp"))"
+# --- 3. the AssemblyScript compiler, the version udf-sdk/assemblyscript pins -------------
+# From the registry the machine's npm configuration names (none is written here).
+as_dir=$(cd "$(dirname "$0")" && pwd)/udf-sdk/assemblyscript
+if ! cmp -s "$as_dir/package-lock.json" "$as_dir/node_modules/.package-lock.json.pgwasm" 2>/dev/null; then
+  log "installing the AssemblyScript compiler (npm ci in udf-sdk/assemblyscript)"
+  (cd "$as_dir" && npm ci --no-audit --no-fund --loglevel=error >/dev/null) ||
+    { log "npm ci failed in $as_dir"; exit 1; }
+  cp "$as_dir/package-lock.json" "$as_dir/node_modules/.package-lock.json.pgwasm"
+fi
+log "ready (asmjit: $(cat "$ASMJIT_PREFIX/.pgwasm-stamp"); $("$as_dir/node_modules/.bin/asc" --version))"

@@ -1,0 +1,53 @@
+-- The AssemblyScript SDK (udf-sdk/assemblyscript): the examples of
+-- udf-sdk/assemblyscript/examples/showcase.ts, built with the pinned asc, each checked
+-- against the same computation in SQL.
+SELECT wasm.load_module('asc', example('as_showcase.wasm')) IS NOT NULL AS loaded;
+SELECT export_name, abi_version FROM wasm.exports('asc') WHERE export_name IN ('pgwasm_abi_v2', 'score');
+CREATE FUNCTION as_cosine(float8[], float8[]) RETURNS float8 LANGUAGE wasm STRICT IMMUTABLE AS 'asc:cosine_similarity';
+CREATE FUNCTION as_normalize_tags(text[]) RETURNS text[] LANGUAGE wasm STRICT IMMUTABLE AS 'asc:normalize_tags';
+CREATE TABLE as_listings (id int, title text, junk int, price numeric, rating float8, reviews int,
+                          tags text[], listed date);
+ALTER TABLE as_listings DROP COLUMN junk;
+INSERT INTO as_listings VALUES (1, 'loft', 120, 4.5, 10, '{a,b}', '2024-01-02'), (2, NULL, NULL, NULL, NULL, NULL, NULL),
+                               (3, 'villa', 450.5, 4.9, 250, '{}', 'infinity');
+CREATE FUNCTION as_score(as_listings) RETURNS float8 LANGUAGE wasm STRICT AS 'asc:score';
+CREATE FUNCTION as_uuid_v7() RETURNS uuid LANGUAGE wasm VOLATILE AS 'asc:uuid_v7';
+CREATE FUNCTION as_uuid_version(uuid) RETURNS int LANGUAGE wasm STRICT IMMUTABLE AS 'asc:uuid_version';
+CREATE FUNCTION as_time_bucket(interval, timestamptz, timestamptz) RETURNS timestamptz
+  LANGUAGE wasm STRICT IMMUTABLE AS 'asc:time_bucket';
+CREATE FUNCTION as_line_total(numeric, int, numeric) RETURNS numeric LANGUAGE wasm STRICT AS 'asc:line_total';
+CREATE FUNCTION as_must_be_positive(int) RETURNS int LANGUAGE wasm STRICT AS 'asc:must_be_positive';
+CREATE FUNCTION as_split_pair(a int, b text, OUT sum int, OUT label text, OUT twice float8)
+  LANGUAGE wasm STRICT AS 'asc:split_pair';
+
+SELECT round(as_cosine('{1,0}', '{1,1}')::numeric, 6), as_cosine('{1}', '{1,2}') IS NULL AS mismatch_null,
+       as_cosine('{0,0}', '{1,1}') IS NULL AS zero_null;
+SELECT count(*) FILTER (WHERE abs(as_cosine(a, b) - (SELECT sum(x * y) / sqrt(sum(x * x) * sum(y * y))
+                                                     FROM unnest(a, b) u(x, y))) < 1e-12) AS cosine_agree
+  FROM (SELECT i, array_agg(random()) a, array_agg(random() - 0.5) b
+          FROM generate_series(1, 100) i, generate_series(1, 50) j GROUP BY i) t;
+SELECT as_normalize_tags('{" Postgres ","WASM",NULL,"",postgres,"wasm  ","Été"}'), as_normalize_tags('{}');
+SELECT id, round(as_score(l)::numeric, 6) AS wasm,
+       round((coalesce(rating, 0) * ln(1 + coalesce(reviews, 0)) + 0.1 * coalesce(cardinality(tags), 0))::numeric, 6)
+         AS sql
+  FROM as_listings l ORDER BY id;
+SELECT count(DISTINCT u) AS distinct_uuids, bool_and(as_uuid_version(u) = 7) AS all_v7,
+       bool_and(as_uuid_version(u) = uuid_version_sql) AS version_agrees,
+       bool_and(abs(('x' || substr(replace(u::text, '-', ''), 1, 12))::bit(48)::bigint
+                    - (extract(epoch FROM clock_timestamp()) * 1000)::bigint) < 60000) AS clock_now
+  FROM (SELECT u, ('x' || substr(u::text, 15, 1))::bit(4)::int AS uuid_version_sql
+          FROM (SELECT as_uuid_v7() u FROM generate_series(1, 2000)) g) t;
+SELECT w, count(*) FILTER (WHERE as_time_bucket(w, t, o) = date_bin(w, t, o)) AS agree, count(*) AS rows
+  FROM (VALUES ('15 minutes'::interval), ('1 day 00:00:01')) ws(w), (VALUES ('2001-01-01 00:00+00'::timestamptz)) os(o),
+       (SELECT '1960-06-01 UTC'::timestamptz + i * interval '3 hours 7 minutes 11.013 seconds' AS t
+          FROM generate_series(0, 2000) i) ts
+ GROUP BY w ORDER BY w;
+SELECT p, q, r, as_line_total(p, q, r) AS wasm, round(p * q * (1 + r / 100), 2) AS sql
+  FROM (VALUES (19.99, 3, 8.25), (0.005, 1, 0), (-0.005, 1, 0), (1234567.891, 7, 19.6), (99999999.99, 1000, 0)) t(p, q, r);
+SELECT as_line_total('NaN', 1, 0) IS NULL AS nan_null, as_line_total(1e40, 1, 0) IS NULL AS too_big_null;
+SELECT * FROM as_split_pair(41, 'hey');
+SELECT (as_split_pair(0, '')).*;
+-- a failed assert: its message is in the DETAIL (--use abort=...)
+SELECT as_must_be_positive(5);
+SELECT as_must_be_positive(-1);
+SELECT as_must_be_positive(2) AS next_call_works;

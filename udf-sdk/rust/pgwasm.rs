@@ -1,0 +1,559 @@
+//! pgwasm: write PostgreSQL functions in Rust for pg-wasm (`LANGUAGE wasm`), type ABI
+//! version 2 (udf-sdk/ABI.md). No crates beyond std: it builds with Debian's `rustc` and
+//! `libstd-rust-dev-wasm32` (udf-sdk/rust/build.sh).
+//!
+//! ```ignore
+//! use pgwasm::*;
+//! export! { fn add(a: i32, b: i32) -> i32 { a + b } }
+//! export! { fn shout(s: &str) -> String { s.to_uppercase() } }
+//! export! { fn vec_sum(a: &Array) -> f64 { a.f64s().iter().sum() } }
+//! ```
+//!
+//! Argument types: `i32` (smallint, integer, boolean as 0/1), `i64` (bigint), `f32`, `f64`,
+//! `bool`, `Date`, `Time`, `Timestamp` (also timestamptz), `&str` (text, varchar, char(n),
+//! name, json, jsonb, numeric, enums), `&[u8]` (bytea), `Uuid`, `Interval`, `&Array`
+//! (any one-dimensional array), `&Row` (composite types). Results: the same scalars,
+//! `String`/`&'static str` (text-like), `Vec<u8>` (bytea), `Uuid`, `Interval`, `Vec<f64>`,
+//! `Vec<i32>`, `Vec<i64>`, `Vec<Option<f64>>`..., `Vec<String>`, `Vec<Option<String>>`
+//! (arrays), `RowOut` (rows and OUT parameters), `()` (void), and `Option<T>` of any of
+//! them (None is SQL NULL). A panic is a trap: its message (written to stderr by std) is in
+//! the ERROR's DETAIL.
+#![allow(clippy::missing_safety_doc)]
+
+use std::cell::UnsafeCell;
+
+// --- the host -----------------------------------------------------------------------------
+#[link(wasm_import_module = "pgwasm")]
+extern "C" {
+    #[link_name = "arg_is_null"]
+    fn host_arg_is_null(index: i32) -> i32;
+    #[link_name = "return_null"]
+    fn host_return_null();
+}
+
+#[link(wasm_import_module = "wasi_snapshot_preview1")]
+extern "C" {
+    #[link_name = "random_get"]
+    fn wasi_random_get(buf: *mut u8, len: usize) -> u16;
+}
+
+/// Fills buf from the server's strong random source (WASI random_get); panics if it fails.
+pub fn random_bytes(buf: &mut [u8]) {
+    assert!(unsafe { wasi_random_get(buf.as_mut_ptr(), buf.len()) } == 0, "random_get failed");
+}
+
+/// Whether SQL argument `index` (from 0) of the current call is NULL (non-STRICT functions).
+pub fn arg_is_null(index: i32) -> bool {
+    unsafe { host_arg_is_null(index) != 0 }
+}
+
+/// The marker: this module targets type ABI version 2.
+#[no_mangle]
+pub extern "C" fn pgwasm_abi_v2() {}
+
+// --- the per-call arena ---------------------------------------------------------------------
+// The host calls pgwasm_alloc before every call with arguments or a result in memory: a new
+// arena starts there. Memory from `alloc` lasts until the next call.
+struct Arena {
+    chunks: Vec<Vec<u64>>, // 8-aligned
+    used: usize,           // bytes used in the last chunk
+}
+struct ArenaCell(UnsafeCell<Arena>);
+unsafe impl Sync for ArenaCell {} // a Wasm instance is single-threaded
+static ARENA: ArenaCell = ArenaCell(UnsafeCell::new(Arena { chunks: Vec::new(), used: 0 }));
+
+fn arena() -> &'static mut Arena {
+    unsafe { &mut *ARENA.0.get() }
+}
+
+/// `n` bytes (8-aligned, zeroed) valid until the next call.
+pub fn alloc(n: usize) -> *mut u8 {
+    let a = arena();
+    let need = (n + 7) & !7;
+    let fits = a.chunks.last().map_or(false, |c| c.len() * 8 - a.used >= need);
+    if !fits {
+        let last = a.chunks.last().map_or(0, |c| c.len() * 8);
+        let cap = need.max(65536).max(last.min(1 << 20) * 2);
+        a.chunks.push(vec![0u64; cap / 8]);
+        a.used = 0;
+    }
+    let c = a.chunks.last_mut().unwrap();
+    let p = unsafe { (c.as_mut_ptr() as *mut u8).add(a.used) };
+    unsafe { std::ptr::write_bytes(p, 0, need) };
+    a.used += need;
+    p
+}
+
+/// The ABI's allocator; the host calls it, guests need not.
+#[no_mangle]
+pub extern "C" fn pgwasm_alloc(size: u32) -> u32 {
+    let a = arena();
+    if a.chunks.len() > 1 {
+        // keep the largest chunk
+        a.chunks.sort_by_key(|c| c.len());
+        let keep = a.chunks.pop().unwrap();
+        a.chunks.clear();
+        a.chunks.push(keep);
+    }
+    a.used = 0;
+    alloc((size as usize).max(1)) as u32
+}
+
+fn copy_out(bytes: &[u8]) -> *const u8 {
+    let p = alloc(bytes.len());
+    unsafe { std::ptr::copy_nonoverlapping(bytes.as_ptr(), p, bytes.len()) };
+    p
+}
+
+// --- values ---------------------------------------------------------------------------------
+/// date: days since 1970-01-01; `Date::INFINITY`, `Date::NEG_INFINITY`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Date(pub i32);
+impl Date {
+    pub const INFINITY: Date = Date(i32::MAX);
+    pub const NEG_INFINITY: Date = Date(i32::MIN);
+    /// A proleptic Gregorian date (year 0 is 1 BC).
+    pub fn from_ymd(y: i32, m: u32, d: u32) -> Date {
+        let y = y as i64 - (m <= 2) as i64;
+        let era = if y >= 0 { y } else { y - 399 } / 400;
+        let yoe = y - era * 400;
+        let mp = (m as i64 + 9) % 12;
+        let doy = (153 * mp + 2) / 5 + d as i64 - 1;
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+        Date((era * 146097 + doe - 719468) as i32)
+    }
+    pub fn ymd(self) -> (i32, u32, u32) {
+        let z = self.0 as i64 + 719468;
+        let era = if z >= 0 { z } else { z - 146096 } / 146097;
+        let doe = z - era * 146097;
+        let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+        let mp = (5 * doy + 2) / 153;
+        let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
+        let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+        ((yoe + era * 400 + (m <= 2) as i64) as i32, m, d)
+    }
+}
+/// time: microseconds since midnight (0..=86_400_000_000).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Time(pub i64);
+/// timestamp and timestamptz: microseconds since 1970-01-01 00:00:00 (UTC).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Timestamp(pub i64);
+impl Timestamp {
+    pub const INFINITY: Timestamp = Timestamp(i64::MAX);
+    pub const NEG_INFINITY: Timestamp = Timestamp(i64::MIN);
+    pub const MICROS_PER_DAY: i64 = 86_400_000_000;
+}
+/// uuid: its 16 bytes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Uuid(pub [u8; 16]);
+impl Uuid {
+    pub fn version(&self) -> u8 {
+        self.0[6] >> 4
+    }
+}
+impl std::fmt::Display for Uuid {
+    fn fmt(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        for (i, b) in self.0.iter().enumerate() {
+            if i == 4 || i == 6 || i == 8 || i == 10 {
+                f.write_str("-")?;
+            }
+            write!(f, "{:02x}", b)?;
+        }
+        Ok(())
+    }
+}
+/// interval: PostgreSQL's three parts.
+#[repr(C)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Interval {
+    pub micros: i64,
+    pub days: i32,
+    pub months: i32,
+}
+
+/// A one-dimensional array argument (ABI.md, "Arrays"): typed views of its slots.
+#[repr(C)]
+pub struct Array {
+    pub count: u32,
+    pub lower: i32,
+    pub elem_size: u32,
+    pub flags: u32,
+    nulls: u32,
+    data: u32,
+}
+#[repr(C)]
+#[derive(Clone, Copy)]
+struct Slice {
+    ptr: u32,
+    len: u32,
+}
+impl Array {
+    fn slots<T>(&self, size: u32) -> &[T] {
+        assert!(self.elem_size == size, "array elements of {} bytes, not {}", self.elem_size, size);
+        if self.count == 0 {
+            return &[];
+        }
+        unsafe { std::slice::from_raw_parts(self.data as usize as *const T, self.count as usize) }
+    }
+    pub fn len(&self) -> usize {
+        self.count as usize
+    }
+    pub fn is_empty(&self) -> bool {
+        self.count == 0
+    }
+    pub fn is_null(&self, i: usize) -> bool {
+        self.nulls != 0 && unsafe { *((self.nulls as usize + i) as *const u8) } != 0
+    }
+    pub fn has_nulls(&self) -> bool {
+        (0..self.len()).any(|i| self.is_null(i))
+    }
+    /// float8[] (NULL elements read as 0).
+    pub fn f64s(&self) -> &[f64] {
+        self.slots(8)
+    }
+    pub fn f32s(&self) -> &[f32] {
+        self.slots(4)
+    }
+    /// bigint[], timestamp[], time[]
+    pub fn i64s(&self) -> &[i64] {
+        self.slots(8)
+    }
+    /// integer[], date[]
+    pub fn i32s(&self) -> &[i32] {
+        self.slots(4)
+    }
+    pub fn i16s(&self) -> &[i16] {
+        self.slots(2)
+    }
+    /// Element i of a text-like array (None for NULL).
+    pub fn text(&self, i: usize) -> Option<&str> {
+        let s = self.slots::<Slice>(8)[i];
+        if self.is_null(i) {
+            return None;
+        }
+        Some(unsafe { text_arg(s.ptr as usize as *const u8, s.len) })
+    }
+    /// Element i of a composite-type array (None for NULL).
+    pub fn row(&self, i: usize) -> Option<&Row> {
+        let p = self.slots::<u32>(4)[i];
+        if self.is_null(i) {
+            None
+        } else {
+            Some(unsafe { &*(p as usize as *const Row) })
+        }
+    }
+}
+
+/// A composite value argument (ABI.md, "Rows"): fields in column order, dropped columns left out.
+#[repr(C)]
+pub struct Row {
+    pub nfields: u32,
+    pub flags: u32,
+}
+#[repr(C)]
+#[derive(Clone, Copy)]
+struct Field {
+    value: u64,
+    len: u32,
+    isnull: u32,
+}
+impl Row {
+    fn field(&self, i: usize) -> Field {
+        assert!(i < self.nfields as usize, "field {} of a row of {}", i, self.nfields);
+        unsafe { *((self as *const Row as *const u8).add(8 + 16 * i) as *const Field) }
+    }
+    pub fn len(&self) -> usize {
+        self.nfields as usize
+    }
+    pub fn is_empty(&self) -> bool {
+        self.nfields == 0
+    }
+    pub fn is_null(&self, i: usize) -> bool {
+        self.field(i).isnull != 0
+    }
+    fn get(&self, i: usize) -> Option<Field> {
+        let f = self.field(i);
+        if f.isnull != 0 {
+            None
+        } else {
+            Some(f)
+        }
+    }
+    pub fn i32(&self, i: usize) -> Option<i32> {
+        self.get(i).map(|f| f.value as u32 as i32)
+    }
+    pub fn i64(&self, i: usize) -> Option<i64> {
+        self.get(i).map(|f| f.value as i64)
+    }
+    pub fn f64(&self, i: usize) -> Option<f64> {
+        self.get(i).map(|f| f64::from_bits(f.value))
+    }
+    pub fn f32(&self, i: usize) -> Option<f32> {
+        self.get(i).map(|f| f32::from_bits(f.value as u32))
+    }
+    pub fn text(&self, i: usize) -> Option<&str> {
+        self.get(i).map(|f| unsafe { text_arg(f.value as u32 as usize as *const u8, f.len) })
+    }
+    pub fn array(&self, i: usize) -> Option<&Array> {
+        self.get(i).map(|f| unsafe { &*(f.value as u32 as usize as *const Array) })
+    }
+    pub fn row(&self, i: usize) -> Option<&Row> {
+        self.get(i).map(|f| unsafe { &*(f.value as u32 as usize as *const Row) })
+    }
+}
+
+/// A row result being built (a composite type, or several OUT parameters): every field
+/// starts NULL.
+pub struct RowOut {
+    ptr: *mut u8,
+    n: usize,
+}
+impl RowOut {
+    pub fn new(nfields: usize) -> RowOut {
+        let ptr = alloc(8 + 16 * nfields);
+        unsafe {
+            *(ptr as *mut u32) = nfields as u32;
+            for i in 0..nfields {
+                *(ptr.add(8 + 16 * i + 12) as *mut u32) = 1;
+            }
+        }
+        RowOut { ptr, n: nfields }
+    }
+    fn set(&mut self, i: usize, value: u64, len: u32) -> &mut RowOut {
+        assert!(i < self.n, "field {} of a row of {}", i, self.n);
+        unsafe {
+            let f = self.ptr.add(8 + 16 * i) as *mut Field;
+            *f = Field { value, len, isnull: 0 };
+        }
+        self
+    }
+    pub fn i32(&mut self, i: usize, v: i32) -> &mut RowOut {
+        self.set(i, v as u32 as u64, 0)
+    }
+    pub fn i64(&mut self, i: usize, v: i64) -> &mut RowOut {
+        self.set(i, v as u64, 0)
+    }
+    pub fn f64(&mut self, i: usize, v: f64) -> &mut RowOut {
+        self.set(i, v.to_bits(), 0)
+    }
+    pub fn text(&mut self, i: usize, v: &str) -> &mut RowOut {
+        let p = copy_out(v.as_bytes());
+        self.set(i, p as u32 as u64, v.len() as u32)
+    }
+}
+
+// --- arguments and results, as the export! macro uses them ---------------------------------
+pub unsafe fn text_arg<'a>(ptr: *const u8, len: u32) -> &'a str {
+    // The host passes valid UTF-8 for text-like types.
+    std::str::from_utf8_unchecked(bytes_arg(ptr, len))
+}
+pub unsafe fn bytes_arg<'a>(ptr: *const u8, len: u32) -> &'a [u8] {
+    if len == 0 {
+        &[]
+    } else {
+        std::slice::from_raw_parts(ptr, len as usize)
+    }
+}
+pub fn uuid_arg(hi: u64, lo: u64) -> Uuid {
+    let mut b = [0u8; 16];
+    b[..8].copy_from_slice(&hi.to_be_bytes());
+    b[8..].copy_from_slice(&lo.to_be_bytes());
+    Uuid(b)
+}
+
+/// An argument passed as one Wasm parameter.
+pub trait Arg {
+    type Raw;
+    fn from_raw(raw: Self::Raw) -> Self;
+}
+macro_rules! scalar_arg {
+    ($t:ty, $raw:ty, $from:expr) => {
+        impl Arg for $t {
+            type Raw = $raw;
+            fn from_raw(raw: $raw) -> $t {
+                $from(raw)
+            }
+        }
+    };
+}
+scalar_arg!(i32, i32, |r| r);
+scalar_arg!(i64, i64, |r| r);
+scalar_arg!(f32, f32, |r| r);
+scalar_arg!(f64, f64, |r| r);
+scalar_arg!(bool, i32, |r| r != 0);
+scalar_arg!(Date, i32, Date);
+scalar_arg!(Time, i64, Time);
+scalar_arg!(Timestamp, i64, Timestamp);
+impl<'a> Arg for &'a Array {
+    type Raw = u32;
+    fn from_raw(raw: u32) -> &'a Array {
+        unsafe { &*(raw as usize as *const Array) }
+    }
+}
+impl<'a> Arg for &'a Row {
+    type Raw = u32;
+    fn from_raw(raw: u32) -> &'a Row {
+        unsafe { &*(raw as usize as *const Row) }
+    }
+}
+
+/// A result: its one Wasm value.
+pub trait Ret {
+    type Raw: Default;
+    fn into_raw(self) -> Self::Raw;
+}
+macro_rules! scalar_ret {
+    ($t:ty, $raw:ty, $to:expr) => {
+        impl Ret for $t {
+            type Raw = $raw;
+            fn into_raw(self) -> $raw {
+                $to(self)
+            }
+        }
+    };
+}
+scalar_ret!(i32, i32, |v| v);
+scalar_ret!(i64, i64, |v| v);
+scalar_ret!(f32, f32, |v| v);
+scalar_ret!(f64, f64, |v| v);
+scalar_ret!(bool, i32, |v| v as i32);
+scalar_ret!(Date, i32, |v: Date| v.0);
+scalar_ret!(Time, i64, |v: Time| v.0);
+scalar_ret!(Timestamp, i64, |v: Timestamp| v.0);
+fn bytes_ret(b: &[u8]) -> u64 {
+    (b.len() as u64) << 32 | copy_out(b) as u32 as u64
+}
+scalar_ret!(String, u64, |v: String| bytes_ret(v.as_bytes()));
+scalar_ret!(&'static str, u64, |v: &str| bytes_ret(v.as_bytes()));
+scalar_ret!(Vec<u8>, u64, |v: Vec<u8>| bytes_ret(&v));
+scalar_ret!(Uuid, u32, |v: Uuid| copy_out(&v.0) as u32);
+scalar_ret!(Interval, u32, |v: Interval| {
+    let p = alloc(16) as *mut Interval;
+    unsafe { *p = v };
+    p as u32
+});
+scalar_ret!(RowOut, u32, |v: RowOut| v.ptr as u32);
+impl Ret for () {
+    type Raw = ();
+    fn into_raw(self) {}
+}
+impl<T: Ret> Ret for Option<T> {
+    type Raw = T::Raw;
+    fn into_raw(self) -> T::Raw {
+        match self {
+            Some(v) => v.into_raw(),
+            None => {
+                unsafe { host_return_null() };
+                T::Raw::default()
+            }
+        }
+    }
+}
+
+/// An element type of an array result.
+pub trait Element: Sized {
+    const SIZE: u32;
+    /// Writes the element into its slot; false for NULL.
+    fn write(self, slot: *mut u8) -> bool;
+}
+macro_rules! plain_element {
+    ($t:ty, $size:expr, $to:expr) => {
+        impl Element for $t {
+            const SIZE: u32 = $size;
+            fn write(self, slot: *mut u8) -> bool {
+                unsafe { std::ptr::copy_nonoverlapping(($to(self)).to_le_bytes().as_ptr(), slot, $size) };
+                true
+            }
+        }
+    };
+}
+plain_element!(f64, 8, |v: f64| v);
+plain_element!(f32, 4, |v: f32| v);
+plain_element!(i64, 8, |v: i64| v);
+plain_element!(i32, 4, |v: i32| v);
+plain_element!(Date, 4, |v: Date| v.0);
+plain_element!(Timestamp, 8, |v: Timestamp| v.0);
+impl Element for String {
+    const SIZE: u32 = 8;
+    fn write(self, slot: *mut u8) -> bool {
+        let p = copy_out(self.as_bytes());
+        unsafe { *(slot as *mut Slice) = Slice { ptr: p as u32, len: self.len() as u32 } };
+        true
+    }
+}
+impl<T: Element> Element for Option<T> {
+    const SIZE: u32 = T::SIZE;
+    fn write(self, slot: *mut u8) -> bool {
+        self.map_or(false, |v| v.write(slot))
+    }
+}
+impl<T: Element> Ret for Vec<T> {
+    type Raw = u32;
+    fn into_raw(self) -> u32 {
+        let n = self.len();
+        let header = alloc(24) as *mut u32;
+        let data = alloc(n * T::SIZE as usize);
+        let nulls = alloc(n);
+        let mut any_null = false;
+        for (i, v) in self.into_iter().enumerate() {
+            let present = v.write(unsafe { data.add(i * T::SIZE as usize) });
+            unsafe { *nulls.add(i) = !present as u8 };
+            any_null |= !present;
+        }
+        unsafe {
+            *header = n as u32;
+            *header.add(1) = 1;
+            *header.add(2) = T::SIZE;
+            *header.add(4) = if any_null { nulls as u32 } else { 0 };
+            *header.add(5) = data as u32;
+        }
+        header as u32
+    }
+}
+
+/// Exports a function to SQL: `export! { fn name(arg: Type, ...) -> Result { body } }`
+/// (`-> ()` or no arrow for void). The export name is the function's name.
+#[macro_export]
+macro_rules! export {
+    (fn $name:ident ( $($args:tt)* ) $body:block) => {
+        $crate::export! { fn $name ( $($args)* ) -> () $body }
+    };
+    (fn $name:ident ( $($args:tt)* ) -> $ret:ty $body:block) => {
+        $crate::__pgwasm_params! { [$name] [$ret] [$body] [] [] $($args)* }
+    };
+}
+
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __pgwasm_params {
+    ([$name:ident] [$ret:ty] [$body:block] [$($p:tt)*] [$($l:tt)*] $(,)?) => {
+        #[no_mangle]
+        pub extern "C" fn $name($($p)*) -> <$ret as $crate::Ret>::Raw {
+            $($l)*
+            let result: $ret = (move || -> $ret { $body })();
+            $crate::Ret::into_raw(result)
+        }
+    };
+    ([$f:ident] [$r:ty] [$b:block] [$($p:tt)*] [$($l:tt)*] $n:ident : &str $(, $($rest:tt)*)?) => {
+        $crate::__pgwasm_params! { [$f] [$r] [$b] [$($p)* ptr: *const u8, len: u32,]
+            [$($l)* let $n: &str = unsafe { $crate::text_arg(ptr, len) };] $($($rest)*)? }
+    };
+    ([$f:ident] [$r:ty] [$b:block] [$($p:tt)*] [$($l:tt)*] $n:ident : &[u8] $(, $($rest:tt)*)?) => {
+        $crate::__pgwasm_params! { [$f] [$r] [$b] [$($p)* ptr: *const u8, len: u32,]
+            [$($l)* let $n: &[u8] = unsafe { $crate::bytes_arg(ptr, len) };] $($($rest)*)? }
+    };
+    ([$f:ident] [$r:ty] [$b:block] [$($p:tt)*] [$($l:tt)*] $n:ident : Uuid $(, $($rest:tt)*)?) => {
+        $crate::__pgwasm_params! { [$f] [$r] [$b] [$($p)* hi: u64, lo: u64,]
+            [$($l)* let $n = $crate::uuid_arg(hi, lo);] $($($rest)*)? }
+    };
+    ([$f:ident] [$r:ty] [$b:block] [$($p:tt)*] [$($l:tt)*] $n:ident : Interval $(, $($rest:tt)*)?) => {
+        $crate::__pgwasm_params! { [$f] [$r] [$b] [$($p)* micros: i64, days: i32, months: i32,]
+            [$($l)* let $n = $crate::Interval { micros, days, months };] $($($rest)*)? }
+    };
+    ([$f:ident] [$r:ty] [$b:block] [$($p:tt)*] [$($l:tt)*] $n:ident : $t:ty $(, $($rest:tt)*)?) => {
+        $crate::__pgwasm_params! { [$f] [$r] [$b] [$($p)* raw: <$t as $crate::Arg>::Raw,]
+            [$($l)* let $n: $t = <$t as $crate::Arg>::from_raw(raw);] $($($rest)*)? }
+    };
+}
