@@ -3,7 +3,8 @@
 #  1. ../shared/bench/peers.sh with our column (run time against native, wasm2c, V8);
 #  2. the cost of fuel metering (fuel_overhead.sh);
 #  3. compile speed on SQLite (build_sqlite.sh) against V8 Liftoff on the same module;
-#  4. Wasm UDFs in SQL against LANGUAGE C and PL/pgSQL (udf_bench.sh);
+#  4. Wasm UDFs in SQL against LANGUAGE C and PL/pgSQL (udf_bench.sh), and the types of
+#     ABI version 2 against LANGUAGE C (types_bench.sh);
 #  5. the code cache: first calls on a hit and a miss, connection latency (cache_bench.sh).
 #   run_bench.sh BUILD_DIR
 set -euo pipefail
@@ -31,6 +32,9 @@ fi
 echo
 echo "== SQL: Wasm UDFs against LANGUAGE C and PL/pgSQL (udf_bench.sh)"
 "$here/udf_bench.sh" "$build"
+echo
+echo "== SQL: ABI version 2 types against LANGUAGE C (types_bench.sh)"
+"$here/types_bench.sh" "$build"
 echo
 echo "== the code cache (cache_bench.sh)"
 "$here/cache_bench.sh" "$build"

@@ -33,46 +33,14 @@ die() { echo "udf_bench: $*" >&2; exit 1; }
 for m in math text; do
   [[ -f $build/examples/$m.wasm ]] || die "$build/examples/$m.wasm is missing: run 'make -C $root engine'"
 done
-if [[ $EUID -eq 0 ]]; then as_pg() { runuser -u postgres -- "$@"; }; else as_pg() { "$@"; }; fi
+source "$here/sql_bench_lib.sh"
 
 # The C baseline, built and installed with its PGXS Makefile.
 make -s -C "$here/c_udf" >/dev/null
 make -s -C "$here/c_udf" install >/dev/null
 
-# --- a throwaway cluster: no TCP, socket in its own directory, removed at exit ---------------
-work=$(mktemp -d /tmp/udf_bench.XXXXXX)
-chmod 755 "$work"
-cp "$build/examples/math.wasm" "$build/examples/text.wasm" "$work/"
-chown -R postgres: "$work" 2>/dev/null || true
-cleanup() {
-  as_pg "$bindir/pg_ctl" -D "$work/data" -m immediate stop >/dev/null 2>&1 || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
-cd "$work"  # a directory the postgres user may enter (a clone under /root is not)
-as_pg "$bindir/initdb" -D "$work/data" -U postgres -A trust -E UTF8 --locale=C --no-sync >/dev/null
-# JIT and parallel query off: every implementation then runs the same plan, one function call
-# per row in one process (JIT could otherwise inline the C function from its bitcode). work_mem
-# keeps generate_series's 3M rows in memory rather than in a temp file.
-cat >>"$work/data/postgresql.conf" <<EOF
-listen_addresses = ''
-port = $port
-unix_socket_directories = '$work'
-jit = off
-max_parallel_workers_per_gather = 0
-work_mem = 256MB
-shared_buffers = 256MB
-fsync = off
-EOF
-as_pg "$bindir/pg_ctl" -D "$work/data" -l "$work/server.log" -w start >/dev/null ||
-  { cat "$work/server.log" >&2; die "the cluster did not start"; }
-sql() { as_pg "$bindir/psql" -h "$work" -p "$port" -X -q -At -v ON_ERROR_STOP=1 -d postgres "$@"; }
-
+bench_cluster udf_bench "$port" 256MB "$build/examples/math.wasm" "$build/examples/text.wasm"
 available() { [[ $(sql -c "SELECT count(*) FROM pg_available_extensions WHERE name = '$1'") == 1 ]]; }
-available wasm || die "extension wasm is not installed: run 'make -C $root -j2 && make -C $root install' (as root)"
-if ! cmp -s "$root/wasm.so" "$(pg_config --pkglibdir)/wasm.so"; then
-  echo "note: the installed wasm.so differs from $root/wasm.so (run make install to update it)"
-fi
 
 # --- the functions ---------------------------------------------------------------------------
 # impls: column names; each defines <prefix>_add_one, <prefix>_collatz, <prefix>_vowels.
@@ -181,7 +149,6 @@ for q in "${queries[@]}"; do
 done
 
 # --- the runs --------------------------------------------------------------------------------
-median() { sort -g | awk '{a[NR] = $1} END {print a[int((NR + 1) / 2)]}'; }
 declare -A med
 for q in "${queries[@]}"; do
   arg=1; [[ $q == vowels ]] && arg="'x'"
@@ -205,13 +172,8 @@ for q in "${queries[@]}"; do
     echo "$out" | sed 's/^/  /' >&2
     exit 1
   fi
-  # Lines per run: "@ impl", the result, "Time: N ms" (also RESET's Time, ignored).
-  parsed=$(awk '
-    /^@ / {impl = $2; want = 1; next}
-    want == 1 {result[impl] = result[impl] " " $0; want = 2; next}
-    want == 2 && /^Time: / {print "T", impl, $2 / 1000; want = 0; next}
-    END {for (i in result) print "R", i, result[i]}' <<<"$out")
-  results=$(awk '$1 == "R" {for (k = 3; k <= NF; k++) print $k}' <<<"$parsed" | sort -u)
+  parsed=$(parse_runs <<<"$out")
+  results=$(run_results "$parsed")
   if [[ $(wc -l <<<"$results") != 1 ]]; then
     echo "udf_bench: the implementations of '$q' disagree (results of each run):" >&2
     awk '$1 == "R"' <<<"$parsed" | sed 's/^R /  /' >&2
@@ -223,7 +185,7 @@ for q in "${queries[@]}"; do
       { echo "$out" >&2; die "could not read the $runs times of $i for '$q' from psql's output"; }
   done
   for i in "${impls[@]}"; do
-    med[$q,$i]=$(awk -v i="$i" '$1 == "T" && $2 == i {print $3}' <<<"$parsed" | median)
+    med[$q,$i]=$(run_median "$parsed" "$i")
   done
 done
 

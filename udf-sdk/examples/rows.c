@@ -20,17 +20,13 @@ PGWASM_EXPORT(score) double score(const pgwasm_row* r) {
   return s;
 }
 
-/* A function of a ten-column row: the sum of its numeric fields (benchmark). Columns:
- * int, bigint, float8, int, float8, int, bigint, float8, int, float8. */
+/* A function of a ten-column row: the sum of its fields, NULLs counting 0 (benchmark).
+ * Columns: a int, b bigint, c float8, d int, e float8, f int, g bigint, h float8, i int,
+ * j float8. */
+#define I32(i) (pgwasm_is_null(r, i) ? 0 : pgwasm_get_i32(r, i))
+#define I64(i) (pgwasm_is_null(r, i) ? 0 : (double)pgwasm_get_i64(r, i))
+#define F64(i) (pgwasm_is_null(r, i) ? 0 : pgwasm_get_f64(r, i))
 PGWASM_EXPORT(row10_sum) double row10_sum(const pgwasm_row* r) {
-  double s = 0;
-  for (uint32_t i = 0; i < r->nfields; i++) {
-    if (pgwasm_is_null(r, i)) continue;
-    switch (i) {
-      case 0: case 3: case 5: case 8: s += pgwasm_get_i32(r, i); break;
-      case 1: case 6: s += (double)pgwasm_get_i64(r, i); break;
-      default: s += pgwasm_get_f64(r, i); break;
-    }
-  }
-  return s;
+  if (r->nfields != 10) __builtin_trap();
+  return I32(0) + I64(1) + F64(2) + I32(3) + F64(4) + I32(5) + I64(6) + F64(7) + I32(8) + F64(9);
 }

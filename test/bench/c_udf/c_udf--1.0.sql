@@ -10,3 +10,17 @@ CREATE FUNCTION c_collatz(bigint) RETURNS integer
 
 CREATE FUNCTION c_vowels(text) RETURNS integer
   AS 'MODULE_PATHNAME', 'c_vowels' LANGUAGE C STRICT IMMUTABLE;
+
+-- types_bench.sh (ABI version 2 types). c_row10_sum is declared by the benchmark, over its
+-- table's row type.
+CREATE FUNCTION c_vec_sum(float8[]) RETURNS float8
+  AS 'MODULE_PATHNAME', 'c_vec_sum' LANGUAGE C STRICT IMMUTABLE;
+
+CREATE FUNCTION c_dot(float8[], float8[]) RETURNS float8
+  AS 'MODULE_PATHNAME', 'c_dot' LANGUAGE C STRICT IMMUTABLE;
+
+CREATE FUNCTION c_hour_start(timestamptz) RETURNS timestamptz
+  AS 'MODULE_PATHNAME', 'c_hour_start' LANGUAGE C STRICT IMMUTABLE;
+
+CREATE FUNCTION c_uuid_version(uuid) RETURNS integer
+  AS 'MODULE_PATHNAME', 'c_uuid_version' LANGUAGE C STRICT IMMUTABLE;
