@@ -119,6 +119,10 @@ Datum decodeArray(ValueCodec* c, uint32_t ptr, GuestReader* r, ValuePath* path) 
     // Bits PostgreSQL stores as they are: one copy.
     size_t nbytes = ARR_OVERHEAD_NONULLS(1) + size_t(count) * e->slot;
     r->charge(nbytes);
+    if (nbytes > MaxAllocSize)
+      ereport(ERROR, (errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+                      errmsg("wasm function %s returned an array of %zu bytes, more than a value can hold",
+                             path->functionName, nbytes)));
     ArrayType* a = static_cast<ArrayType*>(palloc0(nbytes));
     SET_VARSIZE(a, nbytes);
     a->ndim = 1;

@@ -6,6 +6,12 @@ SELECT bad_array(0);
 SELECT sqlstate_of(format('SELECT bad_array(%s)', i)) AS error FROM generate_series(1, 8) i;
 SELECT bad_array(2);
 SELECT bad_array(4);
+-- 134,217,727 int8 elements in a guest of 1.1 GB: more than one PostgreSQL value holds
+SET wasm.memory_limit = '2GB';
+SET wasm.backend_memory_limit = '3GB';
+SELECT sqlstate_of('SELECT bad_array(9)') AS error;
+RESET wasm.memory_limit;
+RESET wasm.backend_memory_limit;
 CREATE FUNCTION amplified_text(int) RETURNS text[] LANGUAGE wasm STRICT AS 'hostile_types:amplified_text';
 SELECT cardinality(amplified_text(10));
 SET wasm.memory_limit = '16MB';

@@ -18,6 +18,11 @@ PGWASM_EXPORT(bad_array) pgwasm_array* bad_array(int32_t how) {
     case 6: a->lower = INT32_MAX - 1; break;                        /* subscripts past INT32_MAX */
     case 7: a->flags = 1; break;                                    /* flags of a later ABI */
     case 8: a->count = 0x20000000u; a->data = (void*)16; break;     /* more than an array holds */
+    case 9:                                                         /* 1 GB of int8: too big a value */
+      if (__builtin_wasm_memory_grow(0, 16400) == (size_t)-1) __builtin_trap();
+      a->count = 134217727;
+      a->data = (void*)16;
+      break;
     default: break;                                                 /* a valid array: 0 0 0 0 */
   }
   return a;
