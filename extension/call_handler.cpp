@@ -189,7 +189,7 @@ void prepareForStatement(FunctionCache* fc, FunctionCallInfo fcinfo) {
   const ModuleFacts& facts = bridgeModuleFacts(m);
   checkExportSignature(facts, fc->moduleName, fc->exportName, fc->shape);
   Form rf = fc->shape.result.form;
-  fc->callsAlloc = fc->shape.memoryArgs || (facts.abiVersion >= 2 && (rf == Form::Bytes || rf == Form::Block));
+  fc->callsAlloc = fc->shape.memoryArgs || (facts.abiVersion >= 2 && inMemory(rf));
   // The start function and _initialize run on fuel of their own call.
   CallFuel cf;
   uint64_t initFuel = fuelStartCall(&cf, fc->name, false);
@@ -266,7 +266,7 @@ void encodeArguments(FunctionCache* fc, FunctionCallInfo fcinfo, uint64_t* param
     Datum d = fcinfo->args[i].value;
     bool null = fc->argNulls[i];
     fc->path.argument = i + 1;
-    if (c->split || (c->form != Form::Bytes && c->form != Form::Block)) {
+    if (c->split || !inMemory(c->form)) {
       p += byValue(c, d, null, &params[p], &fc->path);
       continue;
     }

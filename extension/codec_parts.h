@@ -23,12 +23,10 @@ Encoded encodeRow(ValueCodec* c, Datum d, GuestWriter* w, ValuePath* path);
 Datum decodeArray(ValueCodec* c, uint32_t ptr, GuestReader* r, ValuePath* path);
 Datum decodeRow(ValueCodec* c, uint32_t ptr, GuestReader* r, ValuePath* path);
 
-// An array element in its slot (c->slot bytes), and a row field (16 bytes: u64 value,
-// u32 len, u32 isnull). Reading checks the value against its domain.
+// An array element in its slot (c->slot bytes). Reading checks the value against its
+// domain. (Row fields: row_codec.cpp.)
 void writeElement(ValueCodec* c, Datum d, Spot slot, GuestWriter* w, ValuePath* path);
-void writeField(ValueCodec* c, Datum d, bool isnull, Spot field, GuestWriter* w, ValuePath* path);
 Datum readElement(ValueCodec* c, const uint8_t* slot, GuestReader* r, ValuePath* path);
-Datum readField(ValueCodec* c, const uint8_t* field, GuestReader* r, ValuePath* path, bool* isnull);
 
 // Every this many elements, long loops poll for cancel and statement_timeout.
 constexpr uint32_t kPollEvery = 1u << 14;

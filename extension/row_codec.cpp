@@ -20,7 +20,40 @@ namespace pgwasm {
 
 namespace {
 constexpr uint32_t kFieldSize = 16;
+
+// A field (u64 value, u32 len, u32 isnull): a scalar's bits, or the address and length of
+// a value written elsewhere in the buffer.
+inline void writeField(ValueCodec* c, Datum d, bool isnull, Spot field, GuestWriter* w, ValuePath* path) {
+  if (isnull) {
+    storeU32(w->staged(field.staged + 12), 1);
+    return;
+  }
+  if (!inMemory(c->form)) {
+    storeU64(w->staged(field.staged), c->rule->toBits(d, path));
+    return;
+  }
+  Encoded e = encodeValue(c, d, w, path);
+  w->pointer(field, e.at);
+  storeU32(w->staged(field.staged + 8), e.len);
 }
+
+// Reads a field, checked against its domain.
+Datum readField(ValueCodec* c, const uint8_t* field, GuestReader* r, ValuePath* path, bool* isnull) {
+  *isnull = loadU32(field + 12) != 0;
+  if (*isnull) {
+    checkDomain(c, 0, true);
+    return 0;
+  }
+  uint64_t value = loadU64(field);
+  Datum v;
+  if (!inMemory(c->form))
+    v = c->rule->fromBits(value, *c, path);
+  else
+    v = decodeValue(c, uint32_t(value), loadU32(field + 8), r, path);
+  checkDomain(c, v, false);
+  return v;
+}
+}  // namespace
 
 void resolveRow(ValueCodec* c, TupleDesc desc, const ResolveSite& site, int depth) {
   c->shape = Shape::Row;
@@ -88,12 +121,7 @@ Encoded encodeRow(ValueCodec* c, Datum d, GuestWriter* w, ValuePath* path) {
     uint32_t off = 8 + i * kFieldSize;
     ValueCodec* f = &c->fields[i];
     path->pushField(NameStr(TupleDescAttr(c->desc, att)->attname));
-    if (nulls[att])
-      storeU32(w->staged(s.staged + off + 12), 1);
-    else if (f->rule && f->form != Form::Bytes && f->form != Form::Block)  // a scalar: its bits
-      storeU64(w->staged(s.staged + off), f->rule->toBits(values[att], path));
-    else
-      writeField(f, values[att], false, Spot{s.at + off, s.staged + off}, w, path);
+    writeField(f, values[att], nulls[att], Spot{s.at + off, s.staged + off}, w, path);
     path->pop();
   }
   return Encoded{s.at, 8 + n * kFieldSize};

@@ -67,7 +67,7 @@ void resolveCallShape(CallShape* s, const char* fname, char prokind, bool retset
     ValueCodec* c = &s->args[i];
     resolveCodec(c, argTypes[i], nullptr, i + 1, fname, cxt);
     s->abi = c->abi > s->abi ? c->abi : s->abi;
-    s->memoryArgs |= !c->split && (c->form == Form::Bytes || c->form == Form::Block);
+    s->memoryArgs |= !c->split && inMemory(c->form);
     s->nparams += c->split ? c->split : c->form == Form::Bytes ? 2 : 1;
     s->datumBits &= c->bitsMask != 0;
     s->nested |= c->nested;

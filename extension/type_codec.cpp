@@ -97,20 +97,6 @@ void writeElement(ValueCodec* c, Datum d, Spot slot, GuestWriter* w, ValuePath* 
   if (c->form == Form::Bytes) storeU32(w->staged(slot.staged + 4), e.len);
 }
 
-void writeField(ValueCodec* c, Datum d, bool isnull, Spot field, GuestWriter* w, ValuePath* path) {
-  if (isnull) {
-    storeU32(w->staged(field.staged + 12), 1);
-    return;
-  }
-  if (c->shape == Shape::Leaf && c->form != Form::Bytes && c->form != Form::Block) {
-    storeU64(w->staged(field.staged), c->rule->toBits(d, path));
-    return;
-  }
-  Encoded e = encodeValue(c, d, w, path);
-  w->pointer(field, e.at);
-  storeU32(w->staged(field.staged + 8), e.len);
-}
-
 // --- decoding ------------------------------------------------------------------------------
 Datum decodeValue(ValueCodec* c, uint32_t ptr, uint32_t len, GuestReader* r, ValuePath* path) {
   Datum v;
@@ -150,22 +136,6 @@ Datum readElement(ValueCodec* c, const uint8_t* slot, GuestReader* r, ValuePath*
     uint32_t len = c->form == Form::Bytes ? loadU32(slot + 4) : 0;
     v = decodeValue(c, ptr, len, r, path);
   }
-  checkDomain(c, v, false);
-  return v;
-}
-
-Datum readField(ValueCodec* c, const uint8_t* field, GuestReader* r, ValuePath* path, bool* isnull) {
-  *isnull = loadU32(field + 12) != 0;
-  if (*isnull) {
-    checkDomain(c, 0, true);
-    return 0;
-  }
-  uint64_t value = loadU64(field);
-  Datum v;
-  if (c->shape == Shape::Leaf && c->form != Form::Bytes && c->form != Form::Block)
-    v = c->rule->fromBits(value, *c, path);
-  else
-    v = decodeValue(c, uint32_t(value), loadU32(field + 8), r, path);
   checkDomain(c, v, false);
   return v;
 }

@@ -95,6 +95,10 @@ struct ValueCodec {
   bool* scratchNulls;
 };
 
+// Whether values of this form live in guest memory (bytes, or a block: uuid, interval,
+// arrays, rows) rather than in Wasm scalars.
+inline bool inMemory(Form f) { return f == Form::Bytes || f == Form::Block; }
+
 // Resolves `type`, argument `argument` (1-based; 0: the result) of function fname, in
 // cxt. desc: a row result's columns when the call decides them (record with OUT
 // parameters or a column list), else null; a record result without one resolves to a
