@@ -501,28 +501,17 @@ void bridgeFreeRuntime(Runtime* rt) noexcept {
 bool bridgeHasAllocator(const Runtime* rt) noexcept { return rt->alloc != nullptr; }
 
 namespace {
-void callInto(Runtime* rt, wasm::FuncRef* f, const wasm::Value* args, wasm::Value* results,
-              uint64_t* fuel, Outcome* out) {
-  wasm::Store& store = *rt->store;
-  if (rt->fuel) store.setFuel(*fuel);
-  wasm::CallResult r = store.call(f, args, results);
-  if (rt->fuel) *fuel = store.fuel();
-  if (!r.ok()) {
-    out->status = Outcome::Trap;
-    out->trap = r.trap;
-    setMessage(out, "%s", wasm::trapMessage(r.trap));
-  }
+void noteTrap(const wasm::CallResult& r, Outcome* out) {
+  if (r.ok()) return;
+  out->status = Outcome::Trap;
+  out->trap = r.trap;
+  setMessage(out, "%s", wasm::trapMessage(r.trap));
 }
 }  // namespace
 
 void bridgeCall(Runtime* rt, const uint64_t* args, uint64_t* results, uint64_t* fuel,
                 Outcome* out) noexcept {
-  wasm::CallResult r = rt->store->callRaw(rt->func, args, results, rt->fuel ? fuel : nullptr);
-  if (!r.ok()) {
-    out->status = Outcome::Trap;
-    out->trap = r.trap;
-    setMessage(out, "%s", wasm::trapMessage(r.trap));
-  }
+  noteTrap(rt->store->callRaw(rt->func, args, results, rt->fuel ? fuel : nullptr), out);
 }
 
 uint32_t bridgeGuestAlloc(Runtime* rt, uint32_t size, uint64_t* fuel, Outcome* out) noexcept {
@@ -531,9 +520,9 @@ uint32_t bridgeGuestAlloc(Runtime* rt, uint32_t size, uint64_t* fuel, Outcome* o
     setMessage(out, "module does not export pgwasm_alloc(i32) -> i32");
     return 0;
   }
-  wasm::Value a = wasm::Value::i32(size), r;
-  callInto(rt, rt->alloc, &a, &r, fuel, out);
-  return out->ok() ? r.asU32() : 0;
+  uint64_t a = size, r = 0;  // (i32) -> i32, checked when the runtime was made
+  noteTrap(rt->store->callRaw(rt->alloc, &a, &r, rt->fuel ? fuel : nullptr), out);
+  return out->ok() ? uint32_t(r) : 0;
 }
 
 uint8_t* bridgeMemory(Runtime* rt, uint64_t* size) noexcept {

@@ -34,7 +34,8 @@ namespace pgwasm {
 namespace {
 
 constexpr uint64_t kPoolMagic = 0x7067776173666c31ull;  // "pgwasfl1"
-constexpr uint64_t kUnlimited = uint64_t(1) << 62;
+
+}  // namespace
 
 struct FuelPool {
   uint64_t magic;
@@ -45,19 +46,16 @@ struct FuelPool {
   pg_atomic_uint64 instances;
 };
 
-struct StatementFuel {
-  uint64_t used = 0;  // claimed, less what was given back (without a pool)
-  FuelPool* pool = nullptr;
-  dsm_segment* segment = nullptr;
-  WasmStats stats{};  // this process's own
-  bool lastByCallLimit = false;
-};
-StatementFuel sf;
+StatementFuel statementFuel{};
+
+namespace {
+
+StatementFuel& sf = statementFuel;
 
 void detachPool() {
   if (!sf.segment) return;
   sf.used = pg_atomic_read_u64(&sf.pool->used);  // the count carries on in the backend
-  dsm_segment* seg = sf.segment;
+  dsm_segment* seg = static_cast<dsm_segment*>(sf.segment);
   sf.pool = nullptr;
   sf.segment = nullptr;
   dsm_detach(seg);
@@ -66,7 +64,7 @@ void detachPool() {
 // The statement's limit now: wasm.fuel_limit (as a SET clause may have lowered it),
 // and the pool's (the leader's) in a parallel query.
 uint64_t statementLimit() {
-  uint64_t limit = fuelLimit() ? fuelLimit() : kUnlimited;
+  uint64_t limit = fuelLimit() ? fuelLimit() : kFuelUnlimited;
   if (sf.pool && sf.pool->limit && sf.pool->limit < limit) limit = sf.pool->limit;
   return limit;
 }
@@ -76,16 +74,12 @@ uint64_t statementLimit() {
 // find none.
 uint64_t pooledCap(uint64_t left) { return left / 2 > 1000000 ? left / 2 : left; }
 
-// Takes up to `want` (wasm.call_fuel_limit, or unlimited) from the statement's budget;
-// in a parallel statement, the cap applies to what is left at the moment of taking.
-uint64_t claim(uint64_t want) {
+}  // namespace
+
+// Takes up to `want` (wasm.call_fuel_limit, or unlimited) from the pool; the cap applies
+// to what is left at the moment of taking.
+uint64_t claimFromPool(uint64_t want) {
   uint64_t limit = statementLimit();
-  if (!sf.pool) {
-    uint64_t left = sf.used >= limit ? 0 : limit - sf.used;
-    uint64_t take = want < left ? want : left;
-    sf.used += take;
-    return take;
-  }
   uint64_t cur = pg_atomic_read_u64(&sf.pool->used);
   for (;;) {
     uint64_t left = cur >= limit ? 0 : limit - cur;
@@ -96,10 +90,10 @@ uint64_t claim(uint64_t want) {
   }
 }
 
-void giveBack(uint64_t n) {
-  if (n == 0) return;
-  if (sf.pool) pg_atomic_fetch_sub_u64(&sf.pool->used, n);
-  else sf.used -= n;
+void giveBackToPool(uint64_t n) { pg_atomic_fetch_sub_u64(&sf.pool->used, n); }
+
+void countPooledCall() {
+  if (IsParallelWorker()) pg_atomic_fetch_add_u64(&sf.pool->calls, 1);
 }
 
 // A parallel worker's first metered call: the leader's pool, which every parallel
@@ -128,6 +122,8 @@ void attachPool(const char* fname) {
   sf.segment = seg;
 }
 
+
+namespace {
 
 // Moves the statement's count into a new pool and names it for the workers. Too late
 // once in parallel mode: the workers' settings are fixed (and settings cannot change).
@@ -189,32 +185,6 @@ void fuelPrepareUtility(const Node* stmt) {
   }
 }
 
-uint64_t fuelStartCall(CallFuel* c, const char* fname, bool countAsCall) {
-  c->given = 0;
-  c->byCallLimit = false;
-  if (countAsCall) {
-    sf.stats.calls++;
-    if (sf.pool && IsParallelWorker()) pg_atomic_fetch_add_u64(&sf.pool->calls, 1);
-  }
-  uint64_t callLimit = callFuelLimit();
-  if (callLimit == 0 && fuelLimit() == 0) return 0;
-  if (IsParallelWorker() && !sf.pool) attachPool(fname);
-  uint64_t per = callLimit ? callLimit : kUnlimited;
-  c->given = claim(per);
-  c->byCallLimit = c->given == per && callLimit != 0;
-  sf.lastByCallLimit = c->byCallLimit;
-  if (c->given == 0) reportOutOfFuel(fname);
-  return c->given;
-}
-
-void fuelEndCall(CallFuel* c, uint64_t left) {
-  if (!fuelMetered() && c->given == 0) return;
-  if (left > c->given) left = c->given;
-  giveBack(left);
-  sf.stats.fuel += c->given - left;
-  c->given = 0;
-}
-
 void reportOutOfFuel(const char* fname) {
   if (sf.lastByCallLimit)
     ereport(ERROR, (errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
@@ -224,7 +194,7 @@ void reportOutOfFuel(const char* fname) {
                             "endless loop.")));
   ereport(ERROR, (errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED), errmsg("wasm function %s ran out of fuel", fname),
                   errdetail("The statement's Wasm calls used all of wasm.fuel_limit (%" PRIu64 " instructions).",
-                            statementLimit() == kUnlimited ? 0 : statementLimit()),
+                            statementLimit() == kFuelUnlimited ? 0 : statementLimit()),
                   errhint("Raise wasm.fuel_limit for this work, or check the function for an endless loop.")));
 }
 

@@ -9,6 +9,10 @@
 #include "guc.h"
 #include "pg.h"
 
+PGWASM_PG_HEADERS_BEGIN
+#include "access/parallel.h"
+PGWASM_PG_HEADERS_END
+
 namespace pgwasm {
 
 // Statement boundaries (statement.cpp). A worker joins its leader's budget at its first
@@ -28,6 +32,9 @@ void fuelLoadedMidStatement();
 // At transaction end: forget shared state that dies with the transaction.
 void fuelEndTransaction();
 
+// The ERROR for the last call, which ran out of fuel.
+void reportOutOfFuel(const char* fname) __attribute__((noreturn));
+
 // Whether code must be compiled with metering (either limit is set).
 inline bool fuelMetered() { return fuelLimit() != 0 || callFuelLimit() != 0; }
 
@@ -37,12 +44,6 @@ struct CallFuel {
   uint64_t given = 0;
   bool byCallLimit = false;  // given was cut to wasm.call_fuel_limit, not to the statement's budget
 };
-// The fuel for the next call; ERRORs (54000) if the statement has none left. A call of
-// the export counts in the statement's calls; the allocator and start functions do not.
-uint64_t fuelStartCall(CallFuel* c, const char* fname, bool countAsCall = true);
-void fuelEndCall(CallFuel* c, uint64_t left);
-// The ERROR for the last call, which ran out of fuel.
-void reportOutOfFuel(const char* fname) __attribute__((noreturn));
 
 // What the statement's Wasm did (EXPLAIN ANALYZE; workers included).
 struct WasmStats {
@@ -52,6 +53,65 @@ struct WasmStats {
   double compileSeconds;
   double instantiateSeconds;
 };
+
+constexpr uint64_t kFuelUnlimited = uint64_t(1) << 62;
+struct FuelPool;
+// This process's part of the statement's fuel (fuel.cpp keeps it; the calls below are
+// inline because they run at every row).
+struct StatementFuel {
+  uint64_t used;  // claimed, less what was given back (without a pool)
+  FuelPool* pool; // the statement's shared pool, once attached
+  void* segment;  // its dsm_segment
+  WasmStats stats;  // this process's own
+  bool lastByCallLimit;
+};
+extern StatementFuel statementFuel;
+// The pool's side of a call (fuel.cpp).
+uint64_t claimFromPool(uint64_t want);
+void giveBackToPool(uint64_t n);
+void countPooledCall();
+void attachPool(const char* fname);
+
+// The fuel for the next call; ERRORs (54000) if the statement has none left. A call of
+// the export counts in the statement's calls; the allocator and start functions do not.
+// A call is given the least of wasm.call_fuel_limit and what the statement has left.
+inline uint64_t fuelStartCall(CallFuel* c, const char* fname, bool countAsCall = true) {
+  StatementFuel& sf = statementFuel;
+  c->given = 0;
+  c->byCallLimit = false;
+  if (countAsCall) {
+    sf.stats.calls++;
+    if (sf.pool) countPooledCall();
+  }
+  uint64_t callLimit = callFuelLimit();
+  if (callLimit == 0 && fuelLimit() == 0) return 0;
+  if (IsParallelWorker() && !sf.pool) attachPool(fname);
+  uint64_t per = callLimit ? callLimit : kFuelUnlimited;
+  if (sf.pool) {
+    c->given = claimFromPool(per);
+  } else {
+    uint64_t limit = fuelLimit() ? fuelLimit() : kFuelUnlimited;
+    uint64_t left = sf.used >= limit ? 0 : limit - sf.used;
+    c->given = per < left ? per : left;
+    sf.used += c->given;
+  }
+  c->byCallLimit = c->given == per && callLimit != 0;
+  sf.lastByCallLimit = c->byCallLimit;
+  if (c->given == 0) reportOutOfFuel(fname);
+  return c->given;
+}
+
+inline void fuelEndCall(CallFuel* c, uint64_t left) {
+  if (c->given == 0) return;
+  if (left > c->given) left = c->given;
+  if (left) {
+    if (statementFuel.pool) giveBackToPool(left);
+    else statementFuel.used -= left;
+  }
+  statementFuel.stats.fuel += c->given - left;
+  c->given = 0;
+}
+
 WasmStats statementStats();
 void noteInstantiation(double seconds);
 void noteCompilation(double seconds);

@@ -24,11 +24,11 @@ PGWASM_PG_HEADERS_END
 
 namespace pgwasm {
 
-StatementState statementState = {1, 0};
+StatementState statementState = {1, 0, 0};
 
 namespace {
 
-int nesting = 0;
+int& nesting = statementState.nesting;
 ErrorData* pendingError = nullptr;
 
 ExecutorStart_hook_type prevExecutorStart = nullptr;
@@ -52,7 +52,7 @@ void enter() {
 
 }  // namespace
 
-void enterCall() { enter(); }
+void enterCallAtTopLevel() { enter(); }
 
 namespace {
 

@@ -10,16 +10,20 @@
 namespace pgwasm {
 
 void installStatementHooks();
-// At every Wasm call, before its instance and fuel: a call outside the executor and
-// ProcessUtility (the planner folding an IMMUTABLE call into a constant) begins its
-// client command's statement there, so it is charged to that statement.
-void enterCall();
-
 struct StatementState {
   uint64_t generation;  // changes at the start of every top-level statement
   int outputLinesLeft;  // guest output lines left for this statement
+  int nesting;          // executor and ProcessUtility levels entered
 };
 extern StatementState statementState;
+
+void enterCallAtTopLevel();
+// At every Wasm call, before its instance and fuel: a call outside the executor and
+// ProcessUtility (the planner folding an IMMUTABLE call into a constant) begins its
+// client command's statement there, so it is charged to that statement.
+inline void enterCall() {
+  if (statementState.nesting == 0) enterCallAtTopLevel();
+}
 
 inline uint64_t statementGeneration() { return statementState.generation; }
 inline int* statementOutputLines() { return &statementState.outputLinesLeft; }

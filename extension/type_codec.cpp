@@ -140,8 +140,4 @@ Datum readElement(ValueCodec* c, const uint8_t* slot, GuestReader* r, ValuePath*
   return v;
 }
 
-void checkDomain(ValueCodec* c, Datum d, bool isnull) {
-  if (c->domain) domain_check(d, isnull, c->type, &c->domainExtra, c->cxt);
-}
-
 }  // namespace pgwasm

@@ -151,6 +151,8 @@ const char* toUtf8(ValuePath* path, const char* s, size_t n, uint32_t* outLen);
 char* fromUtf8(ValuePath* path, const char* s, size_t n);
 
 // Checks d against c's domain when c is one.
-void checkDomain(ValueCodec* c, Datum d, bool isnull);
+inline void checkDomain(ValueCodec* c, Datum d, bool isnull) {
+  if (c->domain) domain_check(d, isnull, c->type, &c->domainExtra, c->cxt);
+}
 
 }  // namespace pgwasm
