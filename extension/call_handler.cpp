@@ -109,7 +109,7 @@ void initFunctionCache(FunctionCache* fc, Oid fnOid) {
 
 // Resolves the declaration's codecs for this call site. A record result takes its columns
 // from the OUT parameters or the call's column list.
-void resolveShape(FunctionCache* fc, FunctionCallInfo fcinfo) {
+void resolveShape(FunctionCache* fc, FunctionCallInfo fcinfo, bool jsonbCompact) {
   MemoryContextReset(fc->shapeCxt);
   MemoryContext old = MemoryContextSwitchTo(fc->shapeCxt);
   TupleDesc resultDesc = nullptr;
@@ -122,7 +122,7 @@ void resolveShape(FunctionCache* fc, FunctionCallInfo fcinfo) {
                               "SELECT * FROM f(...) AS (a int, b text).")));
   }
   resolveCallShape(&fc->shape, fc->name, fc->prokind, fc->retset, fc->argTypes, fc->nargs, fc->resultType,
-                   resultDesc, fc->shapeCxt);
+                   resultDesc, fc->shapeCxt, jsonbCompact);
   MemoryContextSwitchTo(old);
 }
 
@@ -181,12 +181,14 @@ void prepareForStatement(FunctionCache* fc, FunctionCallInfo fcinfo) {
     initFunctionCache(fc, fc->fnOid);
     MemoryContextSwitchTo(old);
   }
-  // Rows and enums can change between statements (ALTER TYPE, ALTER TABLE).
-  if (changed || fc->shape.nargs < 0 || fc->shape.nested) resolveShape(fc, fcinfo);
   bool fuel = fuelMetered();
   CompiledModule* m = currentModule(fc, fuel);
   // Every statement: the module may have been replaced since the last one.
   const ModuleFacts& facts = bridgeModuleFacts(m);
+  bool compact = exportWantsCompactJsonb(facts, fc->moduleName, fc->exportName);
+  // Rows and enums can change between statements (ALTER TYPE, ALTER TABLE).
+  if (changed || fc->shape.nargs < 0 || fc->shape.nested || compact != fc->shape.jsonbCompact)
+    resolveShape(fc, fcinfo, compact);
   checkExportSignature(facts, fc->moduleName, fc->exportName, fc->shape);
   Form rf = fc->shape.result.form;
   fc->callsAlloc = fc->shape.memoryArgs || (facts.abiVersion >= 2 && inMemory(rf));

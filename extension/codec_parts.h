@@ -12,6 +12,7 @@ struct ResolveSite {
   int argument;       // 1-based; 0: the result
   const char* chain;  // "field "x" of type t", for a type inside another; null at the top
   MemoryContext cxt;
+  bool jsonbCompact;  // jsonb crosses in compact form (arguments only)
 };
 
 void resolveAt(ValueCodec* c, Oid type, TupleDesc desc, const ResolveSite& site, int depth);

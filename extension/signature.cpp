@@ -43,7 +43,7 @@ const char* firstTypeNeeding(const CallShape& s, uint8_t abi) {
 }  // namespace
 
 void resolveCallShape(CallShape* s, const char* fname, char prokind, bool retset, const Oid* argTypes, int nargs,
-                      Oid resultType, TupleDesc resultDesc, MemoryContext cxt) {
+                      Oid resultType, TupleDesc resultDesc, MemoryContext cxt, bool jsonbCompact) {
   if (prokind == PROKIND_WINDOW)
     ereport(ERROR, (errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
                     errmsg("wasm function %s cannot be a window function", fname),
@@ -61,11 +61,12 @@ void resolveCallShape(CallShape* s, const char* fname, char prokind, bool retset
   s->abi = 1;
   s->memoryArgs = false;
   s->nested = false;
+  s->jsonbCompact = jsonbCompact;
   s->nparams = 0;
   s->datumBits = true;
   for (int i = 0; i < nargs; i++) {
     ValueCodec* c = &s->args[i];
-    resolveCodec(c, argTypes[i], nullptr, i + 1, fname, cxt);
+    resolveCodec(c, argTypes[i], nullptr, i + 1, fname, cxt, jsonbCompact);
     s->abi = c->abi > s->abi ? c->abi : s->abi;
     s->memoryArgs |= !c->split && inMemory(c->form);
     s->nparams += c->split ? c->split : c->form == Form::Bytes ? 2 : 1;
@@ -76,6 +77,31 @@ void resolveCallShape(CallShape* s, const char* fname, char prokind, bool retset
   s->abi = s->result.abi > s->abi ? s->result.abi : s->abi;
   s->nested |= s->result.nested;
   s->sig = wasmSignatureOf(*s);
+}
+
+bool exportWantsCompactJsonb(const ModuleFacts& f, const char* moduleName, const char* exportName) {
+  size_t prefix = sizeof kCompactJsonbMarker - 1;
+  const ExternEntry* marker = nullptr;
+  for (uint32_t i = 0; i < f.nexports && !marker; i++) {
+    const char* n = f.exports[i].name;
+    if (strncmp(n, kCompactJsonbMarker, prefix) == 0 && strcmp(n + prefix, exportName) == 0) marker = &f.exports[i];
+  }
+  if (!marker) return false;
+  if (marker->kind != wasm::ExternKind::Func || marker->nparams || marker->nresults)
+    ereport(ERROR, (errcode(ERRCODE_INVALID_FUNCTION_DEFINITION),
+                    errmsg("export \"%s\" of module \"%s\" is not a function () -> ()", marker->name, moduleName),
+                    errdetail("An export named %s<export> asks for the jsonb arguments of <export> in compact "
+                              "form; it must be a function without parameters or results.",
+                              kCompactJsonbMarker),
+                    errhint("Use PGWASM_JSONB_COMPACT(name) of pgwasm_jsonb.h, or the Rust or AssemblyScript SDK "
+                            "(udf-sdk/ABI.md).")));
+  if (f.abiVersion < 2)
+    ereport(ERROR, (errcode(ERRCODE_INVALID_FUNCTION_DEFINITION),
+                    errmsg("module \"%s\" asks for compact jsonb arguments but targets ABI version %u", moduleName,
+                           f.abiVersion),
+                    errdetail("Compact jsonb is part of ABI version 2: the module must export pgwasm_abi_v2."),
+                    errhint("Build it with the current udf-sdk (udf-sdk/ABI.md).")));
+  return true;
 }
 
 void checkExportSignature(const ModuleFacts& f, const char* moduleName, const char* exportName,
@@ -120,6 +146,7 @@ void checkExportSignature(const ModuleFacts& f, const char* moduleName, const ch
                     errhint("Build the module with the current udf-sdk: its export pgwasm_abi_v%u says which "
                             "layouts it expects (udf-sdk/ABI.md).",
                             s.abi)));
+  exportWantsCompactJsonb(f, moduleName, exportName);
 }
 
 char* sqlSignatureText(const Oid* argTypes, int nargs, Oid resultType) {

@@ -27,6 +27,7 @@ struct CallShape {
   int nparams;         // Wasm parameters (at most 3 per argument)
   bool datumBits;      // every argument is a datumBits scalar: parameter i = Datum i & mask
   bool nested;         // rows or enums: resolved again every statement
+  bool jsonbCompact;   // jsonb arguments cross in compact form (exportWantsCompactJsonb)
   WasmSig sig;
 };
 
@@ -34,10 +35,18 @@ struct CallShape {
 // or the call's column list), else null. ERRORs 0A000 naming the first type the ABI does
 // not carry, and for window functions and RETURNS SETOF.
 void resolveCallShape(CallShape* s, const char* fname, char prokind, bool retset, const Oid* argTypes, int nargs,
-                      Oid resultType, TupleDesc resultDesc, MemoryContext cxt);
+                      Oid resultType, TupleDesc resultDesc, MemoryContext cxt, bool jsonbCompact = false);
+
+// The export that asks for export X's jsonb arguments in compact form (udf-sdk/ABI.md):
+// a function () -> () of this name, with X appended.
+constexpr const char kCompactJsonbMarker[] = "pgwasm_jsonb_compact__";
+// Whether module f's export exportName asks for it. ERRORs (42P13) for a marker that is
+// not a function () -> (), or in a module that targets ABI version 1.
+bool exportWantsCompactJsonb(const ModuleFacts& f, const char* moduleName, const char* exportName);
 
 // ERRORs (42P13) unless module `moduleName` (facts f) exports function `exportName` with
-// the shape's Wasm signature and targets an ABI version that carries its types.
+// the shape's Wasm signature and targets an ABI version that carries its types, and any
+// compact jsonb marker of the export is well formed.
 void checkExportSignature(const ModuleFacts& f, const char* moduleName, const char* exportName,
                           const CallShape& s);
 

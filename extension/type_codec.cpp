@@ -54,7 +54,8 @@ void resolveAt(ValueCodec* c, Oid type, TupleDesc desc, const ResolveSite& site,
     resolveArray(c, elem, site, depth);
     return;
   }
-  c->rule = findTypeRule(c->base, typtype);
+  c->rule = c->base == JSONBOID && site.jsonbCompact && site.argument ? compactJsonbRule()
+                                                                     : findTypeRule(c->base, typtype);
   if (!c->rule) unsupported(site, type);
   c->shape = Shape::Leaf;
   c->form = c->rule->form;
@@ -65,8 +66,9 @@ void resolveAt(ValueCodec* c, Oid type, TupleDesc desc, const ResolveSite& site,
   c->nested = typtype == TYPTYPE_ENUM;
 }
 
-void resolveCodec(ValueCodec* c, Oid type, TupleDesc desc, int argument, const char* fname, MemoryContext cxt) {
-  ResolveSite site{fname, argument, nullptr, cxt};
+void resolveCodec(ValueCodec* c, Oid type, TupleDesc desc, int argument, const char* fname, MemoryContext cxt,
+                  bool jsonbCompact) {
+  ResolveSite site{fname, argument, nullptr, cxt, jsonbCompact};
   resolveAt(c, type, desc, site, 0);
 }
 
@@ -78,7 +80,7 @@ Encoded encodeValue(ValueCodec* c, Datum d, GuestWriter* w, ValuePath* path) {
     case Shape::Leaf: break;
   }
   GuestBytes b = c->rule->toBytes(d, *c, path);
-  return Encoded{w->external(b.data, b.len, c->form == Form::Block ? 8 : 1), b.len};
+  return Encoded{w->external(b.data, b.len, c->rule->align), b.len};
 }
 
 void writeElement(ValueCodec* c, Datum d, Spot slot, GuestWriter* w, ValuePath* path) {

@@ -41,6 +41,7 @@ struct TypeRule {
   Form form;
   uint8_t abi;       // first ABI version with this type
   uint8_t slot;      // bytes as an array element or (Block leaves) of the value
+  uint8_t align;     // Bytes and Block: the alignment of the bytes in guest memory
   bool rawIn;        // array elements as PostgreSQL stores them (one memcpy in)
   bool rawOut;       // any slot bits are a valid value (one memcpy out)
   bool datumBits;    // scalars: the Datum's low 32 (I32, F32) or 64 bits are the Wasm value
@@ -60,6 +61,9 @@ struct TypeRule {
 
 // The rule for base type `base` of type category `typtype`, or null.
 const TypeRule* findTypeRule(Oid base, char typtype);
+// jsonb arguments of an export that asks for them in compact form (udf-sdk/ABI.md,
+// "jsonb in compact form"): the bytes of jsonb's binary container.
+const TypeRule* compactJsonbRule();
 
 enum class Shape : uint8_t { Leaf, Array, Row };
 
@@ -104,7 +108,10 @@ inline bool inMemory(Form f) { return f == Form::Bytes || f == Form::Block; }
 // parameters or a column list), else null; a record result without one resolves to a
 // row of unknown columns (for the validator). ERRORs 0A000 for a type the ABI does not
 // carry, saying where it is.
-void resolveCodec(ValueCodec* c, Oid type, TupleDesc desc, int argument, const char* fname, MemoryContext cxt);
+// jsonbCompact: jsonb values of an argument (wherever they are inside it) cross in
+// compact form (compactJsonbRule).
+void resolveCodec(ValueCodec* c, Oid type, TupleDesc desc, int argument, const char* fname, MemoryContext cxt,
+                  bool jsonbCompact = false);
 // The list of supported types, for hints.
 const char* supportedTypesText();
 // A scalar result's value from its Wasm bits (checked).

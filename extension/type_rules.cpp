@@ -129,6 +129,32 @@ GuestBytes jsonbToBytes(Datum d, const ValueCodec&, ValuePath* path) {
   Jsonb* j = DatumGetJsonbP(d);
   return cstringBytes(JsonbToCString(nullptr, &j->root, VARSIZE(j)), path);
 }
+// Compact form: jsonb's binary container (the value without its varlena header), copied
+// once; the SDKs read it in place. Its strings are in the database encoding, so outside
+// UTF-8 databases the value is rebuilt with its strings in UTF-8 (keys re-sorted).
+Jsonb* jsonbInUtf8(Jsonb* j, ValuePath* path) {
+  JsonbIterator* it = JsonbIteratorInit(&j->root);
+  JsonbParseState* state = nullptr;
+  JsonbValue v, *res = nullptr;
+  JsonbIteratorToken tok;
+  while ((tok = JsonbIteratorNext(&it, &v, false)) != WJB_DONE) {
+    if ((tok == WJB_KEY || tok == WJB_VALUE || tok == WJB_ELEM) && v.type == jbvString) {
+      uint32_t n;
+      v.val.string.val = const_cast<char*>(toUtf8(path, v.val.string.val, v.val.string.len, &n));
+      v.val.string.len = int(n);
+    }
+    // BEGIN_ARRAY's value says whether the array is a raw scalar's wrapper.
+    res = pushJsonbValue(&state, tok, tok < WJB_END_ARRAY ? &v : nullptr);
+  }
+  return JsonbValueToJsonb(res);
+}
+GuestBytes compactJsonbToBytes(Datum d, const ValueCodec&, ValuePath* path) {
+  if (GetDatabaseEncoding() != PG_UTF8) {
+    Jsonb* j = jsonbInUtf8(DatumGetJsonbP(d), path);
+    return GuestBytes{reinterpret_cast<const char*>(&j->root), uint32_t(VARSIZE(j) - VARHDRSZ)};
+  }
+  return varlenaBytes(d);  // a short header too: the guest's copy is aligned, not this one
+}
 GuestBytes numericToBytes(Datum d, const ValueCodec&, ValuePath*) {
   const char* s = DatumGetCString(DirectFunctionCall1(numeric_out, d));  // ASCII
   return GuestBytes{s, uint32_t(strlen(s))};
@@ -236,14 +262,15 @@ struct Entry {
   TypeRule rule;
 };
 
-#define SCALAR(oid, name, form, abi, slot, rawIn, rawOut, bits, fn) \
-  {oid, {name, Form::form, abi, slot, rawIn, rawOut, bits, fn##ToBits, fn##FromBits, nullptr, nullptr, 0, {}, nullptr}}
+#define SCALAR(oid, name, form, abi, slot, rawIn, rawOut, bits, fn)                                              \
+  {oid,                                                                                                          \
+   {name, Form::form, abi, slot, 0, rawIn, rawOut, bits, fn##ToBits, fn##FromBits, nullptr, nullptr, 0, {}, nullptr}}
 #define BYTES(oid, name, abi, slot, raw, to, from) \
-  {oid, {name, Form::Bytes, abi, slot, raw, raw, false, nullptr, nullptr, to, from, 0, {}, nullptr}}
-#define BLOCK(oid, name, slot, fn, split, ...)                                                         \
-  {oid,                                                                                                \
-   {name, Form::Block, 2, slot, true, true, false, nullptr, nullptr, fn##ToBytes, fn##FromBytes, split, {__VA_ARGS__}, \
-    fn##ToSplit}}
+  {oid, {name, Form::Bytes, abi, slot, 1, raw, raw, false, nullptr, nullptr, to, from, 0, {}, nullptr}}
+#define BLOCK(oid, name, slot, fn, split, ...)                                                                     \
+  {oid,                                                                                                            \
+   {name, Form::Block, 2, slot, 8, true, true, false, nullptr, nullptr, fn##ToBytes, fn##FromBytes, split,          \
+    {__VA_ARGS__}, fn##ToSplit}}
 using wasm::ValType;
 
 const Entry kRules[] = {
@@ -268,8 +295,11 @@ const Entry kRules[] = {
     BLOCK(UUIDOID, "uuid", 16, uuid, 2, ValType::I64, ValType::I64),
     BLOCK(INTERVALOID, "interval", 16, interval, 3, ValType::I64, ValType::I32, ValType::I32),
 };
-const TypeRule kEnumRule = {"enum", Form::Bytes, 2, 8, false, false, false, nullptr, nullptr, enumToBytes, enumFromBytes,
-                             0, {}, nullptr};
+const TypeRule kEnumRule = {"enum",  Form::Bytes, 2,       8,       1, false, false, false, nullptr,
+                             nullptr, enumToBytes, enumFromBytes, 0, {},      nullptr};
+// Aligned like the container's own uint32 words; results stay JSON text.
+const TypeRule kCompactJsonbRule = {"jsonb", Form::Bytes,         2,  8,       4, false, false, false, nullptr,
+                                    nullptr, compactJsonbToBytes, jsonbFromBytes, 0, {},   nullptr};
 
 }  // namespace
 
@@ -279,6 +309,8 @@ const TypeRule* findTypeRule(Oid base, char typtype) {
     if (e.type == base) return &e.rule;
   return nullptr;
 }
+
+const TypeRule* compactJsonbRule() { return &kCompactJsonbRule; }
 
 const char* supportedTypesText() {
   return "smallint, integer, bigint, boolean, real, double precision, numeric, text, varchar, char(n), name, "

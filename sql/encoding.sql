@@ -18,6 +18,14 @@ CREATE FUNCTION cafe() RETURNS text LANGUAGE wasm AS 'unicode:cafe';
 SELECT reverse_text('café') = 'éfac' AS reversed, octet_length(reverse_text('café')) AS bytes;
 SELECT reverse_text('xüüü') = 'üüüx' AS reversed;
 SELECT json_pick('{"name": "José", "n": 1}', 'name') = '"José"'::jsonb AS picked;
+-- jsonb in compact form is rebuilt with its strings in UTF-8, its keys in their UTF-8
+-- order (in LATIN1 é is shorter than ab, in UTF-8 as long and after it).
+SELECT length(wasm.load_module('jsonb_compact', pg_read_binary_file(current_setting('pgwasm_test.examples') || '/jsonb_compact.wasm'))) > 0 AS loaded;
+CREATE FUNCTION jb_canon(jsonb) RETURNS text LANGUAGE wasm STRICT AS 'jsonb_compact:jb_canon';
+CREATE FUNCTION jb_get_text(jsonb, text) RETURNS text LANGUAGE wasm STRICT AS 'jsonb_compact:jb_get_text';
+SELECT jb_canon('{"é": "José", "ab": 2}') AS utf8_order, '{"é": "José", "ab": 2}'::jsonb::text AS latin1_order,
+       jb_canon('{"é": "José", "ab": 2}')::jsonb = '{"é": "José", "ab": 2}'::jsonb AS same_value,
+       jb_get_text('{"é": "José", "ab": 2}', 'é') AS looked_up, jb_canon('"café"') AS scalar;
 SELECT cafe() = 'café' AS converted, octet_length(cafe()) AS bytes;
 SELECT euro();
 CREATE DATABASE wasm_ascii TEMPLATE template0 ENCODING 'SQL_ASCII' LC_COLLATE 'C' LC_CTYPE 'C';
