@@ -39,7 +39,7 @@ void resolveArray(ValueCodec* c, Oid elemType, const ResolveSite& site, int dept
   c->elem = static_cast<ValueCodec*>(MemoryContextAllocZero(site.cxt, sizeof(ValueCodec)));
   ResolveSite inner = site;
   inner.chain = psprintf("the elements of %s", format_type_be(c->type));
-  resolveAt(c->elem, elemType, nullptr, inner, depth + 1);
+  resolveAt(c->elem, elemType, c->typmod, nullptr, inner, depth + 1);  // varchar(3)[]: each element
   c->abi = 2;
   c->nested = c->elem->nested;
 }
@@ -75,7 +75,7 @@ Encoded encodeArray(ValueCodec* c, Datum d, GuestWriter* w, ValuePath* path) {
     dataAt = data.at;
     const char* p = ARR_DATA_PTR(a);
     for (uint32_t i = 0; i < count; i++) {
-      if ((i + 1) % kPollEvery == 0) CHECK_FOR_INTERRUPTS();
+      w->tick();
       if (bitmap && !(bitmap[i / 8] & (1 << (i % 8)))) continue;
       Datum v = fetch_att(p, c->elemByVal, c->elemLen);
       p = att_addlength_pointer(p, c->elemLen, p);
@@ -115,10 +115,10 @@ Datum decodeArray(ValueCodec* c, uint32_t ptr, GuestReader* r, ValuePath* path) 
   int dims[1] = {int(count)}, lbs[1] = {lower};
   bool anyNull = false;
   for (uint32_t i = 0; nulls && i < count && !anyNull; i++) anyNull = nulls[i] != 0;
-  if (!anyNull && e->rule && e->rule->rawOut && !e->domain && c->elemLen == e->slot) {
+  if (!anyNull && e->rule && e->rule->rawOut && !e->domain && !e->typmodFn && c->elemLen == e->slot) {
     // Bits PostgreSQL stores as they are: one copy.
     size_t nbytes = ARR_OVERHEAD_NONULLS(1) + size_t(count) * e->slot;
-    r->charge(nbytes);
+    r->charge(kValueOverhead + nbytes);
     if (nbytes > MaxAllocSize)
       ereport(ERROR, (errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
                       errmsg("wasm function %s returned an array of %zu bytes, more than a value can hold",
@@ -137,19 +137,21 @@ Datum decodeArray(ValueCodec* c, uint32_t ptr, GuestReader* r, ValuePath* path) 
   Datum* values = static_cast<Datum*>(palloc_extended(size_t(count) * sizeof(Datum), MCXT_ALLOC_HUGE));
   bool* isnull = static_cast<bool*>(palloc_extended(count, MCXT_ALLOC_HUGE));
   for (uint32_t i = 0; i < count; i++) {
-    if ((i + 1) % kPollEvery == 0) CHECK_FOR_INTERRUPTS();
+    r->tick();
     path->pushElement(i + 1);
     isnull[i] = nulls && nulls[i];
     if (isnull[i]) {
-      values[i] = 0;
-      checkDomain(e, 0, true);
+      values[i] = conformValue(e, 0, true);
     } else {
       values[i] = readElement(e, data + uint64_t(i) * e->slot, r, path);
     }
     path->pop();
   }
-  return PointerGetDatum(
-      construct_md_array(values, isnull, 1, dims, lbs, c->elemType, c->elemLen, c->elemByVal, c->elemAlign));
+  ArrayType* a = construct_md_array(values, isnull, 1, dims, lbs, c->elemType, c->elemLen, c->elemByVal, c->elemAlign);
+  r->charge(kValueOverhead + VARSIZE(a));  // a copy of every element
+  pfree(values);
+  pfree(isnull);
+  return PointerGetDatum(a);
 }
 
 }  // namespace pgwasm

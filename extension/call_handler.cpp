@@ -305,6 +305,7 @@ void encodeArguments(FunctionCache* fc, FunctionCallInfo fcinfo, uint64_t* param
                             (unsigned long long)(memoryLimitBytes() / 1024))));
   }
   w.write(mem, base);
+  w.release();
   for (int i = 0; i < nrebase; i++) params[rebase[i]] += base;
 }
 
@@ -324,9 +325,9 @@ Datum resultDatum(FunctionCache* fc, uint64_t bits) {
     case Form::Bytes:
     case Form::Block: {
       GuestReader r;
-      r.mem = bridgeMemory(fc->runtime, &r.size);
-      r.budget = memoryLimitBytes();
-      r.functionName = fc->name;
+      uint64_t size;
+      const uint8_t* mem = bridgeMemory(fc->runtime, &size);
+      r.init(mem, size, fc->name);
       fc->path.mem = r.mem;
       fc->path.begin(0);
       uint32_t len = c->form == Form::Bytes ? uint32_t(bits >> 32) : 0;
@@ -378,8 +379,7 @@ Datum callFunction(FunctionCallInfo fcinfo) {
   Datum result = (Datum)0;
   fcinfo->isnull = fc->state.returnNull;
   if (!fcinfo->isnull) result = resultDatum(fc, results[0]);
-  checkDomain(&fc->shape.result, result, fcinfo->isnull);
-  return result;
+  return conformValue(&fc->shape.result, result, fcinfo->isnull);
 }
 
 }  // namespace

@@ -13,9 +13,11 @@ struct ResolveSite {
   const char* chain;  // "field "x" of type t", for a type inside another; null at the top
   MemoryContext cxt;
   bool jsonbCompact;  // jsonb crosses in compact form (arguments only)
+  uint32_t* codecsLeft;  // of kMaxCodecs, for the whole declaration
 };
 
-void resolveAt(ValueCodec* c, Oid type, TupleDesc desc, const ResolveSite& site, int depth);
+// typmod: the declared one (a column's), or -1.
+void resolveAt(ValueCodec* c, Oid type, int32 typmod, TupleDesc desc, const ResolveSite& site, int depth);
 void resolveArray(ValueCodec* c, Oid elemType, const ResolveSite& site, int depth);
 void resolveRow(ValueCodec* c, TupleDesc desc, const ResolveSite& site, int depth);
 
@@ -28,8 +30,5 @@ Datum decodeRow(ValueCodec* c, uint32_t ptr, GuestReader* r, ValuePath* path);
 // domain. (Row fields: row_codec.cpp.)
 void writeElement(ValueCodec* c, Datum d, Spot slot, GuestWriter* w, ValuePath* path);
 Datum readElement(ValueCodec* c, const uint8_t* slot, GuestReader* r, ValuePath* path);
-
-// Every this many elements, long loops poll for cancel and statement_timeout.
-constexpr uint32_t kPollEvery = 1u << 14;
 
 }  // namespace pgwasm

@@ -10,21 +10,47 @@ namespace {
 // of an offset and a small size be computed without wrapping.
 constexpr uint64_t kMaxBuffer = uint64_t(UINT32_MAX) - 4096;
 
+// Staging arrays up to this size stay with the call site from call to call; larger ones
+// live in the call's memory context (released after the call, or by PostgreSQL when the
+// call fails), so that a statement with many call sites does not keep each one's largest
+// arguments.
+constexpr size_t kKeepBytes = size_t(1) << 20;
+
+// Grows *a (cap elements of T) to at least need; *transient says where it lives.
 template <typename T>
-T* growArray(MemoryContext cxt, T* a, uint32_t* cap, uint32_t need) {
+T* growArray(MemoryContext keep, T* a, uint32_t* cap, bool* transient, uint32_t used, uint64_t need) {
   if (need <= *cap) return a;
-  uint32_t c = *cap ? *cap : 16;
-  while (c < need) c = c > UINT32_MAX / 2 ? need : c * 2;
+  uint64_t c = *cap ? *cap : 16;
+  while (c < need) c *= 2;
+  if (c > UINT32_MAX) c = need;
   size_t bytes = size_t(c) * sizeof(T);
-  T* n = static_cast<T*>(a ? repalloc_huge(a, bytes) : MemoryContextAllocHuge(cxt, bytes));
-  *cap = c;
+  bool big = bytes > kKeepBytes;
+  T* n = static_cast<T*>(MemoryContextAllocHuge(big ? CurrentMemoryContext : keep, bytes));
+  if (used) memcpy(n, a, size_t(used) * sizeof(T));
+  if (a && !*transient) pfree(a);  // a transient one goes with its call's context
+  *cap = uint32_t(c);
+  *transient = big;
   return n;
 }
+
+// Forgets the arrays that lived in the last call's context (its memory is PostgreSQL's).
+template <typename T>
+void dropTransient(T** a, uint32_t* cap, bool* transient) {
+  if (!*transient) return;
+  *a = nullptr;
+  *cap = 0;
+  *transient = false;
+}
 }  // namespace
+
+void pollInterrupts() { CHECK_FOR_INTERRUPTS(); }
 
 void GuestWriter::init(MemoryContext cxt) { cxt_ = cxt; }
 
 void GuestWriter::reset(uint64_t limit, const char* functionName) {
+  dropTransient(&buf_, &bufCap_, &bufTransient_);
+  dropTransient(&pieces_, &piecesCap_, &piecesTransient_);
+  dropTransient(&fixups_, &fixupsCap_, &fixupsTransient_);
   bufLen_ = npieces_ = nfixups_ = 0;
   total_ = 0;
   limit_ = limit < kMaxBuffer ? limit : kMaxBuffer;
@@ -40,14 +66,17 @@ void GuestWriter::tooBig(uint64_t need) const {
 }
 
 void GuestWriter::grow(uint64_t n) {
-  uint64_t need = uint64_t(bufLen_) + n;
-  if (need > bufCap_) {
-    uint64_t c = bufCap_ ? bufCap_ : 256;
-    while (c < need) c *= 2;
-    if (c > kMaxBuffer) c = need;
-    buf_ = static_cast<uint8_t*>(buf_ ? repalloc_huge(buf_, c) : MemoryContextAllocHuge(cxt_, c));
-    bufCap_ = uint32_t(c);
-  }
+  buf_ = growArray(cxt_, buf_, &bufCap_, &bufTransient_, bufLen_, uint64_t(bufLen_) + n);
+}
+
+void GuestWriter::release() {
+  // Transient arrays belong to the call's context: given back now rather than at its end.
+  if (bufTransient_) pfree(buf_);
+  if (piecesTransient_) pfree(pieces_);
+  if (fixupsTransient_) pfree(fixups_);
+  dropTransient(&buf_, &bufCap_, &bufTransient_);
+  dropTransient(&pieces_, &piecesCap_, &piecesTransient_);
+  dropTransient(&fixups_, &fixupsCap_, &fixupsTransient_);
 }
 
 void GuestWriter::addPiece(const Piece& p) {
@@ -58,7 +87,7 @@ void GuestWriter::addPiece(const Piece& p) {
     pieces_[npieces_ - 1].len += p.len;
     return;
   }
-  pieces_ = growArray(cxt_, pieces_, &piecesCap_, npieces_ + 1);
+  pieces_ = growArray(cxt_, pieces_, &piecesCap_, &piecesTransient_, npieces_, uint64_t(npieces_) + 1);
   pieces_[npieces_++] = p;
 }
 
@@ -81,9 +110,9 @@ Spot GuestWriter::reserve(uint64_t n, uint32_t align) {
 
 uint32_t GuestWriter::external(const void* src, uint64_t n, uint32_t align) {
   if (align > 1) pad(align);
-  // Not checked here: nothing is allocated for it, and finish() checks the sum (each
-  // piece is one PostgreSQL value, below 1 GB, and each has a staged entry or is an
-  // argument, so the sum cannot wrap).
+  // Checked as each value is added, so that what the conversions before it made (text of
+  // numerics, detoasted fields) stays within the limit plus one value.
+  if (total_ + n > limit_) tooBig(total_ + n);
   uint32_t at = uint32_t(total_);
   if (n) addPiece(Piece{src, 0, at, uint32_t(n)});
   total_ += n;
@@ -96,7 +125,7 @@ void GuestWriter::finish() const {
 
 void GuestWriter::pointer(Spot field, uint32_t offsetValue) {
   storeU32(buf_ + field.staged, offsetValue);
-  fixups_ = growArray(cxt_, fixups_, &fixupsCap_, nfixups_ + 1);
+  fixups_ = growArray(cxt_, fixups_, &fixupsCap_, &fixupsTransient_, nfixups_, uint64_t(nfixups_) + 1);
   fixups_[nfixups_++] = field.at;
 }
 
@@ -122,6 +151,14 @@ const uint8_t* GuestReader::range(uint64_t ptr, uint64_t len, const char* what) 
   return mem ? mem + ptr : reinterpret_cast<const uint8_t*>("");  // no memory: only (0, 0) is in range
 }
 
+void GuestReader::init(const uint8_t* memory, uint64_t memorySize, const char* fname) {
+  mem = memory;
+  size = memorySize;
+  budget = kResultBudgetFactor * memoryLimitBytes();
+  functionName = fname;
+  ticks = 0;
+}
+
 void GuestReader::charge(uint64_t bytes) {
   if (bytes <= budget) {
     budget -= bytes;
@@ -129,6 +166,9 @@ void GuestReader::charge(uint64_t bytes) {
   }
   ereport(ERROR, (errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
                   errmsg("the result of wasm function %s is larger than wasm.memory_limit allows", functionName),
+                  errdetail("The values made from one result may take %llu times wasm.memory_limit, counting "
+                            "each level of nesting.",
+                            (unsigned long long)kResultBudgetFactor),
                   errhint("Raise wasm.memory_limit (now %llu kB) or return a smaller value.",
                           (unsigned long long)(memoryLimitBytes() / 1024))));
 }

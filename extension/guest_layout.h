@@ -9,6 +9,11 @@
 
 namespace pgwasm {
 
+// Every this many values (elements, fields, rows) encoded or decoded, the codec polls for
+// cancel and statement_timeout, however the values nest.
+constexpr uint32_t kPollEvery = 1u << 14;
+void pollInterrupts();
+
 // Where a staged block lives: its offset in the guest buffer (from the address
 // pgwasm_alloc returns) and in the writer's staging bytes.
 struct Spot {
@@ -35,10 +40,20 @@ class GuestWriter {
   // The u32 at staged offset s, buffer offset at, holds a buffer offset to rebase.
   void pointer(Spot field, uint32_t offsetValue);
   uint64_t size() const { return total_; }
+  // ERRORs (54000) unless n more bytes fit: checked before a value is detoasted.
+  void require(uint64_t n) const {
+    if (total_ + n > limit_) tooBig(total_ + n);
+  }
+  // One value written: polls every kPollEvery.
+  void tick() {
+    if (++ticks_ % kPollEvery == 0) pollInterrupts();
+  }
   // ERRORs (54000) if the layout is larger than the limit given to reset.
   void finish() const;
   // Copies the layout to mem + base and rebases its pointers.
   void write(uint8_t* mem, uint32_t base) const;
+  // After write: gives back staging arrays too large to keep for the next call.
+  void release();
 
  private:
   struct Piece {
@@ -58,18 +73,34 @@ class GuestWriter {
   uint32_t npieces_ = 0, piecesCap_ = 0;
   uint32_t* fixups_ = nullptr;  // buffer offsets of u32 pointers
   uint32_t nfixups_ = 0, fixupsCap_ = 0;
+  bool bufTransient_ = false, piecesTransient_ = false, fixupsTransient_ = false;
+  uint32_t ticks_ = 0;
   uint64_t total_ = 0, limit_ = 0;
   const char* functionName_ = "";
 };
 
 // A guest's memory as a result is read: every range is checked before it is touched,
-// and the host-side size of what is built from it is charged against a budget (so a
-// thousand elements naming the same megabyte cannot make a gigabyte).
+// and every PostgreSQL value built from it (each element, each array, each row: every
+// level of nesting counts again, as each copies what it holds) is charged against a
+// budget, so a thousand elements naming the same megabyte, or arrays of arrays naming
+// the same array twice, cannot make a gigabyte. The budget is kResultBudgetFactor times
+// wasm.memory_limit: enough for a row of an array of text that fills the guest's memory.
+constexpr uint64_t kResultBudgetFactor = 4;
+// What each array or row built from a result costs beyond its bytes (its palloc'd parts).
+constexpr uint64_t kValueOverhead = 64;
 struct GuestReader {
   const uint8_t* mem;
   uint64_t size;
   uint64_t budget;  // bytes of PostgreSQL values the result may still make
   const char* functionName;
+
+  uint32_t ticks;
+
+  void init(const uint8_t* memory, uint64_t memorySize, const char* fname);
+  // One value read: polls every kPollEvery.
+  void tick() {
+    if (++ticks % kPollEvery == 0) pollInterrupts();
+  }
 
   // [ptr, ptr + len) of memory, or an ERROR naming what was read.
   const uint8_t* range(uint64_t ptr, uint64_t len, const char* what) const;

@@ -40,18 +40,14 @@ inline void writeField(ValueCodec* c, Datum d, bool isnull, Spot field, GuestWri
 // Reads a field, checked against its domain.
 Datum readField(ValueCodec* c, const uint8_t* field, GuestReader* r, ValuePath* path, bool* isnull) {
   *isnull = loadU32(field + 12) != 0;
-  if (*isnull) {
-    checkDomain(c, 0, true);
-    return 0;
-  }
+  if (*isnull) return conformValue(c, 0, true);
   uint64_t value = loadU64(field);
   Datum v;
   if (!inMemory(c->form))
     v = c->rule->fromBits(value, *c, path);
   else
     v = decodeValue(c, uint32_t(value), loadU32(field + 8), r, path);
-  checkDomain(c, v, false);
-  return v;
+  return conformValue(c, v, false);
 }
 }  // namespace
 
@@ -65,9 +61,14 @@ void resolveRow(ValueCodec* c, TupleDesc desc, const ResolveSite& site, int dept
     // Only a result's columns can be unknown here (the validator's view of RETURNS
     // record); each call resolves them.
     if (site.argument || depth) {
+      const char* where = site.chain ? psprintf("It is the type of %s, in %s of function %s.", site.chain,
+                                                site.argument ? psprintf("argument %d", site.argument) : "the result",
+                                                site.fname)
+                                     : psprintf("Argument %d of function %s has that type.", site.argument, site.fname);
       ereport(ERROR, (errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
-                      errmsg("wasm functions cannot take type record"),
-                      errdetail("Argument %d of function %s has that type.", site.argument, site.fname),
+                      errmsg(site.argument ? "wasm functions cannot take type record"
+                                           : "wasm functions cannot return type record inside another type"),
+                      errdetail_internal("%s", where),
                       errhint("Declare a composite type (CREATE TYPE ... AS) or use a table's row type.")));
     }
     c->nfields = -1;
@@ -93,7 +94,7 @@ void resolveRow(ValueCodec* c, TupleDesc desc, const ResolveSite& site, int dept
     ResolveSite inner = site;
     inner.chain = psprintf("field \"%s\" of type %s", NameStr(a->attname), c->typeName);
     ValueCodec* f = &c->fields[c->nfields];
-    resolveAt(f, a->atttypid, nullptr, inner, depth + 1);
+    resolveAt(f, a->atttypid, a->atttypmod, nullptr, inner, depth + 1);
     if (f->form == Form::None) {
       ereport(ERROR, (errcode(ERRCODE_FEATURE_NOT_SUPPORTED), errmsg("wasm functions cannot use type void")));
     }
@@ -120,6 +121,7 @@ Encoded encodeRow(ValueCodec* c, Datum d, GuestWriter* w, ValuePath* path) {
     int att = c->attIndex[i];
     uint32_t off = 8 + i * kFieldSize;
     ValueCodec* f = &c->fields[i];
+    w->tick();
     path->pushField(NameStr(TupleDescAttr(c->desc, att)->attname));
     writeField(f, values[att], nulls[att], Spot{s.at + off, s.staged + off}, w, path);
     path->pop();
@@ -150,11 +152,15 @@ Datum decodeRow(ValueCodec* c, uint32_t ptr, GuestReader* r, ValuePath* path) {
   }
   for (uint32_t i = 0; i < n; i++) {
     int att = c->attIndex[i];
+    r->tick();
     path->pushField(NameStr(TupleDescAttr(d, att)->attname));
     values[att] = readField(&c->fields[i], f + uint64_t(i) * kFieldSize, r, path, &nulls[att]);
     path->pop();
   }
   HeapTuple t = heap_form_tuple(d, values, nulls);
+  r->charge(kValueOverhead + HEAPTUPLESIZE + uint64_t(t->t_len));  // a copy of every field
+  pfree(values);
+  pfree(nulls);
   return HeapTupleGetDatum(t);
 }
 

@@ -64,16 +64,17 @@ void resolveCallShape(CallShape* s, const char* fname, char prokind, bool retset
   s->jsonbCompact = jsonbCompact;
   s->nparams = 0;
   s->datumBits = true;
+  uint32_t codecsLeft = kMaxCodecs;
   for (int i = 0; i < nargs; i++) {
     ValueCodec* c = &s->args[i];
-    resolveCodec(c, argTypes[i], nullptr, i + 1, fname, cxt, jsonbCompact);
+    resolveCodec(c, argTypes[i], nullptr, i + 1, fname, cxt, &codecsLeft, jsonbCompact);
     s->abi = c->abi > s->abi ? c->abi : s->abi;
     s->memoryArgs |= !c->split && inMemory(c->form);
     s->nparams += c->split ? c->split : c->form == Form::Bytes ? 2 : 1;
     s->datumBits &= c->bitsMask != 0;
     s->nested |= c->nested;
   }
-  resolveCodec(&s->result, resultType, resultDesc, 0, fname, cxt);
+  resolveCodec(&s->result, resultType, resultDesc, 0, fname, cxt, &codecsLeft);
   s->abi = s->result.abi > s->abi ? s->result.abi : s->abi;
   s->nested |= s->result.nested;
   s->sig = wasmSignatureOf(*s);

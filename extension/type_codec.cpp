@@ -4,6 +4,11 @@
 
 #include "codec_parts.h"
 
+PGWASM_PG_HEADERS_BEGIN
+#include "access/detoast.h"
+#include "parser/parse_coerce.h"
+PGWASM_PG_HEADERS_END
+
 namespace pgwasm {
 
 namespace {
@@ -25,14 +30,43 @@ namespace {
                   errdetail_internal("%s", detail), errhint("Supported types: %s.", supportedTypesText())));
 }
 
+[[noreturn]] void tooComplex(const ResolveSite& site) {
+  ereport(ERROR, (errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+                  errmsg("the types of wasm function %s hold more than %u values", site.fname, kMaxCodecs),
+                  errdetail("Each scalar, array, row and field of the arguments and the result counts; %s.",
+                            site.chain ? psprintf("the limit was reached at %s", site.chain)
+                                       : "the limit was reached at the top of a type"),
+                  errhint("Pass the parts of such values separately (udf-sdk/ABI.md, \"Limits\").")));
+}
+
+// Results: the coercion of the base type to its typmod, as an assignment applies it.
+void resolveTypmod(ValueCodec* c, const ResolveSite& site) {
+  Oid fn;
+  if (c->typmod < 0 || site.argument || find_typmod_coercion_function(c->base, &fn) != COERCION_PATH_FUNC) return;
+  c->typmodFn = static_cast<FmgrInfo*>(MemoryContextAlloc(site.cxt, sizeof(FmgrInfo)));
+  fmgr_info_cxt(fn, c->typmodFn, site.cxt);
+  c->typmodArgs = get_func_nargs(fn);
+}
+
 }  // namespace
 
-void resolveAt(ValueCodec* c, Oid type, TupleDesc desc, const ResolveSite& site, int depth) {
+Datum conformTypmod(ValueCodec* c, Datum d) {
+  if (c->typmodArgs >= 3)
+    return FunctionCall3(c->typmodFn, d, Int32GetDatum(c->typmod), BoolGetDatum(false));
+  return FunctionCall2(c->typmodFn, d, Int32GetDatum(c->typmod));
+}
+
+void resolveAt(ValueCodec* c, Oid type, int32 typmod, TupleDesc desc, const ResolveSite& site, int depth) {
   check_stack_depth();
+  CHECK_FOR_INTERRUPTS();
+  if (*site.codecsLeft == 0) tooComplex(site);
+  --*site.codecsLeft;
   memset(c, 0, sizeof *c);
   c->type = type;
   c->cxt = site.cxt;
-  c->base = getBaseType(type);
+  int32 baseTypmod = -1;
+  c->base = getBaseTypeAndTypmod(type, &baseTypmod);
+  c->typmod = baseTypmod >= 0 ? baseTypmod : typmod;  // a domain's own typmod applies to its base
   c->domain = c->base != type;
   MemoryContext old = MemoryContextSwitchTo(site.cxt);
   c->typeName = format_type_be(type);
@@ -49,8 +83,9 @@ void resolveAt(ValueCodec* c, Oid type, TupleDesc desc, const ResolveSite& site,
     resolveRow(c, desc, site, depth);
     return;
   }
+  // A true array: the array type of its element type (int2vector and oidvector are not).
   Oid elem = get_element_type(c->base);
-  if (elem != InvalidOid && get_typlen(c->base) == -1) {
+  if (elem != InvalidOid && get_array_type(elem) == c->base) {
     resolveArray(c, elem, site, depth);
     return;
   }
@@ -64,12 +99,13 @@ void resolveAt(ValueCodec* c, Oid type, TupleDesc desc, const ResolveSite& site,
   c->split = site.argument && depth == 0 ? c->rule->split : 0;
   if (c->rule->datumBits) c->bitsMask = c->form == Form::I32 || c->form == Form::F32 ? 0xffffffffu : ~uint64_t(0);
   c->nested = typtype == TYPTYPE_ENUM;
+  resolveTypmod(c, site);
 }
 
 void resolveCodec(ValueCodec* c, Oid type, TupleDesc desc, int argument, const char* fname, MemoryContext cxt,
-                  bool jsonbCompact) {
-  ResolveSite site{fname, argument, nullptr, cxt, jsonbCompact};
-  resolveAt(c, type, desc, site, 0);
+                  uint32_t* codecsLeft, bool jsonbCompact) {
+  ResolveSite site{fname, argument, nullptr, cxt, jsonbCompact, codecsLeft};
+  resolveAt(c, type, -1, desc, site, 0);
 }
 
 // --- encoding ------------------------------------------------------------------------------
@@ -79,6 +115,8 @@ Encoded encodeValue(ValueCodec* c, Datum d, GuestWriter* w, ValuePath* path) {
     case Shape::Row: return encodeRow(c, d, w, path);
     case Shape::Leaf: break;
   }
+  // A compressed or out-of-line value that cannot fit is refused before it is expanded.
+  if (c->rule->rawSize && GetDatabaseEncoding() == PG_UTF8) w->require(toast_raw_datum_size(d) - VARHDRSZ);
   GuestBytes b = c->rule->toBytes(d, *c, path);
   return Encoded{w->external(b.data, b.len, c->rule->align), b.len};
 }
@@ -138,8 +176,7 @@ Datum readElement(ValueCodec* c, const uint8_t* slot, GuestReader* r, ValuePath*
     uint32_t len = c->form == Form::Bytes ? loadU32(slot + 4) : 0;
     v = decodeValue(c, ptr, len, r, path);
   }
-  checkDomain(c, v, false);
-  return v;
+  return conformValue(c, v, false);
 }
 
 }  // namespace pgwasm

@@ -42,6 +42,8 @@ struct TypeRule {
   uint8_t abi;       // first ABI version with this type
   uint8_t slot;      // bytes as an array element or (Block leaves) of the value
   uint8_t align;     // Bytes and Block: the alignment of the bytes in guest memory
+  bool rawSize;      // Bytes: in a UTF-8 database the guest's bytes are the varlena's data,
+                     // so their size is known before the value is detoasted
   bool rawIn;        // array elements as PostgreSQL stores them (one memcpy in)
   bool rawOut;       // any slot bits are a valid value (one memcpy out)
   bool datumBits;    // scalars: the Datum's low 32 (I32, F32) or 64 bits are the Wasm value
@@ -80,6 +82,9 @@ struct ValueCodec {
   Oid type;              // as declared (a domain, perhaps)
   Oid base;              // with domains looked through
   bool domain;           // values are checked against the domain's constraints
+  int32 typmod;          // of a column, or a domain's base type; -1: none
+  FmgrInfo* typmodFn;    // results: the base type's length coercion (22001 when too long)
+  int typmodArgs;        // its arguments: 2 (value, typmod) or 3 (and isExplicit)
   bool nested;           // holds a row or enum: resolved again every statement
   const char* typeName;  // format_type_be(type), for messages
   void* domainExtra;
@@ -109,9 +114,14 @@ inline bool inMemory(Form f) { return f == Form::Bytes || f == Form::Block; }
 // row of unknown columns (for the validator). ERRORs 0A000 for a type the ABI does not
 // carry, saying where it is.
 // jsonbCompact: jsonb values of an argument (wherever they are inside it) cross in
-// compact form (compactJsonbRule).
+// compact form (compactJsonbRule). codecsLeft: what is left of kMaxCodecs for the whole
+// declaration (every argument and the result draw on one count).
 void resolveCodec(ValueCodec* c, Oid type, TupleDesc desc, int argument, const char* fname, MemoryContext cxt,
-                  bool jsonbCompact = false);
+                  uint32_t* codecsLeft, bool jsonbCompact = false);
+// The values one declaration's types may hold together (each scalar, array, row and
+// field counts one): the bound on the work and memory of resolving it (udf-sdk/ABI.md,
+// "Limits"). A 1600-column table's row is 1601.
+constexpr uint32_t kMaxCodecs = 20000;
 // The list of supported types, for hints.
 const char* supportedTypesText();
 // A scalar result's value from its Wasm bits (checked).
@@ -157,9 +167,14 @@ struct ValuePath {
 const char* toUtf8(ValuePath* path, const char* s, size_t n, uint32_t* outLen);
 char* fromUtf8(ValuePath* path, const char* s, size_t n);
 
-// Checks d against c's domain when c is one.
-inline void checkDomain(ValueCodec* c, Datum d, bool isnull) {
+// A result value as its declared type has it: coerced to its typmod (char(n), varchar(n),
+// numeric(p, s), time and timestamps with a precision, as an assignment would), then
+// checked against its domain.
+Datum conformTypmod(ValueCodec* c, Datum d);
+inline Datum conformValue(ValueCodec* c, Datum d, bool isnull) {
+  if (c->typmodFn && !isnull) d = conformTypmod(c, d);
   if (c->domain) domain_check(d, isnull, c->type, &c->domainExtra, c->cxt);
+  return d;
 }
 
 }  // namespace pgwasm

@@ -176,7 +176,9 @@ char* guestString(const char* p, uint32_t len, const char* what, ValuePath* path
   char* copy = static_cast<char*>(palloc(size_t(len) + 1));
   memcpy(copy, p, len);
   copy[len] = '\0';
-  return fromUtf8(path, copy, len);
+  char* converted = fromUtf8(path, copy, len);
+  if (converted != copy) pfree(copy);
+  return converted;
 }
 // A value made by a type's input function from guest text, with the path's note.
 Datum readAs(const char* p, uint32_t len, const char* what, const char* typeName, PGFunction in, Datum arg1,
@@ -186,11 +188,15 @@ Datum readAs(const char* p, uint32_t len, const char* what, const char* typeName
   path->readAs = typeName;
   Datum v = DirectFunctionCall3(in, CStringGetDatum(s), arg1, arg2);
   path->note = ValuePath::None;
+  pfree(s);  // the value is a copy: a large result is not held twice
   return v;
 }
 
 Datum textFromBytes(const char* p, uint32_t len, const ValueCodec&, ValuePath* path) {
-  return PointerGetDatum(cstring_to_text(guestString(p, len, "text", path)));
+  char* s = guestString(p, len, "text", path);
+  Datum v = PointerGetDatum(cstring_to_text(s));
+  pfree(s);
+  return v;
 }
 Datum byteaFromBytes(const char* p, uint32_t len, const ValueCodec&, ValuePath*) {
   bytea* out = static_cast<bytea*>(palloc(VARHDRSZ + size_t(len)));
@@ -264,12 +270,13 @@ struct Entry {
 
 #define SCALAR(oid, name, form, abi, slot, rawIn, rawOut, bits, fn)                                              \
   {oid,                                                                                                          \
-   {name, Form::form, abi, slot, 0, rawIn, rawOut, bits, fn##ToBits, fn##FromBits, nullptr, nullptr, 0, {}, nullptr}}
-#define BYTES(oid, name, abi, slot, raw, to, from) \
-  {oid, {name, Form::Bytes, abi, slot, 1, raw, raw, false, nullptr, nullptr, to, from, 0, {}, nullptr}}
+   {name, Form::form, abi, slot, 0, false, rawIn, rawOut, bits, fn##ToBits, fn##FromBits, nullptr, nullptr, 0, {}, \
+    nullptr}}
+#define BYTES(oid, name, abi, rawSize, to, from) \
+  {oid, {name, Form::Bytes, abi, 8, 1, rawSize, false, false, false, nullptr, nullptr, to, from, 0, {}, nullptr}}
 #define BLOCK(oid, name, slot, fn, split, ...)                                                                     \
   {oid,                                                                                                            \
-   {name, Form::Block, 2, slot, 8, true, true, false, nullptr, nullptr, fn##ToBytes, fn##FromBytes, split,          \
+   {name, Form::Block, 2, slot, 8, false, true, true, false, nullptr, nullptr, fn##ToBytes, fn##FromBytes, split,   \
     {__VA_ARGS__}, fn##ToSplit}}
 using wasm::ValType;
 
@@ -284,22 +291,22 @@ const Entry kRules[] = {
     SCALAR(TIMEOID, "time", I64, 2, 8, true, false, true, time),
     SCALAR(TIMESTAMPOID, "timestamp", I64, 2, 8, false, false, false, timestamp),
     SCALAR(TIMESTAMPTZOID, "timestamptz", I64, 2, 8, false, false, false, timestamp),
-    BYTES(TEXTOID, "text", 1, 8, false, textToBytes, textFromBytes),
-    BYTES(VARCHAROID, "varchar", 1, 8, false, textToBytes, textFromBytes),
-    BYTES(BPCHAROID, "char(n)", 2, 8, false, textToBytes, textFromBytes),
-    BYTES(NAMEOID, "name", 2, 8, false, nameToBytes, nameFromBytes),
-    BYTES(BYTEAOID, "bytea", 1, 8, false, byteaToBytes, byteaFromBytes),
-    BYTES(JSONBOID, "jsonb", 1, 8, false, jsonbToBytes, jsonbFromBytes),
-    BYTES(JSONOID, "json", 2, 8, false, textToBytes, jsonFromBytes),
-    BYTES(NUMERICOID, "numeric", 2, 8, false, numericToBytes, numericFromBytes),
+    BYTES(TEXTOID, "text", 1, true, textToBytes, textFromBytes),
+    BYTES(VARCHAROID, "varchar", 1, true, textToBytes, textFromBytes),
+    BYTES(BPCHAROID, "char(n)", 2, true, textToBytes, textFromBytes),
+    BYTES(NAMEOID, "name", 2, false, nameToBytes, nameFromBytes),
+    BYTES(BYTEAOID, "bytea", 1, true, byteaToBytes, byteaFromBytes),
+    BYTES(JSONBOID, "jsonb", 1, false, jsonbToBytes, jsonbFromBytes),
+    BYTES(JSONOID, "json", 2, true, textToBytes, jsonFromBytes),
+    BYTES(NUMERICOID, "numeric", 2, false, numericToBytes, numericFromBytes),
     BLOCK(UUIDOID, "uuid", 16, uuid, 2, ValType::I64, ValType::I64),
     BLOCK(INTERVALOID, "interval", 16, interval, 3, ValType::I64, ValType::I32, ValType::I32),
 };
-const TypeRule kEnumRule = {"enum",  Form::Bytes, 2,       8,       1, false, false, false, nullptr,
-                             nullptr, enumToBytes, enumFromBytes, 0, {},      nullptr};
+const TypeRule kEnumRule = {"enum", Form::Bytes, 2, 8, 1, false, false, false, false, nullptr, nullptr,
+                             enumToBytes, enumFromBytes, 0, {}, nullptr};
 // Aligned like the container's own uint32 words; results stay JSON text.
-const TypeRule kCompactJsonbRule = {"jsonb", Form::Bytes,         2,  8,       4, false, false, false, nullptr,
-                                    nullptr, compactJsonbToBytes, jsonbFromBytes, 0, {},   nullptr};
+const TypeRule kCompactJsonbRule = {"jsonb", Form::Bytes, 2, 8, 4, true, false, false, false, nullptr, nullptr,
+                                    compactJsonbToBytes, jsonbFromBytes, 0, {}, nullptr};
 
 }  // namespace
 
