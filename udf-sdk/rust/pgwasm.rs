@@ -12,7 +12,8 @@
 //! Argument types: `i32` (smallint, integer, boolean as 0/1), `i64` (bigint), `f32`, `f64`,
 //! `bool`, `Date`, `Time`, `Timestamp` (also timestamptz), `&str` (text, varchar, char(n),
 //! name, json, jsonb, numeric, enums), `&[u8]` (bytea), `Uuid`, `Interval`, `&Array`
-//! (any one-dimensional array), `&Row` (composite types). Results: the same scalars,
+//! (any one-dimensional array), `&Row` (composite types); with `jsonb_compact!(name)`,
+//! jsonb arrives as `&[u8]` in jsonb's binary form, read by `Jsonb`. Results: the same scalars,
 //! `String`/`&'static str` (text-like), `Vec<u8>` (bytea), `Uuid`, `Interval`, `Vec<f64>`,
 //! `Vec<i32>`, `Vec<i64>`, `Vec<Option<f64>>`..., `Vec<String>`, `Vec<Option<String>>`
 //! (arrays), `RowOut` (rows and OUT parameters), `()` (void), and `Option<T>` of any of
@@ -361,6 +362,250 @@ pub fn uuid_arg(hi: u64, lo: u64) -> Uuid {
     b[..8].copy_from_slice(&hi.to_be_bytes());
     b[8..].copy_from_slice(&lo.to_be_bytes());
     Uuid(b)
+}
+
+// --- jsonb in compact form (ABI.md) ---------------------------------------------------------
+/// Marks export `name`: its jsonb arguments arrive in jsonb's binary form. Take them as
+/// `&[u8]` and read them with `Jsonb::root`:
+/// ```ignore
+/// jsonb_compact!(get_name);
+/// export! { fn get_name(doc: &[u8]) -> Option<String> {
+///     Jsonb::root(doc)?.get("name")?.as_str().map(String::from)
+/// } }
+/// ```
+#[macro_export]
+macro_rules! jsonb_compact {
+    ($name:ident) => {
+        const _: () = {
+            #[export_name = concat!("pgwasm_jsonb_compact__", stringify!($name))]
+            pub extern "C" fn pgwasm_jsonb_compact_marker() {}
+        };
+    };
+}
+
+/// What a jsonb value is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum JsonKind {
+    Null,
+    String,
+    Number,
+    Bool,
+    Array,
+    Object,
+}
+
+/// A value inside a compact jsonb, read in place. Reads are range-checked: a damaged value
+/// gives None, never a read outside it.
+#[derive(Clone, Copy, Debug)]
+pub struct Jsonb<'a> {
+    kind: JsonKind,
+    boolean: bool,
+    data: &'a [u8],
+}
+
+fn jb_u32(b: &[u8], at: usize) -> Option<u32> {
+    let s = b.get(at..at.checked_add(4)?)?;
+    Some(u32::from_le_bytes([s[0], s[1], s[2], s[3]]))
+}
+fn jb_u16(b: &[u8], at: usize) -> Option<u16> {
+    let s = b.get(at..at.checked_add(2)?)?;
+    Some(u16::from_le_bytes([s[0], s[1]]))
+}
+
+impl<'a> Jsonb<'a> {
+    /// The document: a jsonb argument's bytes.
+    pub fn root(bytes: &'a [u8]) -> Option<Jsonb<'a>> {
+        let h = jb_u32(bytes, 0)?;
+        let kind = if h & 0x2000_0000 != 0 { JsonKind::Object } else { JsonKind::Array };
+        let v = Jsonb { kind, boolean: false, data: bytes };
+        if h & 0x1000_0000 != 0 {
+            return v.child(1, 0); // a scalar is stored as an array of one
+        }
+        Some(v)
+    }
+
+    pub fn kind(&self) -> JsonKind {
+        self.kind
+    }
+
+    /// (count, entries) of a container that fits in its bytes.
+    fn children(&self) -> Option<(usize, usize)> {
+        if self.kind != JsonKind::Array && self.kind != JsonKind::Object {
+            return None;
+        }
+        let h = jb_u32(self.data, 0)?;
+        let n = (h & 0x0FFF_FFFF) as usize;
+        let kids = if self.kind == JsonKind::Object { 2 * n } else { n };
+        if kids > (self.data.len() - 4) / 4 {
+            return None;
+        }
+        Some((n, kids))
+    }
+
+    fn child(&self, kids: usize, i: usize) -> Option<Jsonb<'a>> {
+        let entry = |k: usize| jb_u32(self.data, 4 + 4 * k);
+        let base = 4 + 4 * kids;
+        let mut start = 0usize;
+        for k in (0..i).rev() {
+            let e = entry(k)?;
+            start += (e & 0x0FFF_FFFF) as usize;
+            if e & 0x8000_0000 != 0 {
+                break;
+            }
+        }
+        let e = entry(i)?;
+        let off = (e & 0x0FFF_FFFF) as usize;
+        let mut len = if e & 0x8000_0000 != 0 { off.checked_sub(start)? } else { off };
+        let t = (e >> 28) & 7;
+        if t == 1 || t == 5 {
+            let pad = (4 - (start & 3)) & 3; // numbers and containers are 4-aligned
+            len = len.checked_sub(pad)?;
+            start += pad;
+        }
+        let from = base.checked_add(start)?;
+        let data = self.data.get(from..from.checked_add(len)?)?;
+        let (kind, boolean) = match t {
+            0 => (JsonKind::String, false),
+            1 => (JsonKind::Number, false),
+            2 => (JsonKind::Bool, false),
+            3 => (JsonKind::Bool, true),
+            4 => (JsonKind::Null, false),
+            5 => {
+                let h = jb_u32(data, 0)?;
+                (if h & 0x2000_0000 != 0 { JsonKind::Object } else { JsonKind::Array }, false)
+            }
+            _ => return None,
+        };
+        Some(Jsonb { kind, boolean, data })
+    }
+
+    /// Elements of an array, pairs of an object, 0 for anything else.
+    pub fn len(&self) -> usize {
+        self.children().map_or(0, |(n, _)| n)
+    }
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Element i of an array.
+    pub fn at(&self, i: usize) -> Option<Jsonb<'a>> {
+        let (n, kids) = self.children()?;
+        if self.kind != JsonKind::Array || i >= n {
+            return None;
+        }
+        self.child(kids, i)
+    }
+
+    /// Key i and value i of an object, in jsonb's order (shorter keys first, then bytewise).
+    pub fn key_at(&self, i: usize) -> Option<&'a str> {
+        let (n, kids) = self.children()?;
+        if self.kind != JsonKind::Object || i >= n {
+            return None;
+        }
+        self.child(kids, i)?.as_str()
+    }
+    pub fn value_at(&self, i: usize) -> Option<Jsonb<'a>> {
+        let (n, kids) = self.children()?;
+        if self.kind != JsonKind::Object || i >= n {
+            return None;
+        }
+        self.child(kids, n + i)
+    }
+
+    /// The value of `key` in an object: a binary search.
+    pub fn get(&self, key: &str) -> Option<Jsonb<'a>> {
+        let (n, kids) = self.children()?;
+        if self.kind != JsonKind::Object {
+            return None;
+        }
+        let key = key.as_bytes();
+        let (mut lo, mut hi) = (0, n);
+        while lo < hi {
+            let mid = lo + (hi - lo) / 2;
+            let k = self.child(kids, mid)?.data;
+            match k.len().cmp(&key.len()).then_with(|| k.cmp(key)) {
+                std::cmp::Ordering::Equal => return self.child(kids, n + mid),
+                std::cmp::Ordering::Less => lo = mid + 1,
+                std::cmp::Ordering::Greater => hi = mid,
+            }
+        }
+        None
+    }
+
+    pub fn as_str(&self) -> Option<&'a str> {
+        if self.kind != JsonKind::String {
+            return None;
+        }
+        std::str::from_utf8(self.data).ok()
+    }
+    pub fn as_bool(&self) -> Option<bool> {
+        if self.kind == JsonKind::Bool { Some(self.boolean) } else { None }
+    }
+
+    /// A number as exact decimal text, as PostgreSQL prints it.
+    pub fn number_text(&self) -> Option<String> {
+        if self.kind != JsonKind::Number {
+            return None;
+        }
+        let p = self.data;
+        let (size, hdr) = if *p.first()? & 1 == 1 {
+            ((p[0] >> 1) as usize, 1)
+        } else {
+            ((jb_u32(p, 0)? >> 2) as usize, 4)
+        };
+        let p = p.get(..size)?;
+        let h = jb_u16(p, hdr)?;
+        match h {
+            0xC000 => return Some("NaN".into()),
+            0xD000 => return Some("Infinity".into()),
+            0xF000 => return Some("-Infinity".into()),
+            _ => {}
+        }
+        let (neg, dscale, weight, first) = if h & 0xC000 == 0x8000 {
+            let w = (h & 0x3F) as i32;
+            (h & 0x2000 != 0, ((h & 0x1F80) >> 7) as i32, if h & 0x40 != 0 { w - 64 } else { w }, hdr + 2)
+        } else if h & 0xC000 == 0xC000 {
+            return None;
+        } else {
+            (h & 0xC000 == 0x4000, (h & 0x3FFF) as i32, jb_u16(p, hdr + 2)? as i16 as i32, hdr + 4)
+        };
+        let ndigits = (p.len().checked_sub(first)? / 2) as i32;
+        let digit = |i: i32| if i >= 0 && i < ndigits { jb_u16(p, first + 2 * i as usize).unwrap_or(0) } else { 0 };
+        let mut s = String::new();
+        if neg {
+            s.push('-');
+        }
+        let mut d;
+        if weight < 0 {
+            d = weight + 1;
+            s.push('0');
+        } else {
+            d = 0;
+            while d <= weight {
+                let g = digit(d);
+                if d == 0 { s.push_str(&g.to_string()) } else { s.push_str(&format!("{:04}", g)) }
+                d += 1;
+            }
+        }
+        if dscale > 0 {
+            s.push('.');
+            let end = s.len() + dscale as usize;
+            while s.len() < end {
+                s.push_str(&format!("{:04}", digit(d)));
+                d += 1;
+            }
+            s.truncate(end);
+        }
+        Some(s)
+    }
+    /// A number as the nearest f64.
+    pub fn as_f64(&self) -> Option<f64> {
+        self.number_text()?.parse().ok()
+    }
+    /// A number written without a fraction that fits in i64.
+    pub fn as_i64(&self) -> Option<i64> {
+        self.number_text()?.parse().ok()
+    }
 }
 
 /// An argument passed as one Wasm parameter.

@@ -206,3 +206,156 @@ export class RowOut {
     store<u32>(f, <u32>b.byteLength, 8);
   }
 }
+
+// --- jsonb in compact form (ABI.md, "jsonb in compact form") ---------------------------------
+// An export `f` gets its jsonb arguments in jsonb's binary form when the entry file also
+// exports the marker `export function pgwasm_jsonb_compact__f(): void {}`; read them in
+// place with Jsonb.root(ptr, len). Reads are range-checked: a damaged value is NONE.
+export enum JsonKind { NONE, NULL, STRING, NUMBER, BOOL, ARRAY, OBJECT }
+
+function pad4(n: u32): u32 { return (4 - (n & 3)) & 3; }
+
+export class Jsonb {
+  constructor(public kind: JsonKind, public ptr: usize, public len: u32, public boolean: bool = false) {}
+
+  /** The document: a jsonb argument's (ptr, len). A scalar is stored as an array of one. */
+  static root(ptr: usize, len: u32): Jsonb {
+    if (len < 4) return new Jsonb(JsonKind.NONE, 0, 0);
+    const h = load<u32>(ptr);
+    const v = new Jsonb((h & 0x20000000) != 0 ? JsonKind.OBJECT : JsonKind.ARRAY, ptr, len);
+    if ((h & 0x10000000) != 0) return v.kids() == 1 ? v.child(1, 0) : new Jsonb(JsonKind.NONE, 0, 0);
+    return v;
+  }
+
+  /** Entries of a container that fits in its bytes, else 0. */
+  private kids(): u32 {
+    if ((this.kind != JsonKind.ARRAY && this.kind != JsonKind.OBJECT) || this.len < 4) return 0;
+    const n = load<u32>(this.ptr) & 0x0FFFFFFF;
+    const kids: u32 = this.kind == JsonKind.OBJECT ? n * 2 : n;
+    return kids <= (this.len - 4) / 4 ? kids : 0;
+  }
+
+  private child(kids: u32, i: u32): Jsonb {
+    const entries = this.ptr + 4;
+    const dataLen = this.len - 4 - 4 * kids;
+    let start: u32 = 0;
+    for (let k = <i32>i - 1; k >= 0; k--) {
+      const e = load<u32>(entries + 4 * <usize>k);
+      start += e & 0x0FFFFFFF;
+      if ((e & 0x80000000) != 0) break;
+    }
+    const e = load<u32>(entries + 4 * <usize>i);
+    const off = e & 0x0FFFFFFF;
+    if ((e & 0x80000000) != 0 && off < start) return new Jsonb(JsonKind.NONE, 0, 0);
+    let len = (e & 0x80000000) != 0 ? off - start : off;
+    if (start > dataLen || len > dataLen - start) return new Jsonb(JsonKind.NONE, 0, 0);
+    const t = (e >> 28) & 7;
+    if (t == 1 || t == 5) {  // numbers and containers are 4-aligned
+      const pad = pad4(start);
+      if (pad > len) return new Jsonb(JsonKind.NONE, 0, 0);
+      start += pad;
+      len -= pad;
+    }
+    const p = entries + 4 * <usize>kids + <usize>start;
+    if (t == 0) return new Jsonb(JsonKind.STRING, p, len);
+    if (t == 1) return new Jsonb(JsonKind.NUMBER, p, len);
+    if (t == 2 || t == 3) return new Jsonb(JsonKind.BOOL, p, len, t == 3);
+    if (t == 4) return new Jsonb(JsonKind.NULL, p, len);
+    if (t == 5 && len >= 4)
+      return new Jsonb((load<u32>(p) & 0x20000000) != 0 ? JsonKind.OBJECT : JsonKind.ARRAY, p, len);
+    return new Jsonb(JsonKind.NONE, 0, 0);
+  }
+
+  /** Elements of an array, pairs of an object, 0 for anything else. */
+  get size(): i32 { return this.kids() == 0 ? 0 : <i32>(load<u32>(this.ptr) & 0x0FFFFFFF); }
+
+  /** Element i of an array. */
+  element(i: i32): Jsonb {
+    const kids = this.kids();
+    if (this.kind != JsonKind.ARRAY || i < 0 || <u32>i >= kids) return new Jsonb(JsonKind.NONE, 0, 0);
+    return this.child(kids, <u32>i);
+  }
+  /** Key i and value i of an object, in jsonb's order (shorter keys first, then bytewise). */
+  key(i: i32): Jsonb {
+    const kids = this.kids();
+    if (this.kind != JsonKind.OBJECT || i < 0 || <u32>i >= kids / 2) return new Jsonb(JsonKind.NONE, 0, 0);
+    return this.child(kids, <u32>i);
+  }
+  value(i: i32): Jsonb {
+    const kids = this.kids();
+    if (this.kind != JsonKind.OBJECT || i < 0 || <u32>i >= kids / 2) return new Jsonb(JsonKind.NONE, 0, 0);
+    return this.child(kids, kids / 2 + <u32>i);
+  }
+
+  /** The value of a key given as UTF-8 bytes (ptr, len), by binary search. */
+  getBytes(kp: usize, kl: u32): Jsonb {
+    const kids = this.kids();
+    if (this.kind != JsonKind.OBJECT) return new Jsonb(JsonKind.NONE, 0, 0);
+    let lo: u32 = 0, hi: u32 = kids / 2;
+    while (lo < hi) {
+      const mid = lo + (hi - lo) / 2;
+      const k = this.child(kids, mid);
+      const cmp = k.len != kl ? (k.len < kl ? -1 : 1) : memory.compare(k.ptr, kp, <usize>kl);
+      if (cmp == 0) return this.child(kids, kids / 2 + mid);
+      if (cmp < 0) lo = mid + 1;
+      else hi = mid;
+    }
+    return new Jsonb(JsonKind.NONE, 0, 0);
+  }
+  get(key: string): Jsonb {
+    const b = String.UTF8.encode(key);
+    return this.getBytes(changetype<usize>(b), <u32>b.byteLength);
+  }
+
+  /** A string's text. */
+  str(): string { return this.kind == JsonKind.STRING ? String.UTF8.decodeUnsafe(this.ptr, this.len) : ""; }
+
+  /** A number as exact decimal text, as PostgreSQL prints it; "" if not a number. */
+  numberText(): string {
+    if (this.kind != JsonKind.NUMBER || this.len < 1) return "";
+    const p = this.ptr;
+    const b0 = load<u8>(p);
+    let size: u32, hdr: u32;
+    if ((b0 & 1) != 0) { size = b0 >> 1; hdr = 1; }
+    else { if (this.len < 4) return ""; size = load<u32>(p) >> 2; hdr = 4; }
+    if (size > this.len || size < hdr + 2) return "";
+    const h = <u32>load<u16>(p + hdr);
+    if (h == 0xC000) return "NaN";
+    if (h == 0xD000) return "Infinity";
+    if (h == 0xF000) return "-Infinity";
+    let neg: bool, dscale: i32, weight: i32, first: u32;
+    if ((h & 0xC000) == 0x8000) {
+      neg = (h & 0x2000) != 0;
+      dscale = <i32>((h & 0x1F80) >> 7);
+      weight = (h & 0x40) != 0 ? <i32>(h & 0x3F) - 64 : <i32>(h & 0x3F);
+      first = hdr + 2;
+    } else {
+      if ((h & 0xC000) == 0xC000 || size < hdr + 4) return "";
+      neg = (h & 0xC000) == 0x4000;
+      dscale = <i32>(h & 0x3FFF);
+      weight = <i32>load<i16>(p + hdr + 2);
+      first = hdr + 4;
+    }
+    const ndigits = <i32>((size - first) / 2);
+    let s = neg ? "-" : "";
+    let d: i32;
+    if (weight < 0) { d = weight + 1; s += "0"; }
+    else {
+      for (d = 0; d <= weight; d++) {
+        const g = d < ndigits ? <i32>load<u16>(p + first + 2 * <usize>d) : 0;
+        s += d == 0 ? g.toString() : g.toString().padStart(4, "0");
+      }
+    }
+    if (dscale > 0) {
+      let frac = "";
+      for (; frac.length < dscale; d++) {
+        const g = d >= 0 && d < ndigits ? <i32>load<u16>(p + first + 2 * <usize>d) : 0;
+        frac += g.toString().padStart(4, "0");
+      }
+      s += "." + frac.substring(0, dscale);
+    }
+    return s;
+  }
+  /** A number as the nearest f64. */
+  toF64(): f64 { return parseFloat(this.numberText()); }
+}

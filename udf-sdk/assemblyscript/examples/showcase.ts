@@ -4,7 +4,7 @@
 export { pgwasm_alloc, pgwasm_abi_v2 } from "pgwasm";
 import {
   ArrayArg, ArrayOut, RowArg, RowOut, text, returnText, returnNull, returnUuid, randomBytes, nowNanos,
-  floorDiv, uuidVersion, MICROS_PER_DAY, TIMESTAMP_INFINITY, TIMESTAMP_NEG_INFINITY,
+  floorDiv, uuidVersion, MICROS_PER_DAY, TIMESTAMP_INFINITY, TIMESTAMP_NEG_INFINITY, Jsonb, JsonKind, returnBytes,
 } from "pgwasm";
 
 // cosine_similarity(float8[], float8[]) -> float8; NULL for different lengths, NULLs or zero.
@@ -113,4 +113,15 @@ export function split_pair(a: i32, bp: usize, bl: u32): usize {
   r.setText(1, text(bp, bl) + "!");
   if (a != 0) r.setF64(2, <f64>a * 2.5);
   return r.ptr;
+}
+
+// jsonb in compact form: doc ->> key for strings, numbers and booleans, without parsing.
+export function pgwasm_jsonb_compact__jsonb_get_text(): void {}
+export function jsonb_get_text(dp: usize, dl: u32, kp: usize, kl: u32): u64 {
+  const v = Jsonb.root(dp, dl).getBytes(kp, kl);
+  if (v.kind == JsonKind.STRING) return returnBytes(v.ptr, v.len);
+  if (v.kind == JsonKind.NUMBER) return returnText(v.numberText());
+  if (v.kind == JsonKind.BOOL) return returnText(v.boolean ? "true" : "false");
+  returnNull();
+  return 0;
 }

@@ -96,3 +96,27 @@ export! { fn split_pair(a: i32, b: &str) -> RowOut {
     if a != 0 { r.f64(2, a as f64 * 2.5); }
     r
 } }
+
+// jsonb in compact form: doc ->> key without parsing JSON text.
+jsonb_compact!(jsonb_get_text);
+export! { fn jsonb_get_text(doc: &[u8], key: &str) -> Option<String> {
+    let v = Jsonb::root(doc)?.get(key)?;
+    match v.kind() {
+        JsonKind::String => v.as_str().map(String::from),
+        JsonKind::Number => v.number_text(),
+        JsonKind::Bool => Some(if v.as_bool()? { "true" } else { "false" }.into()),
+        _ => None,
+    }
+} }
+
+// The sum of every number in the document.
+fn sum_numbers(v: Jsonb) -> f64 {
+    match v.kind() {
+        JsonKind::Number => v.as_f64().unwrap_or(0.0),
+        JsonKind::Array => (0..v.len()).filter_map(|i| v.at(i)).map(sum_numbers).sum(),
+        JsonKind::Object => (0..v.len()).filter_map(|i| v.value_at(i)).map(sum_numbers).sum(),
+        _ => 0.0,
+    }
+}
+jsonb_compact!(jsonb_sum);
+export! { fn jsonb_sum(doc: &[u8]) -> f64 { Jsonb::root(doc).map_or(0.0, sum_numbers) } }
