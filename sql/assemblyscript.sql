@@ -65,3 +65,19 @@ SELECT count(*) AS fields, count(*) FILTER (WHERE as_jsonb_get_text(d, k) IS NOT
   WHERE jsonb_typeof(d -> k) IN ('string', 'number', 'boolean');
 SELECT as_jsonb_get_text('{"a": [1]}', 'a') IS NULL AS container_null, as_jsonb_get_text('"s"', 'a') IS NULL AS not_object,
        as_jsonb_get_text('{"n": -0.000100, "z": 0}', 'n') AS small, as_jsonb_get_text('{"z": 0}', 'z') AS zero;
+-- Arrays of rows and nested rows built by RowOut: a text's words as rows, against SQL
+-- (word_summary_sql of setup.sql).
+CREATE FUNCTION as_word_summary(text) RETURNS word_summary LANGUAGE wasm STRICT AS 'asc:word_summary';
+SELECT as_word_summary('Hello wide World é'), as_word_summary('');
+SELECT left(s, 20) AS s, as_word_summary(s) IS NOT DISTINCT FROM word_summary_sql(s) AS same
+  FROM (VALUES ('Hello wide World é'), (''), ('  one  '), ('A b C d'), (repeat('Ab ', 1000))) v(s) ORDER BY 1;
+CREATE FUNCTION as_date_parts(date, OUT y int, OUT m int, OUT d int) LANGUAGE wasm STRICT AS 'asc:date_parts';
+CREATE FUNCTION as_make_date(int, int, int) RETURNS date LANGUAGE wasm STRICT AS 'asc:make_date';
+-- every 997th day from 4713 BC to 9999 AD (year 0 is 1 BC, as extract(year) - 1 for BC)
+SELECT count(*) AS days,
+       count(*) FILTER (WHERE as_date_parts(d) = ROW(CASE WHEN extract(year FROM d) < 0 THEN extract(year FROM d) + 1
+                                                         ELSE extract(year FROM d) END::int,
+                                                    extract(month FROM d)::int, extract(day FROM d)::int)) AS parts_agree,
+       count(*) FILTER (WHERE as_make_date((as_date_parts(d)).y, (as_date_parts(d)).m, (as_date_parts(d)).d) = d) AS round_trip
+  FROM generate_series(date '4713-01-01 BC', date '9999-12-31', interval '997 days') g(t), LATERAL (SELECT t::date AS d) x;
+SELECT as_date_parts('2000-02-29'), as_date_parts('0001-01-01 BC'), as_make_date(1970, 1, 1), as_make_date(2024, 2, 29);

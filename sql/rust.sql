@@ -73,3 +73,9 @@ SELECT count(*) AS docs,
                                                 WHERE jsonb_typeof(v) = 'number')) AS same_sum
   FROM (SELECT jsonb_build_object('a', i * 0.25, 'b', jsonb_build_array(-i, i * 1.5, jsonb_build_object('c', i))) AS d
           FROM generate_series(1, 200) i) t;
+-- Arrays of rows and nested rows built by RowOut: a text's words as rows, against SQL
+-- (word_summary_sql of setup.sql).
+CREATE FUNCTION rs_word_summary(text) RETURNS word_summary LANGUAGE wasm STRICT AS 'rust:word_summary';
+SELECT rs_word_summary('Hello wide World é'), rs_word_summary('');
+SELECT left(s, 20) AS s, rs_word_summary(s) IS NOT DISTINCT FROM word_summary_sql(s) AS same
+  FROM (VALUES ('Hello wide World é'), (''), ('  one  '), ('A b C d'), (repeat('Ab ', 1000))) v(s) ORDER BY 1;

@@ -32,6 +32,16 @@ SELECT wasm.load_module('hostile_types', example('hostile_types.wasm'));
 SELECT wasm.load_module('v1text', example('abi_v1.wasm'));
 SELECT wasm.load_module('v3', example('abi_v3.wasm'));
 SELECT wasm.load_module('abi_twice', example('abi_twice.wasm'));
+-- The SQL oracle of the SDKs' word_summary examples (sql/rust.sql, sql/assemblyscript.sql):
+-- a text's space-separated words as rows, the first one, their count, and whether each
+-- starts with an ASCII capital.
+CREATE TYPE word_info AS (w text, n int);
+CREATE TYPE word_summary AS (first word_info, words word_info[], count int, upper boolean[]);
+CREATE FUNCTION word_summary_sql(s text) RETURNS word_summary LANGUAGE sql IMMUTABLE AS $$
+  SELECT ROW((array_agg(ROW(w, char_length(w))::word_info ORDER BY o))[1],
+             coalesce(array_agg(ROW(w, char_length(w))::word_info ORDER BY o), '{}'), count(w)::int,
+             coalesce(array_agg(left(w, 1) BETWEEN 'A' AND 'Z' ORDER BY o), '{}'))::word_summary
+    FROM regexp_split_to_table(s, ' ') WITH ORDINALITY t(w, o) WHERE w <> '' $$;
 -- spin(n) loops n times: a known amount of fuel.
 CREATE FUNCTION spin(int) RETURNS int LANGUAGE wasm STRICT AS 'spin:spin';
 -- Hostile guests, used by several tests.

@@ -15,8 +15,10 @@
 //! (any one-dimensional array), `&Row` (composite types); with `jsonb_compact!(name)`,
 //! jsonb arrives as `&[u8]` in jsonb's binary form, read by `Jsonb`. Results: the same scalars,
 //! `String`/`&'static str` (text-like), `Vec<u8>` (bytea), `Uuid`, `Interval`, `Vec<f64>`,
-//! `Vec<i32>`, `Vec<i64>`, `Vec<Option<f64>>`..., `Vec<String>`, `Vec<Option<String>>`
-//! (arrays), `RowOut` (rows and OUT parameters), `()` (void), and `Option<T>` of any of
+//! `Vec<i32>`, `Vec<i64>`, `Vec<bool>`, `Vec<Uuid>`, `Vec<Option<f64>>`..., `Vec<String>`,
+//! `Vec<Option<String>>`, `Vec<RowOut>` (arrays; of rows too), `RowOut` (rows and OUT
+//! parameters; its fields take scalars, text, bytes, uuid, interval, nested `RowOut`s and
+//! arrays), `()` (void), and `Option<T>` of any of
 //! them (None is SQL NULL). A panic is a trap: its message (written to stderr by std) is in
 //! the ERROR's DETAIL.
 #![allow(clippy::missing_safety_doc)]
@@ -303,6 +305,29 @@ impl Row {
     pub fn row(&self, i: usize) -> Option<&Row> {
         self.get(i).map(|f| unsafe { &*(f.value as u32 as usize as *const Row) })
     }
+    pub fn bool(&self, i: usize) -> Option<bool> {
+        self.get(i).map(|f| f.value as u32 != 0)
+    }
+    pub fn date(&self, i: usize) -> Option<Date> {
+        self.get(i).map(|f| Date(f.value as u32 as i32))
+    }
+    /// timestamp, timestamptz
+    pub fn timestamp(&self, i: usize) -> Option<Timestamp> {
+        self.get(i).map(|f| Timestamp(f.value as i64))
+    }
+    pub fn bytes(&self, i: usize) -> Option<&[u8]> {
+        self.get(i).map(|f| unsafe { bytes_arg(f.value as u32 as usize as *const u8, f.len) })
+    }
+    pub fn uuid(&self, i: usize) -> Option<Uuid> {
+        self.get(i).map(|f| {
+            let mut b = [0u8; 16];
+            b.copy_from_slice(unsafe { bytes_arg(f.value as u32 as usize as *const u8, 16) });
+            Uuid(b)
+        })
+    }
+    pub fn interval(&self, i: usize) -> Option<Interval> {
+        self.get(i).map(|f| unsafe { *(f.value as u32 as usize as *const Interval) })
+    }
 }
 
 /// A row result being built (a composite type, or several OUT parameters): every field
@@ -340,8 +365,49 @@ impl RowOut {
         self.set(i, v.to_bits(), 0)
     }
     pub fn text(&mut self, i: usize, v: &str) -> &mut RowOut {
-        let p = copy_out(v.as_bytes());
+        self.bytes(i, v.as_bytes())
+    }
+    /// bytea, or any text-like field from UTF-8 bytes.
+    pub fn bytes(&mut self, i: usize, v: &[u8]) -> &mut RowOut {
+        let p = copy_out(v);
         self.set(i, p as u32 as u64, v.len() as u32)
+    }
+    pub fn f32(&mut self, i: usize, v: f32) -> &mut RowOut {
+        self.set(i, v.to_bits() as u64, 0)
+    }
+    pub fn bool(&mut self, i: usize, v: bool) -> &mut RowOut {
+        self.set(i, v as u64, 0)
+    }
+    pub fn date(&mut self, i: usize, v: Date) -> &mut RowOut {
+        self.set(i, v.0 as u32 as u64, 0)
+    }
+    /// timestamp, timestamptz
+    pub fn timestamp(&mut self, i: usize, v: Timestamp) -> &mut RowOut {
+        self.set(i, v.0 as u64, 0)
+    }
+    pub fn uuid(&mut self, i: usize, v: Uuid) -> &mut RowOut {
+        let p = copy_out(&v.0);
+        self.set(i, p as u32 as u64, 16)
+    }
+    pub fn interval(&mut self, i: usize, v: Interval) -> &mut RowOut {
+        let p = alloc(16) as *mut Interval;
+        unsafe { *p = v };
+        self.set(i, p as u32 as u64, 16)
+    }
+    /// A nested composite field.
+    pub fn row(&mut self, i: usize, v: RowOut) -> &mut RowOut {
+        self.set(i, v.ptr as u32 as u64, 0)
+    }
+    /// An array field: the same element types as an array result.
+    pub fn array<T: Element>(&mut self, i: usize, v: Vec<T>) -> &mut RowOut {
+        let p = array_out(v);
+        self.set(i, p as u64, 0)
+    }
+    /// Makes a field NULL again.
+    pub fn null(&mut self, i: usize) -> &mut RowOut {
+        assert!(i < self.n, "field {} of a row of {}", i, self.n);
+        unsafe { *(self.ptr.add(8 + 16 * i) as *mut Field) = Field { value: 0, len: 0, isnull: 1 } };
+        self
     }
 }
 
@@ -734,28 +800,53 @@ impl<T: Element> Element for Option<T> {
         self.map_or(false, |v| v.write(slot))
     }
 }
+impl Element for RowOut {
+    const SIZE: u32 = 4;
+    fn write(self, slot: *mut u8) -> bool {
+        unsafe { *(slot as *mut u32) = self.ptr as u32 };
+        true
+    }
+}
+impl Element for Uuid {
+    const SIZE: u32 = 16;
+    fn write(self, slot: *mut u8) -> bool {
+        unsafe { std::ptr::copy_nonoverlapping(self.0.as_ptr(), slot, 16) };
+        true
+    }
+}
+impl Element for bool {
+    const SIZE: u32 = 1;
+    fn write(self, slot: *mut u8) -> bool {
+        unsafe { *slot = self as u8 };
+        true
+    }
+}
 impl<T: Element> Ret for Vec<T> {
     type Raw = u32;
     fn into_raw(self) -> u32 {
-        let n = self.len();
-        let header = alloc(24) as *mut u32;
-        let data = alloc(n * T::SIZE as usize);
-        let nulls = alloc(n);
-        let mut any_null = false;
-        for (i, v) in self.into_iter().enumerate() {
-            let present = v.write(unsafe { data.add(i * T::SIZE as usize) });
-            unsafe { *nulls.add(i) = !present as u8 };
-            any_null |= !present;
-        }
-        unsafe {
-            *header = n as u32;
-            *header.add(1) = 1;
-            *header.add(2) = T::SIZE;
-            *header.add(4) = if any_null { nulls as u32 } else { 0 };
-            *header.add(5) = data as u32;
-        }
-        header as u32
+        array_out(self)
     }
+}
+/// An array in guest memory (ABI.md, "Arrays"), lower bound 1: its address.
+fn array_out<T: Element>(v: Vec<T>) -> u32 {
+    let n = v.len();
+    let header = alloc(24) as *mut u32;
+    let data = alloc(n * T::SIZE as usize);
+    let nulls = alloc(n);
+    let mut any_null = false;
+    for (i, e) in v.into_iter().enumerate() {
+        let present = e.write(unsafe { data.add(i * T::SIZE as usize) });
+        unsafe { *nulls.add(i) = !present as u8 };
+        any_null |= !present;
+    }
+    unsafe {
+        *header = n as u32;
+        *header.add(1) = 1;
+        *header.add(2) = T::SIZE;
+        *header.add(4) = if any_null { nulls as u32 } else { 0 };
+        *header.add(5) = data as u32;
+    }
+    header as u32
 }
 
 /// Exports a function to SQL: `export! { fn name(arg: Type, ...) -> Result { body } }`

@@ -79,6 +79,33 @@ export const TIMESTAMP_NEG_INFINITY: i64 = i64.MIN_VALUE;
 export const MICROS_PER_DAY: i64 = 86400000000;
 /** floor(a / b) for b > 0. */
 export function floorDiv(a: i64, b: i64): i64 { return a / b - (a % b != 0 && a < 0 ? 1 : 0); }
+/** Days since 1970-01-01 of a proleptic Gregorian date (as PostgreSQL's date), the year
+ *  astronomical (0 is 1 BC). */
+export function dateFromYmd(y: i32, m: i32, d: i32): i32 {
+  const yy = <i64>y - (m <= 2 ? 1 : 0);
+  const era = (yy >= 0 ? yy : yy - 399) / 400;
+  const yoe = yy - era * 400;
+  const mp = <i64>((m + 9) % 12);
+  const doy = (153 * mp + 2) / 5 + <i64>d - 1;
+  const doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  return <i32>(era * 146097 + doe - 719468);
+}
+/** A calendar date: year (astronomical: 0 is 1 BC), month and day, 1-based. */
+export class Ymd {
+  constructor(public year: i32, public month: i32, public day: i32) {}
+}
+/** The calendar date of days since 1970-01-01. */
+export function ymdFromDate(days: i32): Ymd {
+  const z = <i64>days + 719468;
+  const era = (z >= 0 ? z : z - 146096) / 146097;
+  const doe = z - era * 146097;
+  const yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+  const doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+  const mp = (5 * doy + 2) / 153;
+  const d = doy - (153 * mp + 2) / 5 + 1;
+  const m = mp < 10 ? mp + 3 : mp - 9;
+  return new Ymd(<i32>(yoe + era * 400 + (m <= 2 ? 1 : 0)), <i32>m, <i32>d);
+}
 
 // --- uuid -------------------------------------------------------------------------------------
 /** A uuid argument arrives as two big-endian halves; its version is (hi >> 12) & 15. */
@@ -148,6 +175,14 @@ export class ArrayOut {
     store<u32>(p, <u32>changetype<usize>(b));
     store<u32>(p, <u32>b.byteLength, 4);
   }
+  setBool(i: i32, v: bool): void { store<u8>(this.slot(i), v ? 1 : 0); }
+  /** An element of an array of rows (elemSize 4). */
+  setRow(i: i32, r: RowOut): void { store<u32>(this.slot(i), <u32>r.ptr); }
+  setUuid(i: i32, hi: u64, lo: u64): void {
+    const p = this.slot(i);
+    store<u64>(p, bswap<u64>(hi));
+    store<u64>(p, bswap<u64>(lo), 8);
+  }
   /** Keeps the first n elements. */
   truncate(n: i32): void {
     if (n < 0 || n > this.count) unreachable();
@@ -174,6 +209,13 @@ export class RowArg {
     return String.UTF8.decodeUnsafe(<usize>load<u32>(f), load<u32>(f, 8));
   }
   array(i: i32): ArrayArg { return new ArrayArg(<usize>load<u32>(this.field(i))); }
+  row(i: i32): RowArg { return new RowArg(<usize>load<u32>(this.field(i))); }
+  f32(i: i32): f32 { return load<f32>(this.field(i)); }
+  bool(i: i32): bool { return load<u32>(this.field(i)) != 0; }
+  /** date: days since 1970-01-01. */
+  date(i: i32): i32 { return load<i32>(this.field(i)); }
+  /** The address of a uuid's 16 bytes or an interval's block. */
+  block(i: i32): usize { return <usize>load<u32>(this.field(i)); }
 }
 
 /** A row result (a composite type, or several OUT parameters): fields NULL until set. */
@@ -204,6 +246,35 @@ export class RowOut {
     const f = this.field(i);
     store<u64>(f, <u64>changetype<usize>(b));
     store<u32>(f, <u32>b.byteLength, 8);
+  }
+  setF32(i: i32, v: f32): void { store<u64>(this.field(i), <u64>reinterpret<u32>(v)); }
+  setBool(i: i32, v: bool): void { store<u64>(this.field(i), v ? 1 : 0); }
+  /** date: days since 1970-01-01 (dateFromYmd). */
+  setDate(i: i32, days: i32): void { store<u64>(this.field(i), <u64><u32>days); }
+  /** timestamp, timestamptz: microseconds since 1970-01-01 (UTC). */
+  setTimestamp(i: i32, micros: i64): void { store<i64>(this.field(i), micros); }
+  /** bytea, or a text-like field from UTF-8 bytes. */
+  setBytes(i: i32, ptr: usize, len: u32): void {
+    const f = this.field(i);
+    store<u64>(f, <u64>ptr);
+    store<u32>(f, len, 8);
+  }
+  setUuid(i: i32, hi: u64, lo: u64): void { this.setBytes(i, returnUuid(hi, lo), 16); }
+  setInterval(i: i32, micros: i64, days: i32, months: i32): void {
+    const p = heap.alloc(16);
+    store<i64>(p, micros);
+    store<i32>(p, days, 8);
+    store<i32>(p, months, 12);
+    this.setBytes(i, p, 16);
+  }
+  /** A nested composite field. */
+  setRow(i: i32, r: RowOut): void { store<u64>(this.field(i), <u64>r.ptr); }
+  /** An array field. */
+  setArray(i: i32, a: ArrayOut): void { store<u64>(this.field(i), <u64>a.ptr); }
+  setNull(i: i32): void {
+    const f = this.field(i);
+    store<u64>(f, 0);
+    store<u32>(f, 1, 12);
   }
 }
 

@@ -5,6 +5,7 @@ export { pgwasm_alloc, pgwasm_abi_v2 } from "pgwasm";
 import {
   ArrayArg, ArrayOut, RowArg, RowOut, text, returnText, returnNull, returnUuid, randomBytes, nowNanos,
   floorDiv, uuidVersion, MICROS_PER_DAY, TIMESTAMP_INFINITY, TIMESTAMP_NEG_INFINITY, Jsonb, JsonKind, returnBytes,
+  dateFromYmd, ymdFromDate,
 } from "pgwasm";
 
 // cosine_similarity(float8[], float8[]) -> float8; NULL for different lengths, NULLs or zero.
@@ -125,3 +126,37 @@ export function jsonb_get_text(dp: usize, dl: u32, kp: usize, kl: u32): u64 {
   returnNull();
   return 0;
 }
+
+// Arrays of rows and nested rows: a text's words as (first word_info, words word_info[],
+// count int, upper bool[]), word_info being (w text, n int).
+function wordInfo(w: string): RowOut {
+  const r = new RowOut(2);
+  r.setText(0, w);
+  r.setI32(1, w.length);  // UTF-16 units: the test's words are in the BMP
+  return r;
+}
+export function word_summary(p: usize, n: u32): usize {
+  const words = text(p, n).split(" ").filter((w: string): bool => w.length > 0);
+  const out = new RowOut(4);
+  if (words.length > 0) out.setRow(0, wordInfo(words[0]));
+  const rows = new ArrayOut(words.length, 4), upper = new ArrayOut(words.length, 1);
+  for (let i = 0; i < words.length; i++) {
+    rows.setRow(i, wordInfo(words[i]));
+    const c = words[i].charCodeAt(0);
+    upper.setBool(i, c >= 65 && c <= 90);
+  }
+  out.setArray(1, rows);
+  out.setI32(2, words.length);
+  out.setArray(3, upper);
+  return out.ptr;
+}
+
+// Dates: (y, m, d) of a date through OUT parameters, and back.
+export function date_parts(days: i32): usize {
+  const ymd = ymdFromDate(days), r = new RowOut(3);
+  r.setI32(0, ymd.year);
+  r.setI32(1, ymd.month);
+  r.setI32(2, ymd.day);
+  return r.ptr;
+}
+export function make_date(y: i32, m: i32, d: i32): i32 { return dateFromYmd(y, m, d); }

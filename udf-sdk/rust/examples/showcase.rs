@@ -120,3 +120,23 @@ fn sum_numbers(v: Jsonb) -> f64 {
 }
 jsonb_compact!(jsonb_sum);
 export! { fn jsonb_sum(doc: &[u8]) -> f64 { Jsonb::root(doc).map_or(0.0, sum_numbers) } }
+
+// Arrays of rows and nested rows: the words of a text with their lengths, as
+// (first word_info, words word_info[], count int, upper bool[]).
+fn word_info(w: &str) -> RowOut {
+    let mut r = RowOut::new(2);
+    r.text(0, w).i32(1, w.chars().count() as i32);
+    r
+}
+export! { fn word_summary(s: &str) -> Option<RowOut> {
+    let words: Vec<&str> = s.split_whitespace().collect();
+    let mut out = RowOut::new(4);
+    match words.first() {
+        Some(w) => out.row(0, word_info(w)),
+        None => out.null(0),
+    };
+    out.i32(2, words.len() as i32);
+    out.array(3, words.iter().map(|w| w.chars().next().map_or(false, char::is_uppercase)).collect::<Vec<bool>>());
+    out.array(1, words.into_iter().map(word_info).collect::<Vec<RowOut>>());
+    Some(out)
+} }
