@@ -287,6 +287,7 @@ void encodeArguments(FunctionCache* fc, FunctionCallInfo fcinfo, uint64_t* param
   Runtime* rt = fc->runtime;
   Outcome out;
   *fuel = fuelStartCall(cf, fc->name);
+  fuelChargeWork(cf, fuel, w.work(), fc->name);  // laying the arguments out is part of the call
   uint32_t base = bridgeGuestAlloc(rt, uint32_t(total), fuel, &out);
   if (!out.ok()) {
     fuelEndCall(cf, *fuel);
@@ -317,8 +318,9 @@ void scalarArguments(FunctionCache* fc, FunctionCallInfo fcinfo, uint64_t* param
     p += byValue(&s.args[i], fcinfo->args[i].value, fc->argNulls[i], &params[p], &fc->path);
 }
 
-// The SQL result from the Wasm result: checked, copied out of guest memory at once.
-Datum resultDatum(FunctionCache* fc, uint64_t bits) {
+// The SQL result from the Wasm result: checked, copied out of guest memory at once. The
+// work of reading it comes out of the call's fuel (cf, fuel).
+Datum resultDatum(FunctionCache* fc, uint64_t bits, CallFuel* cf, uint64_t* fuel) {
   ValueCodec* c = &fc->shape.result;
   switch (c->form) {
     case Form::None: return (Datum)0;
@@ -327,12 +329,13 @@ Datum resultDatum(FunctionCache* fc, uint64_t bits) {
       GuestReader r;
       uint64_t size;
       const uint8_t* mem = bridgeMemory(fc->runtime, &size);
-      r.init(mem, size, fc->name);
+      r.init(mem, size, fc->name, cf, fuel);
       fc->path.mem = r.mem;
       fc->path.begin(0);
       uint32_t len = c->form == Form::Bytes ? uint32_t(bits >> 32) : 0;
       Datum v = decodeValue(c, uint32_t(bits), len, &r, &fc->path);
       fc->path.end();
+      r.finish();
       return v;
     }
     default: return scalarFromBits(c, bits, &fc->path);
@@ -363,7 +366,7 @@ Datum callFunction(FunctionCallInfo fcinfo) {
 
   fc->state.returnNull = false;
   bridgeCall(rt, args, results, &fuel, &out);
-  fuelEndCall(&cf, fuel);
+  if (!out.ok()) fuelEndCall(&cf, fuel);  // else after the result is read
   if (fc->state.lineLen[0] | fc->state.lineLen[1]) flushGuestOutput(&fc->state);
   CHECK_FOR_INTERRUPTS();
   if (!out.ok()) {
@@ -378,7 +381,8 @@ Datum callFunction(FunctionCallInfo fcinfo) {
   }
   Datum result = (Datum)0;
   fcinfo->isnull = fc->state.returnNull;
-  if (!fcinfo->isnull) result = resultDatum(fc, results[0]);
+  if (!fcinfo->isnull) result = resultDatum(fc, results[0], &cf, &fuel);
+  fuelEndCall(&cf, fuel);
   return conformValue(&fc->shape.result, result, fcinfo->isnull);
 }
 

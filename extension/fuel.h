@@ -32,8 +32,7 @@ void fuelLoadedMidStatement();
 // At transaction end: forget shared state that dies with the transaction.
 void fuelEndTransaction();
 
-// The ERROR for the last call, which ran out of fuel.
-void reportOutOfFuel(const char* fname) __attribute__((noreturn));
+
 
 // Whether code must be compiled with metering (either limit is set).
 inline bool fuelMetered() { return fuelLimit() != 0 || callFuelLimit() != 0; }
@@ -72,6 +71,9 @@ void giveBackToPool(uint64_t n);
 void countPooledCall();
 void attachPool(const char* fname);
 
+// The ERROR for the last call, which ran out of fuel.
+void reportOutOfFuel(const char* fname) __attribute__((noreturn));
+
 // The fuel for the next call; ERRORs (54000) if the statement has none left. A call of
 // the export counts in the statement's calls; the allocator and start functions do not.
 // A call is given the least of wasm.call_fuel_limit and what the statement has left.
@@ -99,6 +101,19 @@ inline uint64_t fuelStartCall(CallFuel* c, const char* fname, bool countAsCall =
   sf.lastByCallLimit = c->byCallLimit;
   if (c->given == 0) reportOutOfFuel(fname);
   return c->given;
+}
+
+// The host's work for a call (laying out its arguments, reading its result: a unit per
+// value and per 16 bytes, as for bulk memory instructions) comes out of the call's fuel
+// (*fuel, what is left); ERRORs (54000) when not enough is left. Nothing when unmetered.
+inline void fuelEndCall(CallFuel* c, uint64_t left);
+inline void fuelChargeWork(CallFuel* c, uint64_t* fuel, uint64_t units, const char* fname) {
+  if (c->given == 0) return;
+  if (units > *fuel) {
+    fuelEndCall(c, 0);
+    reportOutOfFuel(fname);
+  }
+  *fuel -= units;
 }
 
 inline void fuelEndCall(CallFuel* c, uint64_t left) {

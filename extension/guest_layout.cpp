@@ -48,6 +48,7 @@ void pollInterrupts() { CHECK_FOR_INTERRUPTS(); }
 void GuestWriter::init(MemoryContext cxt) { cxt_ = cxt; }
 
 void GuestWriter::reset(uint64_t limit, const char* functionName) {
+  ticks_ = 0;
   dropTransient(&buf_, &bufCap_, &bufTransient_);
   dropTransient(&pieces_, &piecesCap_, &piecesTransient_);
   dropTransient(&fixups_, &fixupsCap_, &fixupsTransient_);
@@ -151,12 +152,28 @@ const uint8_t* GuestReader::range(uint64_t ptr, uint64_t len, const char* what) 
   return mem ? mem + ptr : reinterpret_cast<const uint8_t*>("");  // no memory: only (0, 0) is in range
 }
 
-void GuestReader::init(const uint8_t* memory, uint64_t memorySize, const char* fname) {
+void GuestReader::init(const uint8_t* memory, uint64_t memorySize, const char* fname, CallFuel* cf,
+                       uint64_t* fuelLeft) {
   mem = memory;
   size = memorySize;
   budget = kResultBudgetFactor * memoryLimitBytes();
   functionName = fname;
   ticks = 0;
+  callFuel = cf;
+  fuel = fuelLeft;
+  charged = 0;
+}
+
+void GuestReader::finish() {
+  // A unit per value and per 16 bytes of values made (what the budget was charged).
+  uint64_t work = ticks + (kResultBudgetFactor * memoryLimitBytes() - budget) / 16;
+  if (work > charged) fuelChargeWork(callFuel, fuel, work - charged, functionName);
+  charged = work;
+}
+
+void GuestReader::poll() {
+  pollInterrupts();
+  finish();
 }
 
 void GuestReader::charge(uint64_t bytes) {

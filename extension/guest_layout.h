@@ -5,6 +5,7 @@
 
 #include <cstdint>
 
+#include "fuel.h"
 #include "pg.h"
 
 namespace pgwasm {
@@ -40,6 +41,8 @@ class GuestWriter {
   // The u32 at staged offset s, buffer offset at, holds a buffer offset to rebase.
   void pointer(Spot field, uint32_t offsetValue);
   uint64_t size() const { return total_; }
+  // The host's work of this layout, in fuel units (fuel.h, fuelChargeWork).
+  uint64_t work() const { return ticks_ + total_ / 16; }
   // ERRORs (54000) unless n more bytes fit: checked before a value is detoasted.
   void require(uint64_t n) const {
     if (total_ + n > limit_) tooBig(total_ + n);
@@ -95,12 +98,18 @@ struct GuestReader {
   const char* functionName;
 
   uint32_t ticks;
+  CallFuel* callFuel;  // the call's fuel, which reading the result draws on
+  uint64_t* fuel;
+  uint64_t charged;    // work already charged
 
-  void init(const uint8_t* memory, uint64_t memorySize, const char* fname);
-  // One value read: polls every kPollEvery.
+  void init(const uint8_t* memory, uint64_t memorySize, const char* fname, CallFuel* cf, uint64_t* fuelLeft);
+  // One value read: polls, and charges the work so far, every kPollEvery.
   void tick() {
-    if (++ticks % kPollEvery == 0) pollInterrupts();
+    if (++ticks % kPollEvery == 0) poll();
   }
+  void poll();
+  // Charges what is left of the work, after the result is read.
+  void finish();
 
   // [ptr, ptr + len) of memory, or an ERROR naming what was read.
   const uint8_t* range(uint64_t ptr, uint64_t len, const char* what) const;

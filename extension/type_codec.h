@@ -158,8 +158,14 @@ struct ValuePath {
   // here may sit between a longjmp and its catcher.
   void begin(int arg);
   void end();
-  void pushField(const char* name);
-  void pushElement(uint32_t index);
+  void pushField(const char* name) {
+    if (depth < 8) levels[depth] = Level{name, 0};
+    depth++;
+  }
+  void pushElement(uint32_t index) {
+    if (depth < 8) levels[depth] = Level{nullptr, index};
+    depth++;
+  }
   void pop() { depth--; }
 };
 

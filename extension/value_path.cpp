@@ -51,16 +51,6 @@ void ValuePath::begin(int arg) {
 
 void ValuePath::end() { error_context_stack = cb.previous; }
 
-void ValuePath::pushField(const char* name) {
-  if (depth < 8) levels[depth] = Level{name, 0};
-  depth++;
-}
-
-void ValuePath::pushElement(uint32_t index) {
-  if (depth < 8) levels[depth] = Level{nullptr, index};
-  depth++;
-}
-
 const char* toUtf8(ValuePath* path, const char* s, size_t n, uint32_t* outLen) {
   path->note = ValuePath::ToUtf8;
   char* u = pg_server_to_any(s, int(n), PG_UTF8);

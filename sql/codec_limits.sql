@@ -149,3 +149,16 @@ SELECT sqlstate_of($$SELECT v3_make(convert_to('abcd', 'UTF8'), 0, 4)$$) AS doma
 SELECT sqlstate_of($$CREATE FUNCTION iv() RETURNS int2vector LANGUAGE wasm AS 'poke:ignore'$$);
 SELECT sqlstate_of($$CREATE FUNCTION ov(oidvector) RETURNS int LANGUAGE wasm AS 'poke:ignore'$$);
 CREATE FUNCTION rr() RETURNS record[] LANGUAGE wasm AS 'poke:ignore';
+
+-- 8. Moving values is work of the call: a unit of fuel per value and per 16 bytes, like
+-- memory.copy. A 24-byte result naming 100000 empty strings in zeroed memory (one
+-- instruction of guest work) and an argument of a million integers run out of a small
+-- wasm.call_fuel_limit; with a larger one they work.
+CREATE FUNCTION many_empty(bytea, int) RETURNS text[] LANGUAGE wasm AS 'poke:block';
+CREATE FUNCTION take_ints(int[]) RETURNS int LANGUAGE wasm AS 'poke:ignore';
+SET wasm.call_fuel_limit = 50000;
+SELECT sqlstate_of($$SELECT cardinality(many_empty(arr_hdr(100000, 8, 1048576), 0))$$);
+SELECT sqlstate_of($$SELECT take_ints(array_fill(7, ARRAY[1000000]))$$);
+SET wasm.call_fuel_limit = 10000000;
+SELECT cardinality(many_empty(arr_hdr(100000, 8, 1048576), 0)) AS empties, take_ints(array_fill(7, ARRAY[1000000])) AS ints;
+RESET wasm.call_fuel_limit;
