@@ -141,7 +141,7 @@ Datum decodeArray(ValueCodec* c, uint32_t ptr, GuestReader* r, ValuePath* path) 
     path->pushElement(i + 1);
     isnull[i] = nulls && nulls[i];
     if (isnull[i]) {
-      values[i] = conformValue(e, 0, true);
+      values[i] = conformValue(e, 0, true, r);
     } else {
       values[i] = readElement(e, data + uint64_t(i) * e->slot, r, path);
     }

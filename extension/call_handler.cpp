@@ -49,6 +49,7 @@ struct FunctionCache {
   Oid resultType;
   MemoryContext shapeCxt;  // the shape's codecs, made again when they are resolved again
   CallShape shape;
+  bool shapeReady;         // shape was resolved to the end (an ERROR or a cancel can stop it)
   // Each call starts with pgwasm_alloc: arguments live in guest memory, or (ABI v2) the
   // result does, and the guest's arena starts afresh (udf-sdk/ABI.md).
   bool callsAlloc;
@@ -104,12 +105,13 @@ void initFunctionCache(FunctionCache* fc, Oid fnOid) {
   fc->writer.init(CurrentMemoryContext);
   fc->generation = 0;
   fc->runtime = nullptr;
-  fc->shape.nargs = -1;  // resolved by the first call (which knows a record result's columns)
+  fc->shapeReady = false;  // resolved by the first call (which knows a record result's columns)
 }
 
 // Resolves the declaration's codecs for this call site. A record result takes its columns
 // from the OUT parameters or the call's column list.
 void resolveShape(FunctionCache* fc, FunctionCallInfo fcinfo, bool jsonbCompact) {
+  fc->shapeReady = false;  // until the end: a half-made shape is never used
   MemoryContextReset(fc->shapeCxt);
   MemoryContext old = MemoryContextSwitchTo(fc->shapeCxt);
   TupleDesc resultDesc = nullptr;
@@ -124,6 +126,7 @@ void resolveShape(FunctionCache* fc, FunctionCallInfo fcinfo, bool jsonbCompact)
   resolveCallShape(&fc->shape, fc->name, fc->prokind, fc->retset, fc->argTypes, fc->nargs, fc->resultType,
                    resultDesc, fc->shapeCxt, jsonbCompact);
   MemoryContextSwitchTo(old);
+  fc->shapeReady = true;
 }
 
 bool functionUnchanged(const FunctionCache* fc) {
@@ -187,7 +190,7 @@ void prepareForStatement(FunctionCache* fc, FunctionCallInfo fcinfo) {
   const ModuleFacts& facts = bridgeModuleFacts(m);
   bool compact = exportWantsCompactJsonb(facts, fc->moduleName, fc->exportName);
   // Rows and enums can change between statements (ALTER TYPE, ALTER TABLE).
-  if (changed || fc->shape.nargs < 0 || fc->shape.nested || compact != fc->shape.jsonbCompact)
+  if (changed || !fc->shapeReady || fc->shape.nested || compact != fc->shape.jsonbCompact)
     resolveShape(fc, fcinfo, compact);
   checkExportSignature(facts, fc->moduleName, fc->exportName, fc->shape);
   Form rf = fc->shape.result.form;
@@ -383,7 +386,7 @@ Datum callFunction(FunctionCallInfo fcinfo) {
   fcinfo->isnull = fc->state.returnNull;
   if (!fcinfo->isnull) result = resultDatum(fc, results[0], &cf, &fuel);
   fuelEndCall(&cf, fuel);
-  return conformValue(&fc->shape.result, result, fcinfo->isnull);
+  return conformValue(&fc->shape.result, result, fcinfo->isnull, nullptr);
 }
 
 }  // namespace

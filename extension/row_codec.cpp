@@ -40,14 +40,14 @@ inline void writeField(ValueCodec* c, Datum d, bool isnull, Spot field, GuestWri
 // Reads a field, checked against its domain.
 Datum readField(ValueCodec* c, const uint8_t* field, GuestReader* r, ValuePath* path, bool* isnull) {
   *isnull = loadU32(field + 12) != 0;
-  if (*isnull) return conformValue(c, 0, true);
+  if (*isnull) return conformValue(c, 0, true, r);
   uint64_t value = loadU64(field);
   Datum v;
   if (!inMemory(c->form))
     v = c->rule->fromBits(value, *c, path);
   else
     v = decodeValue(c, uint32_t(value), loadU32(field + 8), r, path);
-  return conformValue(c, v, false);
+  return conformValue(c, v, false, r);
 }
 }  // namespace
 

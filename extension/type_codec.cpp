@@ -50,10 +50,14 @@ void resolveTypmod(ValueCodec* c, const ResolveSite& site) {
 
 }  // namespace
 
-Datum conformTypmod(ValueCodec* c, Datum d) {
-  if (c->typmodArgs >= 3)
-    return FunctionCall3(c->typmodFn, d, Int32GetDatum(c->typmod), BoolGetDatum(false));
-  return FunctionCall2(c->typmodFn, d, Int32GetDatum(c->typmod));
+Datum conformTypmod(ValueCodec* c, Datum d, GuestReader* r) {
+  Datum v = c->typmodArgs >= 3 ? FunctionCall3(c->typmodFn, d, Int32GetDatum(c->typmod), BoolGetDatum(false))
+                               : FunctionCall2(c->typmodFn, d, Int32GetDatum(c->typmod));
+  if (r && c->form == Form::Bytes) {  // varlena: what it became counts (and may take long)
+    r->charge(VARSIZE_ANY(DatumGetPointer(v)));
+    pollInterrupts();
+  }
+  return v;
 }
 
 void resolveAt(ValueCodec* c, Oid type, int32 typmod, TupleDesc desc, const ResolveSite& site, int depth) {
@@ -115,8 +119,13 @@ Encoded encodeValue(ValueCodec* c, Datum d, GuestWriter* w, ValuePath* path) {
     case Shape::Row: return encodeRow(c, d, w, path);
     case Shape::Leaf: break;
   }
-  // A compressed or out-of-line value that cannot fit is refused before it is expanded.
-  if (c->rule->rawSize && GetDatabaseEncoding() == PG_UTF8) w->require(toast_raw_datum_size(d) - VARHDRSZ);
+  // A compressed or out-of-line value that cannot fit is refused before it is expanded (or
+  // converted: from another encoding, UTF-8 takes at least 3/4 of the bytes).
+  if (c->rule->rawSize) {
+    uint64_t raw = toast_raw_datum_size(d) - VARHDRSZ;
+    int enc = GetDatabaseEncoding();
+    w->require(enc == PG_UTF8 || enc == PG_SQL_ASCII ? raw : raw / 4 * 3);
+  }
   GuestBytes b = c->rule->toBytes(d, *c, path);
   return Encoded{w->external(b.data, b.len, c->rule->align), b.len};
 }
@@ -152,7 +161,7 @@ Datum decodeValue(ValueCodec* c, uint32_t ptr, uint32_t len, GuestReader* r, Val
                                len)));
       {
         const uint8_t* p = r->range(ptr, len, "a result");
-        r->charge(len);
+        r->charge(c->rule->buildCost ? c->rule->buildCost(reinterpret_cast<const char*>(p), len) : len);
         v = c->rule->fromBytes(reinterpret_cast<const char*>(p), len, *c, path);
       }
       break;
@@ -176,7 +185,7 @@ Datum readElement(ValueCodec* c, const uint8_t* slot, GuestReader* r, ValuePath*
     uint32_t len = c->form == Form::Bytes ? loadU32(slot + 4) : 0;
     v = decodeValue(c, ptr, len, r, path);
   }
-  return conformValue(c, v, false);
+  return conformValue(c, v, false, r);
 }
 
 }  // namespace pgwasm

@@ -42,8 +42,8 @@ struct TypeRule {
   uint8_t abi;       // first ABI version with this type
   uint8_t slot;      // bytes as an array element or (Block leaves) of the value
   uint8_t align;     // Bytes and Block: the alignment of the bytes in guest memory
-  bool rawSize;      // Bytes: in a UTF-8 database the guest's bytes are the varlena's data,
-                     // so their size is known before the value is detoasted
+  bool rawSize;      // Bytes: the guest's bytes are the varlena's data (in the database
+                     // encoding: converted), so their size is known before it is detoasted
   bool rawIn;        // array elements as PostgreSQL stores them (one memcpy in)
   bool rawOut;       // any slot bits are a valid value (one memcpy out)
   bool datumBits;    // scalars: the Datum's low 32 (I32, F32) or 64 bits are the Wasm value
@@ -59,6 +59,9 @@ struct TypeRule {
   uint8_t split;
   wasm::ValType splitTypes[3];
   void (*toSplit)(Datum d, uint64_t* params);
+  // Bytes results: what making the value from len bytes may allocate at most, charged to
+  // the result's budget before it is made (jsonb's parse tree); null: len.
+  uint64_t (*buildCost)(const char* p, uint32_t len);
 };
 
 // The rule for base type `base` of type category `typtype`, or null.
@@ -102,6 +105,8 @@ struct ValueCodec {
   ValueCodec* fields;
   Datum* scratchValues;  // a row argument's columns, reused row after row
   bool* scratchNulls;
+  mutable MemoryContext parseCxt;  // where a result's input function runs (made at first use), reset
+                                   // after each value
 };
 
 // Whether values of this form live in guest memory (bytes, or a block: uuid, interval,
@@ -175,10 +180,11 @@ char* fromUtf8(ValuePath* path, const char* s, size_t n);
 
 // A result value as its declared type has it: coerced to its typmod (char(n), varchar(n),
 // numeric(p, s), time and timestamps with a precision, as an assignment would), then
-// checked against its domain.
-Datum conformTypmod(ValueCodec* c, Datum d);
-inline Datum conformValue(ValueCodec* c, Datum d, bool isnull) {
-  if (c->typmodFn && !isnull) d = conformTypmod(c, d);
+// checked against its domain. r: the reader the value came from, which is charged for
+// what the coercion makes (char(n) pads: one byte can become n), or null at the top.
+Datum conformTypmod(ValueCodec* c, Datum d, GuestReader* r);
+inline Datum conformValue(ValueCodec* c, Datum d, bool isnull, GuestReader* r) {
+  if (c->typmodFn && !isnull) d = conformTypmod(c, d, r);
   if (c->domain) domain_check(d, isnull, c->type, &c->domainExtra, c->cxt);
   return d;
 }

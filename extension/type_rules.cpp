@@ -7,6 +7,7 @@
 
 PGWASM_PG_HEADERS_BEGIN
 #include "utils/date.h"
+#include "utils/datum.h"
 #include "utils/uuid.h"
 PGWASM_PG_HEADERS_END
 
@@ -132,19 +133,44 @@ GuestBytes jsonbToBytes(Datum d, const ValueCodec&, ValuePath* path) {
 // Compact form: jsonb's binary container (the value without its varlena header), copied
 // once; the SDKs read it in place. Its strings are in the database encoding, so outside
 // UTF-8 databases the value is rebuilt with its strings in UTF-8 (keys re-sorted).
+// Two keys that differ in the database encoding may be one in UTF-8 (EUC_JP maps some
+// pairs of characters to one code point): the rebuilt object would silently lose a key,
+// so that is an ERROR.
 Jsonb* jsonbInUtf8(Jsonb* j, ValuePath* path) {
   JsonbIterator* it = JsonbIteratorInit(&j->root);
   JsonbParseState* state = nullptr;
   JsonbValue v, *res = nullptr;
   JsonbIteratorToken tok;
+  int* pairs = nullptr;  // keys of each open object, to compare with what it keeps
+  int depth = 0, cap = 0;
   while ((tok = JsonbIteratorNext(&it, &v, false)) != WJB_DONE) {
     if ((tok == WJB_KEY || tok == WJB_VALUE || tok == WJB_ELEM) && v.type == jbvString) {
       uint32_t n;
       v.val.string.val = const_cast<char*>(toUtf8(path, v.val.string.val, v.val.string.len, &n));
       v.val.string.len = int(n);
     }
+    if (tok == WJB_BEGIN_OBJECT || tok == WJB_BEGIN_ARRAY) {
+      if (depth == cap) {
+        cap = cap ? cap * 2 : 16;
+        pairs = static_cast<int*>(pairs ? repalloc(pairs, sizeof(int) * cap) : palloc(sizeof(int) * cap));
+      }
+      pairs[depth++] = 0;
+    }
+    if (tok == WJB_KEY) pairs[depth - 1]++;
     // BEGIN_ARRAY's value says whether the array is a raw scalar's wrapper.
     res = pushJsonbValue(&state, tok, tok < WJB_END_ARRAY ? &v : nullptr);
+    if (tok == WJB_END_OBJECT || tok == WJB_END_ARRAY) {
+      depth--;
+      const JsonbValue* done = res;  // the container just finished (its keys made unique)
+      if (tok == WJB_END_OBJECT && done->val.object.nPairs != pairs[depth])
+        ereport(ERROR, (errcode(ERRCODE_UNTRANSLATABLE_CHARACTER),
+                        errmsg("a jsonb argument of wasm function %s has keys that are one key in UTF-8",
+                               path->functionName),
+                        errdetail("An object of %d keys has %d once its keys are converted from %s.", pairs[depth],
+                                  done->val.object.nPairs, GetDatabaseEncodingName()),
+                        errhint("Pass it as JSON text (an export without the compact jsonb marker), or use a "
+                                "UTF-8 database.")));
+    }
   }
   return JsonbValueToJsonb(res);
 }
@@ -180,16 +206,47 @@ char* guestString(const char* p, uint32_t len, const char* what, ValuePath* path
   if (converted != copy) pfree(copy);
   return converted;
 }
-// A value made by a type's input function from guest text, with the path's note.
+// A value made by a type's input function from guest text, with the path's note. The input
+// function runs in the codec's parse context, which is reset after the value is copied out:
+// what parsing allocated (jsonb's tree of the whole document) is not held.
 Datum readAs(const char* p, uint32_t len, const char* what, const char* typeName, PGFunction in, Datum arg1,
-             Datum arg2, ValuePath* path) {
+             Datum arg2, const ValueCodec& c, int16 typlen, bool byval, ValuePath* path) {
+  if (!c.parseCxt) c.parseCxt = AllocSetContextCreate(c.cxt, "wasm result parse", ALLOCSET_SMALL_SIZES);
+  MemoryContext caller = MemoryContextSwitchTo(c.parseCxt);
   char* s = guestString(p, len, what, path);
   path->note = ValuePath::ReadAs;
   path->readAs = typeName;
   Datum v = DirectFunctionCall3(in, CStringGetDatum(s), arg1, arg2);
   path->note = ValuePath::None;
-  pfree(s);  // the value is a copy: a large result is not held twice
+  MemoryContextSwitchTo(caller);
+  v = datumCopy(v, byval, typlen);
+  MemoryContextReset(c.parseCxt);
   return v;
+}
+
+// What jsonb_in may allocate for JSON text: its tree holds a value of about 64 bytes for
+// each scalar and a few hundred for each array or object (so "[[],[],...]" costs over a
+// hundred times its length); counted outside strings.
+uint64_t jsonbBuildCost(const char* p, uint32_t len) {
+  uint64_t containers = 0, items = 0;
+  bool inString = false;
+  for (uint32_t i = 0; i < len; i++) {
+    char ch = p[i];
+    if (inString) {
+      if (ch == '\\') i++;
+      else if (ch == '"') inString = false;
+      continue;
+    }
+    switch (ch) {
+      case '"': inString = true; items++; break;
+      case '[':
+      case '{': containers++; break;
+      case ',':
+      case ':': items++; break;
+      default: break;
+    }
+  }
+  return 4 * uint64_t(len) + 384 * containers + 128 * items;
 }
 
 Datum textFromBytes(const char* p, uint32_t len, const ValueCodec&, ValuePath* path) {
@@ -204,22 +261,23 @@ Datum byteaFromBytes(const char* p, uint32_t len, const ValueCodec&, ValuePath*)
   memcpy(VARDATA(out), p, len);
   return PointerGetDatum(out);
 }
-Datum nameFromBytes(const char* p, uint32_t len, const ValueCodec&, ValuePath* path) {
+Datum nameFromBytes(const char* p, uint32_t len, const ValueCodec& c, ValuePath* path) {
   // namein: cut at NAMEDATALEN - 1 bytes on a character boundary, as PostgreSQL does.
-  return readAs(p, len, "text", "name", namein, 0, 0, path);
+  return readAs(p, len, "text", "name", namein, 0, 0, c, NAMEDATALEN, false, path);
 }
-Datum jsonbFromBytes(const char* p, uint32_t len, const ValueCodec&, ValuePath* path) {
-  return readAs(p, len, "JSON", "jsonb", jsonb_in, 0, 0, path);
+Datum jsonbFromBytes(const char* p, uint32_t len, const ValueCodec& c, ValuePath* path) {
+  return readAs(p, len, "JSON", "jsonb", jsonb_in, 0, 0, c, -1, false, path);
 }
-Datum jsonFromBytes(const char* p, uint32_t len, const ValueCodec&, ValuePath* path) {
-  return readAs(p, len, "JSON", "json", json_in, 0, 0, path);
+Datum jsonFromBytes(const char* p, uint32_t len, const ValueCodec& c, ValuePath* path) {
+  return readAs(p, len, "JSON", "json", json_in, 0, 0, c, -1, false, path);
 }
-Datum numericFromBytes(const char* p, uint32_t len, const ValueCodec&, ValuePath* path) {
-  return readAs(p, len, "numeric text", "numeric", numeric_in, ObjectIdGetDatum(InvalidOid), Int32GetDatum(-1),
-                path);
+Datum numericFromBytes(const char* p, uint32_t len, const ValueCodec& c, ValuePath* path) {
+  return readAs(p, len, "numeric text", "numeric", numeric_in, ObjectIdGetDatum(InvalidOid), Int32GetDatum(-1), c,
+                -1, false, path);
 }
 Datum enumFromBytes(const char* p, uint32_t len, const ValueCodec& c, ValuePath* path) {
-  return readAs(p, len, "an enum label", c.typeName, enum_in, ObjectIdGetDatum(c.base), 0, path);
+  return readAs(p, len, "an enum label", c.typeName, enum_in, ObjectIdGetDatum(c.base), 0, c, sizeof(Oid), true,
+                path);
 }
 
 // --- fixed-size blocks ---------------------------------------------------------------------
@@ -271,13 +329,13 @@ struct Entry {
 #define SCALAR(oid, name, form, abi, slot, rawIn, rawOut, bits, fn)                                              \
   {oid,                                                                                                          \
    {name, Form::form, abi, slot, 0, false, rawIn, rawOut, bits, fn##ToBits, fn##FromBits, nullptr, nullptr, 0, {}, \
-    nullptr}}
-#define BYTES(oid, name, abi, rawSize, to, from) \
-  {oid, {name, Form::Bytes, abi, 8, 1, rawSize, false, false, false, nullptr, nullptr, to, from, 0, {}, nullptr}}
+    nullptr, nullptr}}
+#define BYTES(oid, name, abi, rawSize, to, from, cost) \
+  {oid, {name, Form::Bytes, abi, 8, 1, rawSize, false, false, false, nullptr, nullptr, to, from, 0, {}, nullptr, cost}}
 #define BLOCK(oid, name, slot, fn, split, ...)                                                                     \
   {oid,                                                                                                            \
    {name, Form::Block, 2, slot, 8, false, true, true, false, nullptr, nullptr, fn##ToBytes, fn##FromBytes, split,   \
-    {__VA_ARGS__}, fn##ToSplit}}
+    {__VA_ARGS__}, fn##ToSplit, nullptr}}
 using wasm::ValType;
 
 const Entry kRules[] = {
@@ -291,22 +349,22 @@ const Entry kRules[] = {
     SCALAR(TIMEOID, "time", I64, 2, 8, true, false, true, time),
     SCALAR(TIMESTAMPOID, "timestamp", I64, 2, 8, false, false, false, timestamp),
     SCALAR(TIMESTAMPTZOID, "timestamptz", I64, 2, 8, false, false, false, timestamp),
-    BYTES(TEXTOID, "text", 1, true, textToBytes, textFromBytes),
-    BYTES(VARCHAROID, "varchar", 1, true, textToBytes, textFromBytes),
-    BYTES(BPCHAROID, "char(n)", 2, true, textToBytes, textFromBytes),
-    BYTES(NAMEOID, "name", 2, false, nameToBytes, nameFromBytes),
-    BYTES(BYTEAOID, "bytea", 1, true, byteaToBytes, byteaFromBytes),
-    BYTES(JSONBOID, "jsonb", 1, false, jsonbToBytes, jsonbFromBytes),
-    BYTES(JSONOID, "json", 2, true, textToBytes, jsonFromBytes),
-    BYTES(NUMERICOID, "numeric", 2, false, numericToBytes, numericFromBytes),
+    BYTES(TEXTOID, "text", 1, true, textToBytes, textFromBytes, nullptr),
+    BYTES(VARCHAROID, "varchar", 1, true, textToBytes, textFromBytes, nullptr),
+    BYTES(BPCHAROID, "char(n)", 2, true, textToBytes, textFromBytes, nullptr),
+    BYTES(NAMEOID, "name", 2, false, nameToBytes, nameFromBytes, nullptr),
+    BYTES(BYTEAOID, "bytea", 1, true, byteaToBytes, byteaFromBytes, nullptr),
+    BYTES(JSONBOID, "jsonb", 1, false, jsonbToBytes, jsonbFromBytes, jsonbBuildCost),
+    BYTES(JSONOID, "json", 2, true, textToBytes, jsonFromBytes, nullptr),
+    BYTES(NUMERICOID, "numeric", 2, false, numericToBytes, numericFromBytes, nullptr),
     BLOCK(UUIDOID, "uuid", 16, uuid, 2, ValType::I64, ValType::I64),
     BLOCK(INTERVALOID, "interval", 16, interval, 3, ValType::I64, ValType::I32, ValType::I32),
 };
 const TypeRule kEnumRule = {"enum", Form::Bytes, 2, 8, 1, false, false, false, false, nullptr, nullptr,
-                             enumToBytes, enumFromBytes, 0, {}, nullptr};
+                             enumToBytes, enumFromBytes, 0, {}, nullptr, nullptr};
 // Aligned like the container's own uint32 words; results stay JSON text.
 const TypeRule kCompactJsonbRule = {"jsonb", Form::Bytes, 2, 8, 4, true, false, false, false, nullptr, nullptr,
-                                    compactJsonbToBytes, jsonbFromBytes, 0, {}, nullptr};
+                                    compactJsonbToBytes, jsonbFromBytes, 0, {}, nullptr, jsonbBuildCost};
 
 }  // namespace
 

@@ -162,3 +162,25 @@ SELECT sqlstate_of($$SELECT take_ints(array_fill(7, ARRAY[1000000]))$$);
 SET wasm.call_fuel_limit = 10000000;
 SELECT cardinality(many_empty(arr_hdr(100000, 8, 1048576), 0)) AS empties, take_ints(array_fill(7, ARRAY[1000000])) AS ints;
 RESET wasm.call_fuel_limit;
+
+-- 9. What a result's typmod and input function make counts too: char(10485760) pads each
+-- one-letter element to 10 MB, and jsonb's parse tree of "[[],[],...]" is a hundred times
+-- its text. Both stop at the budget (they used to take 1 GB for 50 elements, and 5 GB).
+CREATE DOMAIN bigchars AS char(10485760)[];
+CREATE FUNCTION padded(bytea, int) RETURNS bigchars LANGUAGE wasm AS 'poke:block';
+CREATE FUNCTION letters_blob(n int) RETURNS bytea LANGUAGE sql AS $$
+  SELECT 'a'::bytea || decode(repeat('00', 7), 'hex') || arr_hdr(n, 8, 65536 + 32) ||
+         decode(repeat(encode(le32(65536) || le32(1), 'hex'), n), 'hex') $$;
+CREATE FUNCTION parsed(bytea, int, int) RETURNS jsonb LANGUAGE wasm AS 'poke:bytes';
+\c
+INSERT INTO peak SELECT 'before padding', peak_kb();
+SET wasm.memory_limit = '16MB';
+SELECT sqlstate_of($$SELECT cardinality(padded(letters_blob(50), 8))$$);
+SELECT sqlstate_of($$SELECT parsed(convert_to('[' || repeat('[],', 1000000) || '[]]', 'UTF8'), 0, 3000004) IS NULL$$);
+RESET wasm.memory_limit;
+INSERT INTO peak SELECT 'after padding', peak_kb();
+SELECT a.what AS "case", (b.kb - a.kb) < 300 * 1024 AS bounded
+  FROM peak a JOIN peak b ON b.what = replace(a.what, 'before', 'after') WHERE a.what = 'before padding';
+-- and legitimate ones still work
+SELECT cardinality(padded(letters_blob(3), 8)) AS padded, octet_length(padded(letters_blob(1), 8)::text) AS chars,
+       jsonb_array_length(parsed(convert_to('[' || repeat('[],', 1000) || '[]]', 'UTF8'), 0, 3004)) AS parsed;

@@ -26,6 +26,12 @@ CREATE FUNCTION jb_get_text(jsonb, text) RETURNS text LANGUAGE wasm STRICT AS 'j
 SELECT jb_canon('{"é": "José", "ab": 2}') AS utf8_order, '{"é": "José", "ab": 2}'::jsonb::text AS latin1_order,
        jb_canon('{"é": "José", "ab": 2}')::jsonb = '{"é": "José", "ab": 2}'::jsonb AS same_value,
        jb_get_text('{"é": "José", "ab": 2}', 'é') AS looked_up, jb_canon('"café"') AS scalar;
+-- Its size is checked before it is rebuilt (UTF-8 takes at least 3/4 of the bytes of any
+-- encoding): a million nulls are refused at 1 MB without building their tree.
+CREATE TABLE million_nulls AS SELECT jsonb_agg(NULL::int) AS d FROM generate_series(1, 1000000);
+SET wasm.memory_limit = '1MB';
+SELECT jb_get_text(d, 'x') FROM million_nulls;
+RESET wasm.memory_limit;
 SELECT cafe() = 'café' AS converted, octet_length(cafe()) AS bytes;
 SELECT euro();
 CREATE DATABASE wasm_ascii TEMPLATE template0 ENCODING 'SQL_ASCII' LC_COLLATE 'C' LC_CTYPE 'C';
@@ -48,6 +54,15 @@ SELECT nihon();
 -- So does a trap's backtrace (the trap's error used to be lost to an encoding error).
 CREATE FUNCTION wana() RETURNS int LANGUAGE wasm AS 'names:罠';
 SELECT wana();
+-- Compact jsonb: two keys that EUC_JP tells apart but UTF-8 does not (both U+2235) would
+-- be one key for the guest: an ERROR, never a lost key.
+SELECT length(wasm.load_module('jsonb_compact', pg_read_binary_file(current_setting('pgwasm_test.examples') || '/jsonb_compact.wasm'))) > 0 AS loaded;
+CREATE FUNCTION jb_get_text(jsonb, text) RETURNS text LANGUAGE wasm STRICT AS 'jsonb_compact:jb_get_text';
+SELECT convert_from('\xa2e8', 'EUC_JP') = convert_from('\xadfa', 'EUC_JP') AS same_in_db,
+       convert_to(convert_from('\xa2e8', 'EUC_JP'), 'UTF8') = convert_to(convert_from('\xadfa', 'EUC_JP'), 'UTF8') AS same_in_utf8;
+SELECT jb_get_text(jsonb_build_object(convert_from('\xa2e8', 'EUC_JP'), 'jis', convert_from('\xadfa', 'EUC_JP'), 'nec'), 'x');
+SELECT jb_get_text(jsonb_build_object('a', jsonb_build_object(convert_from('\xa2e8', 'EUC_JP'), 1, convert_from('\xadfa', 'EUC_JP'), 2)), 'a');
+SELECT jb_get_text(jsonb_build_object(convert_from('\xa2e8', 'EUC_JP'), 'jis', 'b', 'other'), convert_from('\xa2e8', 'EUC_JP')) AS one_is_fine;
 \c wasm_regression
 DROP DATABASE wasm_latin1;
 DROP DATABASE wasm_ascii;
