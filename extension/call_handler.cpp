@@ -345,6 +345,20 @@ Datum resultDatum(FunctionCache* fc, uint64_t bits, CallFuel* cf, uint64_t* fuel
   }
 }
 
+// A call that trapped or failed: its ERROR (out of the per-row path's way).
+[[noreturn]] __attribute__((noinline)) void callFailed(FunctionCache* fc, CallFuel* cf, uint64_t fuel, Outcome* out) {
+  fuelEndCall(cf, fuel);
+  CHECK_FOR_INTERRUPTS();  // a cancel that stopped the guest is reported as PostgreSQL's own
+  if (out->status == Outcome::Trap && out->trap == wasm::TrapKind::HostError) {
+    const char* msg = bridgeHostError(fc->runtime);
+    if (msg[0]) snprintf(out->message, sizeof out->message, "%s", msg);
+  }
+  // The instance may be in any state after a trap: the next call gets a new one.
+  char* detail = out->status == Outcome::Trap ? trapDetail(fc) : nullptr;
+  releaseRuntime(fc);
+  reportCallFailure(fc->name, *out, detail);
+}
+
 Datum callFunction(FunctionCallInfo fcinfo) {
   FunctionCache* fc = getFunctionCache(fcinfo);
   Runtime* rt = fc->runtime;
@@ -369,19 +383,9 @@ Datum callFunction(FunctionCallInfo fcinfo) {
 
   fc->state.returnNull = false;
   bridgeCall(rt, args, results, &fuel, &out);
-  if (!out.ok()) fuelEndCall(&cf, fuel);  // else after the result is read
   if (fc->state.lineLen[0] | fc->state.lineLen[1]) flushGuestOutput(&fc->state);
+  if (__builtin_expect(!out.ok(), 0)) callFailed(fc, &cf, fuel, &out);
   CHECK_FOR_INTERRUPTS();
-  if (!out.ok()) {
-    if (out.status == Outcome::Trap && out.trap == wasm::TrapKind::HostError) {
-      const char* msg = bridgeHostError(rt);
-      if (msg[0]) snprintf(out.message, sizeof out.message, "%s", msg);
-    }
-    // The instance may be in any state after a trap: the next call gets a new one.
-    char* detail = out.status == Outcome::Trap ? trapDetail(fc) : nullptr;
-    releaseRuntime(fc);
-    reportCallFailure(fc->name, out, detail);
-  }
   Datum result = (Datum)0;
   fcinfo->isnull = fc->state.returnNull;
   if (!fcinfo->isnull) result = resultDatum(fc, results[0], &cf, &fuel);

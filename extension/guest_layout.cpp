@@ -156,7 +156,7 @@ void GuestReader::init(const uint8_t* memory, uint64_t memorySize, const char* f
                        uint64_t* fuelLeft) {
   mem = memory;
   size = memorySize;
-  budget = kResultBudgetFactor * memoryLimitBytes();
+  budget = budgetAtStart = kResultBudgetFactor * memoryLimitBytes();
   functionName = fname;
   ticks = 0;
   callFuel = cf;
@@ -166,7 +166,7 @@ void GuestReader::init(const uint8_t* memory, uint64_t memorySize, const char* f
 
 void GuestReader::finish() {
   // A unit per value and per 16 bytes of values made (what the budget was charged).
-  uint64_t work = ticks + (kResultBudgetFactor * memoryLimitBytes() - budget) / 16;
+  uint64_t work = ticks + (budgetAtStart - budget) / 16;
   if (work > charged) fuelChargeWork(callFuel, fuel, work - charged, functionName);
   charged = work;
 }

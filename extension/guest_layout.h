@@ -95,6 +95,7 @@ struct GuestReader {
   const uint8_t* mem;
   uint64_t size;
   uint64_t budget;  // bytes of PostgreSQL values the result may still make
+  uint64_t budgetAtStart;
   const char* functionName;
 
   uint32_t ticks;
