@@ -105,8 +105,6 @@ struct ValueCodec {
   ValueCodec* fields;
   Datum* scratchValues;  // a row argument's columns, reused row after row
   bool* scratchNulls;
-  mutable MemoryContext parseCxt;  // where a result's input function runs (made at first use), reset
-                                   // after each value
 };
 
 // Whether values of this form live in guest memory (bytes, or a block: uuid, interval,

@@ -206,27 +206,35 @@ char* guestString(const char* p, uint32_t len, const char* what, ValuePath* path
   if (converted != copy) pfree(copy);
   return converted;
 }
-// A value made by a type's input function from guest text, with the path's note. The input
-// function runs in the codec's parse context, which is reset after the value is copied out:
-// what parsing allocated (jsonb's tree of the whole document) is not held.
+// A value made by a type's input function from guest text, with the path's note. Input
+// functions that build a tree of the whole value (jsonb's, a hundred times its text) run in
+// a context of their own under the call's, deleted once the value is copied out, or with
+// the call's context when the input is refused: nothing of it outlives the call.
 Datum readAs(const char* p, uint32_t len, const char* what, const char* typeName, PGFunction in, Datum arg1,
-             Datum arg2, const ValueCodec& c, int16 typlen, bool byval, ValuePath* path) {
-  if (!c.parseCxt) c.parseCxt = AllocSetContextCreate(c.cxt, "wasm result parse", ALLOCSET_SMALL_SIZES);
-  MemoryContext caller = MemoryContextSwitchTo(c.parseCxt);
+             Datum arg2, ValuePath* path, bool isolate = false, int16 typlen = -1) {
+  MemoryContext caller = CurrentMemoryContext, own = nullptr;
+  if (isolate) {
+    own = AllocSetContextCreate(caller, "wasm result parse", ALLOCSET_DEFAULT_SIZES);
+    MemoryContextSwitchTo(own);
+  }
   char* s = guestString(p, len, what, path);
   path->note = ValuePath::ReadAs;
   path->readAs = typeName;
   Datum v = DirectFunctionCall3(in, CStringGetDatum(s), arg1, arg2);
   path->note = ValuePath::None;
   MemoryContextSwitchTo(caller);
-  v = datumCopy(v, byval, typlen);
-  MemoryContextReset(c.parseCxt);
+  if (own) {
+    v = datumCopy(v, false, typlen);
+    MemoryContextDelete(own);
+  } else {
+    pfree(s);  // the value is a copy: a large result is not held twice
+  }
   return v;
 }
 
 // What jsonb_in may allocate for JSON text: its tree holds a value of about 64 bytes for
-// each scalar and a few hundred for each array or object (so "[[],[],...]" costs over a
-// hundred times its length); counted outside strings.
+// each scalar and up to 640 for each array or object (an empty object's pair array and
+// parse state: "[{},{},...]" costs two hundred times its length); counted outside strings.
 uint64_t jsonbBuildCost(const char* p, uint32_t len) {
   uint64_t containers = 0, items = 0;
   bool inString = false;
@@ -246,7 +254,7 @@ uint64_t jsonbBuildCost(const char* p, uint32_t len) {
       default: break;
     }
   }
-  return 4 * uint64_t(len) + 384 * containers + 128 * items;
+  return 4 * uint64_t(len) + 640 * containers + 128 * items;
 }
 
 Datum textFromBytes(const char* p, uint32_t len, const ValueCodec&, ValuePath* path) {
@@ -261,23 +269,22 @@ Datum byteaFromBytes(const char* p, uint32_t len, const ValueCodec&, ValuePath*)
   memcpy(VARDATA(out), p, len);
   return PointerGetDatum(out);
 }
-Datum nameFromBytes(const char* p, uint32_t len, const ValueCodec& c, ValuePath* path) {
+Datum nameFromBytes(const char* p, uint32_t len, const ValueCodec&, ValuePath* path) {
   // namein: cut at NAMEDATALEN - 1 bytes on a character boundary, as PostgreSQL does.
-  return readAs(p, len, "text", "name", namein, 0, 0, c, NAMEDATALEN, false, path);
+  return readAs(p, len, "text", "name", namein, 0, 0, path);
 }
-Datum jsonbFromBytes(const char* p, uint32_t len, const ValueCodec& c, ValuePath* path) {
-  return readAs(p, len, "JSON", "jsonb", jsonb_in, 0, 0, c, -1, false, path);
+Datum jsonbFromBytes(const char* p, uint32_t len, const ValueCodec&, ValuePath* path) {
+  return readAs(p, len, "JSON", "jsonb", jsonb_in, 0, 0, path, true);
 }
-Datum jsonFromBytes(const char* p, uint32_t len, const ValueCodec& c, ValuePath* path) {
-  return readAs(p, len, "JSON", "json", json_in, 0, 0, c, -1, false, path);
+Datum jsonFromBytes(const char* p, uint32_t len, const ValueCodec&, ValuePath* path) {
+  return readAs(p, len, "JSON", "json", json_in, 0, 0, path);
 }
-Datum numericFromBytes(const char* p, uint32_t len, const ValueCodec& c, ValuePath* path) {
-  return readAs(p, len, "numeric text", "numeric", numeric_in, ObjectIdGetDatum(InvalidOid), Int32GetDatum(-1), c,
-                -1, false, path);
+Datum numericFromBytes(const char* p, uint32_t len, const ValueCodec&, ValuePath* path) {
+  return readAs(p, len, "numeric text", "numeric", numeric_in, ObjectIdGetDatum(InvalidOid), Int32GetDatum(-1),
+                path);
 }
 Datum enumFromBytes(const char* p, uint32_t len, const ValueCodec& c, ValuePath* path) {
-  return readAs(p, len, "an enum label", c.typeName, enum_in, ObjectIdGetDatum(c.base), 0, c, sizeof(Oid), true,
-                path);
+  return readAs(p, len, "an enum label", c.typeName, enum_in, ObjectIdGetDatum(c.base), 0, path);
 }
 
 // --- fixed-size blocks ---------------------------------------------------------------------
