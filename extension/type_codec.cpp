@@ -5,7 +5,6 @@
 #include "codec_parts.h"
 
 PGWASM_PG_HEADERS_BEGIN
-#include "access/detoast.h"
 #include "parser/parse_coerce.h"
 PGWASM_PG_HEADERS_END
 
@@ -119,13 +118,7 @@ Encoded encodeValue(ValueCodec* c, Datum d, GuestWriter* w, ValuePath* path) {
     case Shape::Row: return encodeRow(c, d, w, path);
     case Shape::Leaf: break;
   }
-  // A compressed or out-of-line value that cannot fit is refused before it is expanded (or
-  // converted: from another encoding, UTF-8 takes at least 3/4 of the bytes).
-  if (c->rule->rawSize) {
-    uint64_t raw = toast_raw_datum_size(d) - VARHDRSZ;
-    int enc = GetDatabaseEncoding();
-    w->require(enc == PG_UTF8 || enc == PG_SQL_ASCII ? raw : raw / 4 * 3);
-  }
+  if (c->rule->minBytes) w->require(c->rule->minBytes(d));
   GuestBytes b = c->rule->toBytes(d, *c, path);
   return Encoded{w->external(b.data, b.len, c->rule->align), b.len};
 }

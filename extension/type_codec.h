@@ -42,8 +42,10 @@ struct TypeRule {
   uint8_t abi;       // first ABI version with this type
   uint8_t slot;      // bytes as an array element or (Block leaves) of the value
   uint8_t align;     // Bytes and Block: the alignment of the bytes in guest memory
-  bool rawSize;      // Bytes: the guest's bytes are the varlena's data (in the database
-                     // encoding: converted), so their size is known before it is detoasted
+  // Bytes arguments: the least number of guest bytes the value becomes, known before it is
+  // converted or expanded (detoasted), so that one that cannot fit is refused first; null:
+  // not known.
+  uint64_t (*minBytes)(Datum d);
   bool rawIn;        // array elements as PostgreSQL stores them (one memcpy in)
   bool rawOut;       // any slot bits are a valid value (one memcpy out)
   bool datumBits;    // scalars: the Datum's low 32 (I32, F32) or 64 bits are the Wasm value

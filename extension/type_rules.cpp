@@ -6,6 +6,7 @@
 #include "pg.h"
 
 PGWASM_PG_HEADERS_BEGIN
+#include "access/detoast.h"
 #include "utils/date.h"
 #include "utils/datum.h"
 #include "utils/uuid.h"
@@ -126,6 +127,100 @@ GuestBytes byteaToBytes(Datum d, const ValueCodec&, ValuePath*) { return varlena
 GuestBytes nameToBytes(Datum d, const ValueCodec&, ValuePath* path) {
   return cstringBytes(NameStr(*DatumGetName(d)), path);
 }
+// The exact length of what numeric_out prints for n (its digits, sign and point), read from
+// its header: 9e131071 is a few bytes stored and 131072 printed.
+uint64_t numericTextLength(const char* n) {
+  const uint8_t* p = reinterpret_cast<const uint8_t*>(VARDATA_ANY(n));
+  uint32_t body = VARSIZE_ANY_EXHDR(n);
+  if (body < 2) return 1;
+  uint16_t h;
+  memcpy(&h, p, 2);
+  if ((h & 0xC000) == 0xC000) return h == 0xC000 ? 3 : h == 0xD000 ? 8 : 9;  // NaN, Infinity, -Infinity
+  bool neg;
+  int weight, dscale;
+  uint32_t first;
+  if (h & 0x8000) {  // short form
+    neg = (h & 0x2000) != 0;
+    dscale = (h & 0x1F80) >> 7;
+    weight = (h & 0x40) ? int(h & 0x3F) - 64 : int(h & 0x3F);
+    first = 2;
+  } else {
+    if (body < 4) return 1;
+    int16_t w;
+    memcpy(&w, p + 2, 2);
+    neg = (h & 0xC000) == 0x4000;
+    dscale = h & 0x3FFF;
+    weight = w;
+    first = 4;
+  }
+  uint64_t len = neg ? 1 : 0;
+  if (weight < 0) {
+    len += 1;
+  } else {
+    uint16_t dig = 0;
+    if (body >= first + 2) memcpy(&dig, p + first, 2);
+    len += (dig >= 1000 ? 4 : dig >= 100 ? 3 : dig >= 10 ? 2 : 1) + 4 * uint64_t(weight);
+  }
+  if (dscale > 0) len += 1 + uint64_t(dscale);
+  return len;
+}
+
+// The exact length of the text JsonbToCString makes of container c (", " and ": " between
+// items, escape_json's escapes, numeric_out's digits), without making it: a jsonb of a few
+// kilobytes can print a gigabyte (huge exponents, control characters), so its size is
+// checked first.
+uint64_t jsonbTextLength(const JsonbContainer* c, uint64_t* visited) {
+  check_stack_depth();
+  uint32 n = JsonContainerSize(c);
+  bool object = JsonContainerIsObject(c);
+  uint32 kids = object ? 2 * n : n;
+  const char* base = reinterpret_cast<const char*>(&c->children[kids]);
+  uint64_t total = JsonContainerIsScalar(c) ? 0 : 2 + (n ? 2 * uint64_t(n - 1) : 0) + (object ? 2 * uint64_t(n) : 0);
+  uint32 offset = 0;
+  for (uint32 i = 0; i < kids; i++) {
+    if (++*visited % kPollEvery == 0) pollInterrupts();
+    JEntry e = c->children[i];
+    uint32 len = JBE_HAS_OFF(e) ? JBE_OFFLENFLD(e) - offset : JBE_OFFLENFLD(e);
+    const char* v = base + offset;
+    if (JBE_ISSTRING(e)) {
+      total += 2 + len;
+      for (uint32 k = 0; k < len; k++) {
+        unsigned char ch = static_cast<unsigned char>(v[k]);
+        if (ch == '"' || ch == '\\' || ch == '\b' || ch == '\f' || ch == '\n' || ch == '\r' || ch == '\t') total += 1;
+        else if (ch < ' ') total += 5;  // \u00XX
+      }
+    } else if (JBE_ISNUMERIC(e)) {
+      total += numericTextLength(base + INTALIGN(offset));
+    } else if (JBE_ISBOOL_TRUE(e) || JBE_ISNULL(e)) {
+      total += 4;
+    } else if (JBE_ISBOOL_FALSE(e)) {
+      total += 5;
+    } else {
+      total += jsonbTextLength(reinterpret_cast<const JsonbContainer*>(base + INTALIGN(offset)), visited);
+    }
+    offset += len;
+  }
+  return total;
+}
+uint64_t jsonbTextBytes(Datum d) {
+  Jsonb* j = DatumGetJsonbP(d);
+  uint64_t visited = 0;
+  uint64_t n = jsonbTextLength(&j->root, &visited);
+  if (reinterpret_cast<Pointer>(j) != DatumGetPointer(d)) pfree(j);
+  return n;
+}
+
+// What n bytes in the database encoding take at least in UTF-8: as many, or 3/4 of them
+// (a 4-byte character of EUC_TW or GB18030 may be 3 bytes in UTF-8).
+uint64_t utf8Floor(uint64_t n) {
+  int enc = GetDatabaseEncoding();
+  return enc == PG_UTF8 || enc == PG_SQL_ASCII ? n : n / 4 * 3;
+}
+// A varlena whose data the guest gets (converted to UTF-8 if text): its stored size,
+// known without expanding a compressed value.
+uint64_t storedMinBytes(Datum d) { return utf8Floor(toast_raw_datum_size(d) - VARHDRSZ); }
+uint64_t jsonbTextMinBytes(Datum d) { return utf8Floor(jsonbTextBytes(d)); }
+
 GuestBytes jsonbToBytes(Datum d, const ValueCodec&, ValuePath* path) {
   Jsonb* j = DatumGetJsonbP(d);
   return cstringBytes(JsonbToCString(nullptr, &j->root, VARSIZE(j)), path);
@@ -335,13 +430,13 @@ struct Entry {
 
 #define SCALAR(oid, name, form, abi, slot, rawIn, rawOut, bits, fn)                                              \
   {oid,                                                                                                          \
-   {name, Form::form, abi, slot, 0, false, rawIn, rawOut, bits, fn##ToBits, fn##FromBits, nullptr, nullptr, 0, {}, \
+   {name, Form::form, abi, slot, 0, nullptr, rawIn, rawOut, bits, fn##ToBits, fn##FromBits, nullptr, nullptr, 0, {}, \
     nullptr, nullptr}}
-#define BYTES(oid, name, abi, rawSize, to, from, cost) \
-  {oid, {name, Form::Bytes, abi, 8, 1, rawSize, false, false, false, nullptr, nullptr, to, from, 0, {}, nullptr, cost}}
+#define BYTES(oid, name, abi, minBytes, to, from, cost) \
+  {oid, {name, Form::Bytes, abi, 8, 1, minBytes, false, false, false, nullptr, nullptr, to, from, 0, {}, nullptr, cost}}
 #define BLOCK(oid, name, slot, fn, split, ...)                                                                     \
   {oid,                                                                                                            \
-   {name, Form::Block, 2, slot, 8, false, true, true, false, nullptr, nullptr, fn##ToBytes, fn##FromBytes, split,   \
+   {name, Form::Block, 2, slot, 8, nullptr, true, true, false, nullptr, nullptr, fn##ToBytes, fn##FromBytes, split, \
     {__VA_ARGS__}, fn##ToSplit, nullptr}}
 using wasm::ValType;
 
@@ -356,21 +451,21 @@ const Entry kRules[] = {
     SCALAR(TIMEOID, "time", I64, 2, 8, true, false, true, time),
     SCALAR(TIMESTAMPOID, "timestamp", I64, 2, 8, false, false, false, timestamp),
     SCALAR(TIMESTAMPTZOID, "timestamptz", I64, 2, 8, false, false, false, timestamp),
-    BYTES(TEXTOID, "text", 1, true, textToBytes, textFromBytes, nullptr),
-    BYTES(VARCHAROID, "varchar", 1, true, textToBytes, textFromBytes, nullptr),
-    BYTES(BPCHAROID, "char(n)", 2, true, textToBytes, textFromBytes, nullptr),
-    BYTES(NAMEOID, "name", 2, false, nameToBytes, nameFromBytes, nullptr),
-    BYTES(BYTEAOID, "bytea", 1, true, byteaToBytes, byteaFromBytes, nullptr),
-    BYTES(JSONBOID, "jsonb", 1, false, jsonbToBytes, jsonbFromBytes, jsonbBuildCost),
-    BYTES(JSONOID, "json", 2, true, textToBytes, jsonFromBytes, nullptr),
-    BYTES(NUMERICOID, "numeric", 2, false, numericToBytes, numericFromBytes, nullptr),
+    BYTES(TEXTOID, "text", 1, storedMinBytes, textToBytes, textFromBytes, nullptr),
+    BYTES(VARCHAROID, "varchar", 1, storedMinBytes, textToBytes, textFromBytes, nullptr),
+    BYTES(BPCHAROID, "char(n)", 2, storedMinBytes, textToBytes, textFromBytes, nullptr),
+    BYTES(NAMEOID, "name", 2, nullptr, nameToBytes, nameFromBytes, nullptr),
+    BYTES(BYTEAOID, "bytea", 1, storedMinBytes, byteaToBytes, byteaFromBytes, nullptr),
+    BYTES(JSONBOID, "jsonb", 1, jsonbTextMinBytes, jsonbToBytes, jsonbFromBytes, jsonbBuildCost),
+    BYTES(JSONOID, "json", 2, storedMinBytes, textToBytes, jsonFromBytes, nullptr),
+    BYTES(NUMERICOID, "numeric", 2, nullptr, numericToBytes, numericFromBytes, nullptr),
     BLOCK(UUIDOID, "uuid", 16, uuid, 2, ValType::I64, ValType::I64),
     BLOCK(INTERVALOID, "interval", 16, interval, 3, ValType::I64, ValType::I32, ValType::I32),
 };
-const TypeRule kEnumRule = {"enum", Form::Bytes, 2, 8, 1, false, false, false, false, nullptr, nullptr,
+const TypeRule kEnumRule = {"enum", Form::Bytes, 2, 8, 1, nullptr, false, false, false, nullptr, nullptr,
                              enumToBytes, enumFromBytes, 0, {}, nullptr, nullptr};
 // Aligned like the container's own uint32 words; results stay JSON text.
-const TypeRule kCompactJsonbRule = {"jsonb", Form::Bytes, 2, 8, 4, true, false, false, false, nullptr, nullptr,
+const TypeRule kCompactJsonbRule = {"jsonb", Form::Bytes, 2, 8, 4, storedMinBytes, false, false, false, nullptr, nullptr,
                                     compactJsonbToBytes, jsonbFromBytes, 0, {}, nullptr, jsonbBuildCost};
 
 }  // namespace

@@ -92,6 +92,18 @@ SELECT sqlstate_of($$SELECT take_numerics(array_fill('1e131071'::numeric, ARRAY[
 SELECT sqlstate_of($$SELECT take_jsonbs(array_fill(('[' || repeat('1e131071, ', 9) || '1]')::jsonb, ARRAY[1000]))$$);
 SELECT sqlstate_of($$SELECT take_squeezed(s) FROM squeezed s$$);
 RESET wasm.memory_limit;
+-- One jsonb of 7000 huge exponents is 2 kB stored and 917 MB as text: its text's length
+-- is computed from its binary form, and it is refused before the text is made (it used to
+-- take 1.8 GB, and a cancel waited for it).
+CREATE FUNCTION take_json_text(jsonb) RETURNS int LANGUAGE wasm AS 'poke:ignore_bytes';
+CREATE TABLE exponents AS SELECT ('[' || repeat('9e131071, ', 6999) || '9e131071]')::jsonb AS d;
+SELECT pg_column_size(d) < 100000 AS small_stored FROM exponents;
+\c
+INSERT INTO peak SELECT 'before exponents', peak_kb();
+SET wasm.memory_limit = '16MB';
+SELECT sqlstate_of($$SELECT take_json_text(d) FROM exponents$$);
+RESET wasm.memory_limit;
+INSERT INTO peak SELECT 'after exponents', peak_kb();
 
 -- 5. Many call sites, each with a 40 MB argument the guest cannot take: their staging
 -- buffers go with each call, not with the statement.

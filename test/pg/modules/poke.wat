@@ -18,4 +18,6 @@
     (i64.or (i64.shl (i64.extend_i32_u (local.get $len)) (i64.const 32))
             (i64.extend_i32_u (i32.add (i32.const 0x10000) (local.get $off)))))
   ;; (int) -> int: takes any one-parameter argument (an array's address) and returns it
-  (func (export "ignore") (param i32) (result i32) (i32.const 0)))
+  (func (export "ignore") (param i32) (result i32) (i32.const 0))
+  ;; (bytes) -> int: takes a text-like argument and returns 0
+  (func (export "ignore_bytes") (param i32 i32) (result i32) (i32.const 0)))
