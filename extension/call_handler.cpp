@@ -321,8 +321,9 @@ void scalarArguments(FunctionCache* fc, FunctionCallInfo fcinfo, uint64_t* param
     p += byValue(&s.args[i], fcinfo->args[i].value, fc->argNulls[i], &params[p], &fc->path);
 }
 
-// The SQL result from the Wasm result: checked, copied out of guest memory at once. The
-// work of reading it comes out of the call's fuel (cf, fuel).
+// The SQL result from the Wasm result: checked, copied out of guest memory at once, and
+// made to fit its declared type (typmod, domain). The work of reading it comes out of the
+// call's fuel (cf, fuel).
 Datum resultDatum(FunctionCache* fc, uint64_t bits, CallFuel* cf, uint64_t* fuel) {
   ValueCodec* c = &fc->shape.result;
   switch (c->form) {
@@ -338,10 +339,11 @@ Datum resultDatum(FunctionCache* fc, uint64_t bits, CallFuel* cf, uint64_t* fuel
       uint32_t len = c->form == Form::Bytes ? uint32_t(bits >> 32) : 0;
       Datum v = decodeValue(c, uint32_t(bits), len, &r, &fc->path);
       fc->path.end();
+      v = conformValue(c, v, false, &r);  // what a typmod makes of it counts too
       r.finish();
       return v;
     }
-    default: return scalarFromBits(c, bits, &fc->path);
+    default: return conformValue(c, scalarFromBits(c, bits, &fc->path), false, nullptr);
   }
 }
 
@@ -388,9 +390,10 @@ Datum callFunction(FunctionCallInfo fcinfo) {
   CHECK_FOR_INTERRUPTS();
   Datum result = (Datum)0;
   fcinfo->isnull = fc->state.returnNull;
-  if (!fcinfo->isnull) result = resultDatum(fc, results[0], &cf, &fuel);
+  if (!fcinfo->isnull) result = resultDatum(fc, results[0], &cf, &fuel);  // checked against its type
+  else conformValue(&fc->shape.result, 0, true, nullptr);                  // NULL, against its domain
   fuelEndCall(&cf, fuel);
-  return conformValue(&fc->shape.result, result, fcinfo->isnull, nullptr);
+  return result;
 }
 
 }  // namespace
