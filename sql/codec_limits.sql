@@ -211,3 +211,24 @@ SELECT a.what AS "case", (b.kb - a.kb) < 300 * 1024 AS bounded
 -- and legitimate ones still work
 SELECT cardinality(padded(letters_blob(3), 8)) AS padded, octet_length(padded(letters_blob(1), 8)::text) AS chars,
        jsonb_array_length(parsed(convert_to('[' || repeat('[],', 1000) || '[]]', 'UTF8'), 0, 3004)) AS parsed;
+
+-- 10. A resolution that fails is never half kept. A range type's subtype_diff is a call
+-- site PostgreSQL keeps for the session (in its type cache), not per statement: here
+-- ANALYZE calls it for every range. When the subtype grows past 20000 values its
+-- resolution fails; once it shrinks again, the next ANALYZE must resolve it afresh (it used
+-- to run on the half-made shape: the second argument's codec was still zeroes).
+CREATE TYPE sub_t AS (a int, b int);
+CREATE FUNCTION sub_diff(sub_t, sub_t) RETURNS float8 LANGUAGE wasm IMMUTABLE STRICT AS 'poke:row_diff';
+CREATE TYPE sub_range AS RANGE (subtype = sub_t, subtype_diff = sub_diff);
+CREATE TABLE ranges AS SELECT sub_range(ROW(i, 0)::sub_t, ROW(i + 1 + i % 7, 0)::sub_t) AS r FROM generate_series(1, 200) i;
+ANALYZE ranges;
+SELECT (CASE 6 WHEN stakind1 THEN stavalues1 WHEN stakind2 THEN stavalues2 WHEN stakind3 THEN stavalues3
+                 WHEN stakind4 THEN stavalues4 WHEN stakind5 THEN stavalues5 END)::text AS lengths
+  FROM pg_statistic WHERE starelid = 'ranges'::regclass;
+ALTER TYPE sub_t ADD ATTRIBUTE w wide1;
+ANALYZE ranges;  -- the resolution of sub_diff's types fails
+ALTER TYPE sub_t DROP ATTRIBUTE w;
+ANALYZE ranges;
+SELECT (CASE 6 WHEN stakind1 THEN stavalues1 WHEN stakind2 THEN stavalues2 WHEN stakind3 THEN stavalues3
+                 WHEN stakind4 THEN stavalues4 WHEN stakind5 THEN stavalues5 END)::text AS lengths
+  FROM pg_statistic WHERE starelid = 'ranges'::regclass;
