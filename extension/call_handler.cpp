@@ -322,9 +322,9 @@ void scalarArguments(FunctionCache* fc, FunctionCallInfo fcinfo, uint64_t* param
 }
 
 // The SQL result from the Wasm result: checked, copied out of guest memory at once, and
-// made to fit its declared type (typmod, domain). The work of reading it comes out of the
-// call's fuel (cf, fuel).
-Datum resultDatum(FunctionCache* fc, uint64_t bits, CallFuel* cf, uint64_t* fuel) {
+// made to fit its declared type (typmod, domain). The work of reading it counts in the
+// call's fuel (what it had left: fuelLeft, byCallLimit), taken from the statement's.
+Datum resultDatum(FunctionCache* fc, uint64_t bits, uint64_t fuelLeft, bool byCallLimit) {
   ValueCodec* c = &fc->shape.result;
   switch (c->form) {
     case Form::None: return (Datum)0;
@@ -333,7 +333,7 @@ Datum resultDatum(FunctionCache* fc, uint64_t bits, CallFuel* cf, uint64_t* fuel
       GuestReader r;
       uint64_t size;
       const uint8_t* mem = bridgeMemory(fc->runtime, &size);
-      r.init(mem, size, fc->name, cf, fuel);
+      r.init(mem, size, fc->name, fuelLeft, byCallLimit);
       fc->path.mem = r.mem;
       fc->path.begin(0);
       uint32_t len = c->form == Form::Bytes ? uint32_t(bits >> 32) : 0;
@@ -348,8 +348,7 @@ Datum resultDatum(FunctionCache* fc, uint64_t bits, CallFuel* cf, uint64_t* fuel
 }
 
 // A call that trapped or failed: its ERROR (out of the per-row path's way).
-[[noreturn]] __attribute__((noinline)) void callFailed(FunctionCache* fc, CallFuel* cf, uint64_t fuel, Outcome* out) {
-  fuelEndCall(cf, fuel);
+[[noreturn]] __attribute__((noinline)) void callFailed(FunctionCache* fc, Outcome* out) {
   CHECK_FOR_INTERRUPTS();  // a cancel that stopped the guest is reported as PostgreSQL's own
   if (out->status == Outcome::Trap && out->trap == wasm::TrapKind::HostError) {
     const char* msg = bridgeHostError(fc->runtime);
@@ -385,14 +384,17 @@ Datum callFunction(FunctionCallInfo fcinfo) {
 
   fc->state.returnNull = false;
   bridgeCall(rt, args, results, &fuel, &out);
+  // The call's fuel goes back at once: reading the result takes what it needs from the
+  // statement (within what the call had left), and an ERROR from here on loses none.
+  bool byCallLimit = cf.byCallLimit;
+  fuelEndCall(&cf, fuel);
   if (fc->state.lineLen[0] | fc->state.lineLen[1]) flushGuestOutput(&fc->state);
-  if (__builtin_expect(!out.ok(), 0)) callFailed(fc, &cf, fuel, &out);
+  if (__builtin_expect(!out.ok(), 0)) callFailed(fc, &out);
   CHECK_FOR_INTERRUPTS();
   Datum result = (Datum)0;
   fcinfo->isnull = fc->state.returnNull;
-  if (!fcinfo->isnull) result = resultDatum(fc, results[0], &cf, &fuel);  // checked against its type
-  else conformValue(&fc->shape.result, 0, true, nullptr);                  // NULL, against its domain
-  fuelEndCall(&cf, fuel);
+  if (!fcinfo->isnull) result = resultDatum(fc, results[0], fuel, byCallLimit);  // checked against its type
+  else conformValue(&fc->shape.result, 0, true, nullptr);                        // NULL, against its domain
   return result;
 }
 

@@ -127,6 +127,24 @@ inline void fuelEndCall(CallFuel* c, uint64_t left) {
   c->given = 0;
 }
 
+// Work for a call after its fuel was given back (reading its result): within what the
+// call had left (*left: wasm.call_fuel_limit still holds; byCallLimit as the call's), and
+// taken from the statement's budget as it is done. The call's own claim is given back
+// first, so that what the reading runs (a domain's CHECK calling Wasm) has the statement's
+// fuel, and an ERROR while reading loses none of it.
+inline void fuelChargeAfterCall(uint64_t* left, bool byCallLimit, uint64_t units, const char* fname) {
+  if (units == 0 || !fuelMetered()) return;
+  if (units > *left) {
+    statementFuel.lastByCallLimit = byCallLimit;
+    reportOutOfFuel(fname);
+  }
+  CallFuel c;
+  uint64_t f = fuelStartCall(&c, fname, false);
+  fuelChargeWork(&c, &f, units, fname);
+  fuelEndCall(&c, f);
+  *left -= units;
+}
+
 WasmStats statementStats();
 void noteInstantiation(double seconds);
 void noteCompilation(double seconds);

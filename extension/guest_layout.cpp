@@ -152,22 +152,22 @@ const uint8_t* GuestReader::range(uint64_t ptr, uint64_t len, const char* what) 
   return mem ? mem + ptr : reinterpret_cast<const uint8_t*>("");  // no memory: only (0, 0) is in range
 }
 
-void GuestReader::init(const uint8_t* memory, uint64_t memorySize, const char* fname, CallFuel* cf,
-                       uint64_t* fuelLeft) {
+void GuestReader::init(const uint8_t* memory, uint64_t memorySize, const char* fname, uint64_t callFuelLeft,
+                       bool callByCallLimit) {
   mem = memory;
   size = memorySize;
   budget = budgetAtStart = kResultBudgetFactor * memoryLimitBytes();
   functionName = fname;
   ticks = 0;
-  callFuel = cf;
-  fuel = fuelLeft;
+  fuelLeft = callFuelLeft;
+  byCallLimit = callByCallLimit;
   charged = 0;
 }
 
 void GuestReader::finish() {
   // A unit per value and per 16 bytes of values made (what the budget was charged).
   uint64_t work = ticks + (budgetAtStart - budget) / 16;
-  if (work > charged) fuelChargeWork(callFuel, fuel, work - charged, functionName);
+  if (work > charged) fuelChargeAfterCall(&fuelLeft, byCallLimit, work - charged, functionName);
   charged = work;
 }
 

@@ -99,11 +99,12 @@ struct GuestReader {
   const char* functionName;
 
   uint32_t ticks;
-  CallFuel* callFuel;  // the call's fuel, which reading the result draws on
-  uint64_t* fuel;
+  uint64_t fuelLeft;   // what the call had left, which reading the result may use
+  bool byCallLimit;    // the call's fuel was cut to wasm.call_fuel_limit
   uint64_t charged;    // work already charged
 
-  void init(const uint8_t* memory, uint64_t memorySize, const char* fname, CallFuel* cf, uint64_t* fuelLeft);
+  void init(const uint8_t* memory, uint64_t memorySize, const char* fname, uint64_t callFuelLeft,
+            bool callByCallLimit);
   // One value read: polls, and charges the work so far, every kPollEvery.
   void tick() {
     if (++ticks % kPollEvery == 0) poll();

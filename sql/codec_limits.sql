@@ -232,3 +232,30 @@ ANALYZE ranges;
 SELECT (CASE 6 WHEN stakind1 THEN stavalues1 WHEN stakind2 THEN stavalues2 WHEN stakind3 THEN stavalues3
                  WHEN stakind4 THEN stavalues4 WHEN stakind5 THEN stavalues5 END)::text AS lengths
   FROM pg_statistic WHERE starelid = 'ranges'::regclass;
+
+-- 11. Reading a result runs on the statement's fuel, not on the call's claim: a domain
+-- CHECK that calls Wasm works under wasm.fuel_limit alone (the call used to hold all the
+-- statement had left), and a result that fails its domain gives the call's fuel back
+-- (caught failures used to drain the budget, a whole claim each).
+CREATE DOMAIN checked_int AS int CHECK (spin(1) >= 0);
+CREATE FUNCTION checked_zero(int) RETURNS checked_int LANGUAGE wasm AS 'poke:ignore';
+CREATE FUNCTION checked_zeros(bytea, int) RETURNS checked_int[] LANGUAGE wasm AS 'poke:block';
+SET wasm.fuel_limit = 1000000;
+SET wasm.call_fuel_limit = 0;
+SELECT checked_zero(1) AS checked, checked_zeros(arr_hdr(3, 4, 1048576), 0) AS checked_elements;
+RESET wasm.call_fuel_limit;
+RESET wasm.fuel_limit;
+CREATE DOMAIN never_null AS int NOT NULL;
+CREATE FUNCTION null_into_never_null(int) RETURNS never_null LANGUAGE wasm AS 'nulls:null_if_zero';
+SET wasm.fuel_limit = 100000;
+SET wasm.call_fuel_limit = 1000;
+DO $$
+DECLARE refused int := 0; x int;
+BEGIN
+  FOR i IN 1..300 LOOP
+    BEGIN x := null_into_never_null(0); EXCEPTION WHEN not_null_violation THEN refused := refused + 1; END;
+  END LOOP;
+  RAISE NOTICE '% of 300 results refused by the domain', refused;
+END $$;
+RESET wasm.call_fuel_limit;
+RESET wasm.fuel_limit;
