@@ -147,7 +147,6 @@ void checkExportSignature(const ModuleFacts& f, const char* moduleName, const ch
                     errhint("Build the module with the current udf-sdk: its export pgwasm_abi_v%u says which "
                             "layouts it expects (udf-sdk/ABI.md).",
                             s.abi)));
-  exportWantsCompactJsonb(f, moduleName, exportName);
 }
 
 char* sqlSignatureText(const Oid* argTypes, int nargs, Oid resultType) {

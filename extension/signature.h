@@ -45,8 +45,8 @@ constexpr const char kCompactJsonbMarker[] = "pgwasm_jsonb_compact__";
 bool exportWantsCompactJsonb(const ModuleFacts& f, const char* moduleName, const char* exportName);
 
 // ERRORs (42P13) unless module `moduleName` (facts f) exports function `exportName` with
-// the shape's Wasm signature and targets an ABI version that carries its types, and any
-// compact jsonb marker of the export is well formed.
+// the shape's Wasm signature and targets an ABI version that carries its types. (Its
+// compact jsonb marker is checked by exportWantsCompactJsonb.)
 void checkExportSignature(const ModuleFacts& f, const char* moduleName, const char* exportName,
                           const CallShape& s);
 

@@ -47,5 +47,6 @@ extern "C" Datum wasm_validator(PG_FUNCTION_ARGS) {
                             "= off to create the function before the module.",
                             moduleName)));
   checkExportSignature(*facts, moduleName, exportName, shape);
+  exportWantsCompactJsonb(*facts, moduleName, exportName);  // a malformed marker is refused now
   PG_RETURN_VOID();
 }
