@@ -284,7 +284,6 @@ void encodeArguments(FunctionCache* fc, FunctionCallInfo fcinfo, uint64_t* param
     if (c->form == Form::Bytes) params[p++] = e.len;
   }
   fc->path.end();
-  w.finish();
 
   uint64_t total = w.size();
   Runtime* rt = fc->runtime;

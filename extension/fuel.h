@@ -32,8 +32,6 @@ void fuelLoadedMidStatement();
 // At transaction end: forget shared state that dies with the transaction.
 void fuelEndTransaction();
 
-
-
 // Whether code must be compiled with metering (either limit is set).
 inline bool fuelMetered() { return fuelLimit() != 0 || callFuelLimit() != 0; }
 
@@ -103,18 +101,6 @@ inline uint64_t fuelStartCall(CallFuel* c, const char* fname, bool countAsCall =
   return c->given;
 }
 
-// The host's work for a call (laying out its arguments, reading its result: a unit per
-// value and per 16 bytes, as for bulk memory instructions) comes out of the call's fuel
-// (*fuel, what is left); ERRORs (54000) when not enough is left. Nothing when unmetered.
-inline void fuelEndCall(CallFuel* c, uint64_t left);
-inline void fuelChargeWork(CallFuel* c, uint64_t* fuel, uint64_t units, const char* fname) {
-  if (c->given == 0) return;
-  if (units > *fuel) {
-    fuelEndCall(c, 0);
-    reportOutOfFuel(fname);
-  }
-  *fuel -= units;
-}
 
 inline void fuelEndCall(CallFuel* c, uint64_t left) {
   if (c->given == 0) return;
@@ -125,6 +111,18 @@ inline void fuelEndCall(CallFuel* c, uint64_t left) {
   }
   statementFuel.stats.fuel += c->given - left;
   c->given = 0;
+}
+
+// The host's work for a call (laying out its arguments, reading its result: a unit per
+// value and per 16 bytes, as for bulk memory instructions) comes out of the call's fuel
+// (*fuel, what is left); ERRORs (54000) when not enough is left. Nothing when unmetered.
+inline void fuelChargeWork(CallFuel* c, uint64_t* fuel, uint64_t units, const char* fname) {
+  if (c->given == 0) return;
+  if (units > *fuel) {
+    fuelEndCall(c, 0);
+    reportOutOfFuel(fname);
+  }
+  *fuel -= units;
 }
 
 // Work for a call after its fuel was given back (reading its result): within what the

@@ -120,10 +120,6 @@ uint32_t GuestWriter::external(const void* src, uint64_t n, uint32_t align) {
   return at;
 }
 
-void GuestWriter::finish() const {
-  if (total_ > limit_) tooBig(total_);
-}
-
 void GuestWriter::pointer(Spot field, uint32_t offsetValue) {
   storeU32(buf_ + field.staged, offsetValue);
   fixups_ = growArray(cxt_, fixups_, &fixupsCap_, &fixupsTransient_, nfixups_, uint64_t(nfixups_) + 1);

@@ -32,6 +32,7 @@ class GuestWriter {
  public:
   void init(MemoryContext cxt);
   void reset(uint64_t limit, const char* functionName);
+  // Every piece is checked against the limit given to reset as it is added (54000).
   // n staged bytes (zeroed) at alignment align.
   Spot reserve(uint64_t n, uint32_t align);
   // n bytes of src, copied by write(); returns their offset.
@@ -51,8 +52,6 @@ class GuestWriter {
   void tick() {
     if (++ticks_ % kPollEvery == 0) pollInterrupts();
   }
-  // ERRORs (54000) if the layout is larger than the limit given to reset.
-  void finish() const;
   // Copies the layout to mem + base and rebases its pointers.
   void write(uint8_t* mem, uint32_t base) const;
   // After write: gives back staging arrays too large to keep for the next call.
