@@ -42,6 +42,16 @@ CREATE FUNCTION word_summary_sql(s text) RETURNS word_summary LANGUAGE sql IMMUT
              coalesce(array_agg(ROW(w, char_length(w))::word_info ORDER BY o), '{}'), count(w)::int,
              coalesce(array_agg(left(w, 1) BETWEEN 'A' AND 'Z' ORDER BY o), '{}'))::word_summary
     FROM regexp_split_to_table(s, ' ') WITH ORDINALITY t(w, o) WHERE w <> '' $$;
+-- Documents for the SDKs' compact jsonb readers (sql/rust.sql, sql/assemblyscript.sql):
+-- numbers of every scale (huge and tiny), non-ASCII strings, arrays, JSON null, and
+-- objects of more than 32 keys.
+CREATE TABLE sdk_docs AS
+  SELECT jsonb_build_object('id', i, 'name', 'user ' || i || ' é€', 'score', round((i * 7.31 - 300)::numeric, i % 5),
+                            'ok', i % 3 = 0, 'none', NULL, 'tags', jsonb_build_array(i, i * 0.5),
+                            'big', (i::numeric ^ 9) * 1000000.5, 'tiny', 1 / (i::numeric * 1000000),
+                            'k' || i, repeat('x', i % 50)) ||
+         (SELECT jsonb_object_agg('f' || j, j * 0.25) FROM generate_series(1, i % 40) j) AS d
+    FROM generate_series(1, 300) i;
 -- spin(n) loops n times: a known amount of fuel.
 CREATE FUNCTION spin(int) RETURNS int LANGUAGE wasm STRICT AS 'spin:spin';
 -- Hostile guests, used by several tests.
