@@ -12,6 +12,8 @@
 // command's statement, with its fuel and output quota. Hooks are chained.
 #include "pg.h"
 
+#include <pthread.h>
+
 #include "fuel.h"
 #include "guc.h"
 #include "module_owners.h"
@@ -152,15 +154,34 @@ void installStatementHooks() {
 }
 
 
+namespace {
+// The top of this process's stack: PostgreSQL's stack base where it keeps one (a backend
+// under the postmaster), else the top of the stack's own mapping (a single-user backend,
+// postgres --single, where PostgreSQL 15 sets none and check_stack_depth checks nothing).
+char* stackBase() {
+  // PostgreSQL keeps its stack base private; set_stack_base() returns it.
+  pg_stack_base_t old = set_stack_base();
+  restore_stack_base(old);
+  if (old) return old;
+  pthread_attr_t attr;
+  void* low = nullptr;
+  size_t size = 0;
+  if (pthread_getattr_np(pthread_self(), &attr) == 0) {
+    int rc = pthread_attr_getstack(&attr, &low, &size);
+    pthread_attr_destroy(&attr);
+    if (rc == 0 && low) return static_cast<char*>(low) + size;
+  }
+  // Unknown: this frame, which is below the true base by what is live now (the limit is
+  // then that much deeper, within the stack's rlimit, which max_stack_depth stays under).
+  return static_cast<char*>(__builtin_frame_address(0));
+}
+}  // namespace
+
 uintptr_t wasmStackLimit() {
   static char* base = nullptr;
-  if (!base) {
-    // PostgreSQL keeps its stack base private; set_stack_base() returns it.
-    pg_stack_base_t old = set_stack_base();
-    restore_stack_base(old);
-    base = old;
-  }
-  return uintptr_t(base) - uintptr_t(max_stack_depth) * 1024;
+  if (!base) base = stackBase();
+  uintptr_t top = uintptr_t(base), depth = uintptr_t(max_stack_depth) * 1024;
+  return top > depth ? top - depth : top;  // never wraps to "no limit"
 }
 
 volatile sig_atomic_t* interruptFlag() { return &InterruptPending; }

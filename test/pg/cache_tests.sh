@@ -13,7 +13,9 @@
 #   - an entry damaged in the code file is detected by its checksum, dropped with a
 #     WARNING, and compiled again; its code never runs;
 #   - where memfd_create fails (an old kernel, a sandbox), the server says so and works
-#     with per-backend caches.
+#     with per-backend caches;
+#   - a single-user backend (postgres --single, where PostgreSQL keeps no stack base) runs
+#     wasm functions, and deep recursion still ends in the stack ERROR.
 # Reference results come from the engine's CLI (build/wasm-run) on the same modules.
 #   cache_tests.sh [BUILD_DIR]     last line: "N passed, N failed"
 set -uo pipefail
@@ -51,6 +53,7 @@ CREATE FUNCTION crc32(bytea) RETURNS bigint LANGUAGE wasm STRICT AS 'bytes:crc32
 CREATE FUNCTION json_pick(jsonb, text) RETURNS jsonb LANGUAGE wasm STRICT AS 'json:json_pick';
 CREATE FUNCTION greet(text) RETURNS text LANGUAGE wasm AS 'nulls:greet';
 CREATE FUNCTION divide(int, int) RETURNS int LANGUAGE wasm STRICT AS 'hostile:divide';
+CREATE FUNCTION deep_recursion(int) RETURNS int LANGUAGE wasm STRICT AS 'hostile:deep_recursion';
 CREATE FUNCTION module_version() RETURNS int LANGUAGE wasm AS 'versioned:version';
 CREATE FUNCTION big1(int) RETURNS int LANGUAGE wasm STRICT AS 'big1:answer';
 CREATE FUNCTION big2(int) RETURNS int LANGUAGE wasm STRICT AS 'big2:answer';
@@ -251,5 +254,19 @@ if as_pg "$tmp/without_memfd" "$bindir/pg_ctl" -D "$tmp/data" -l "$tmp/postmaste
 else
   fail "the postmaster did not start without memfd_create"
 fi
+
+# 9. A single-user backend (what a DBA runs to recover a cluster): PostgreSQL 15 sets no
+#    stack base there, and the Wasm stack limit must still be max_stack_depth below the
+#    stack's top (once it wrapped, and every call failed with "exhausted the stack").
+cluster_stop
+single=$(printf '%s\n' "SELECT add(1, 2) AS r;" "SELECT collatz(27) AS r;" "SELECT divide(1, 0);" \
+           "SELECT deep_recursion(0);" "SELECT add(2, 3) AS r;" |
+         as_pg "$bindir/postgres" --single -D "$tmp/data" postgres 2>&1)
+check "single-user backend: results" "$(grep -o 'r = "[0-9]*"' <<<"$single" | tr '\n' ' ')" \
+  'r = "3" r = "111" r = "5" '
+check "single-user backend: a trap and deep recursion are ERRORs" \
+  "$(grep -o 'ERROR:  wasm function [a-z_]*([a-z,]*) [a-z ]*' <<<"$single" | tr '\n' '|')" \
+  "ERROR:  wasm function divide(integer,integer) trapped|ERROR:  wasm function deep_recursion(integer) exhausted the stack|"
+check "single-user backend: no crash" "$(grep -c -i 'terminated by signal\|server process.*was terminated\|PANIC' <<<"$single")" 0
 
 summary
