@@ -126,9 +126,8 @@ void recordTrapFrames(Store* s, uintptr_t rsp, uintptr_t pc) {
     frames[n++] = Store::TrapFrame{f.range->module, f.range->module->info().numImportedFuncs + uint32_t(f.index),
                                    uint32_t(at - f.start)};
   };
-  const uint64_t* argv = reinterpret_cast<const uint64_t*>(word(entry + kEntryFrameArgv));
   uintptr_t code = uintptr_t(word(entry + kEntryFrameCode));
-  uint64_t slots = argv ? argv[kArgvRegs] : 0;
+  uint64_t slots = uint64_t(word(entry + kEntryFrameSlots));
   uintptr_t ret = entry - ((slots * 8 + 15) & ~uint64_t(15)) - 8;  // the entry's return address
   Fn f;
   if (slots > (1u << 16) || !functionAt(ranges, nr, code, true, &f)) return;

@@ -30,11 +30,20 @@ struct Engine::Stubs {
   const void* interruptStub = nullptr;
 };
 inline constexpr size_t kArgvRegs = 14;
-// Where the entry frame (at Hot::trapSp) keeps argv and the code it entered.
-inline constexpr int32_t kEntryFrameArgv = 24;
+// Where the entry frame (at Hot::trapSp) keeps the call's stack slots and the code it
+// entered.
+inline constexpr int32_t kEntryFrameSlots = 24;
 inline constexpr int32_t kEntryFrameCode = 32;
 
 Result<std::unique_ptr<Engine::Stubs>> generateStubs();
+// The entry of one signature (Engine::EntryLayout::typed): the C signature of
+// Stubs::entry, with argv = the parameters and retv = the results, in signature order.
+// It ends in `landing`, the generic entry's tail.
+Result<CodeMemory> generateTypedEntry(const Engine::EntryLayout& layout, const void* landing);
+// Signatures with more values than these, and those past the registry's
+// kMaxTypedEntries, are called through the generic entry.
+inline constexpr uint32_t kMaxTypedParams = 32;
+inline constexpr uint32_t kMaxTypedResults = 16;
 
 // The argv/retv positions (see Stubs::entry) of a signature's parameters and results,
 // computed once per interned signature so calls from the embedder only copy.
@@ -45,6 +54,10 @@ struct Engine::EntryLayout {
   std::vector<uint32_t> argIndex;     // per param: index into argv
   std::vector<uint32_t> resultIndex;  // per result: index into retv
   std::vector<uint64_t> resultMask;   // per result: the bits its type keeps
+  // The signature's typed entry (TypeRegistry::typedEntry), made at its first call from
+  // the embedder; typedTried once that was tried (nullptr then: the generic entry).
+  Stubs::EntryFn typed = nullptr;
+  bool typedTried = false;
 };
 
 struct Module::Compiled {

@@ -5,6 +5,7 @@
 #include <cstdio>
 
 #include "runtime/internal.h"
+#include "runtime/type_registry.h"
 
 namespace wasm {
 
@@ -229,19 +230,44 @@ CallResult Store::call(FuncRef* f, const Value* args, Value* results) {
   return res;
 }
 
+CallResult Store::callHost(FuncRef* f, const uint64_t* args, uint64_t* results) {
+  const FuncType& ft = *f->type;
+  size_t np = ft.params.size(), nr = ft.results.size();
+  std::vector<Value> a(np), r(nr);
+  for (size_t i = 0; i < np; i++) a[i] = Value{ft.params[i], args[i]};
+  CallResult res = call(f, a.data(), r.data());
+  for (size_t i = 0; i < nr && res.ok(); i++) results[i] = r[i].bits;
+  return res;
+}
+
 CallResult Store::callRaw(FuncRef* f, const uint64_t* args, uint64_t* results, uint64_t* fuel) {
-  if (!f->instance) {
-    // A host function called directly: through Values.
-    const FuncType& ft = *f->type;
-    size_t np = ft.params.size(), nr = ft.results.size();
-    std::vector<Value> a(np), r(nr);
-    for (size_t i = 0; i < np; i++) a[i] = Value{ft.params[i], args[i]};
-    CallResult res = call(f, a.data(), r.data());
-    for (size_t i = 0; i < nr && res.ok(); i++) results[i] = r[i].bits;
-    return res;
+  if (__builtin_expect(!f->instance, 0)) return callHost(f, args, results);  // through Values
+  // The per-row path of embedders: the signature's typed entry takes the parameters and
+  // writes the results where they are (made at its first call; else the generic entry,
+  // through argv and retv laid out by the signature's entry layout).
+  const Engine::EntryLayout& layout = *f->layout;
+  Engine::Stubs::EntryFn typed = layout.typed;
+  if (__builtin_expect(!typed && !layout.typedTried, 0))
+    typed = engine_->types_->typedEntry(f->typeId, engine_->stubs().trapLanding);
+
+  Hot* hot = hot_.get();
+  if (hot->depth == 0) trapFrameCount_ = 0;
+  if (fuel) hot->fuel = *fuel > uint64_t(INT64_MAX) ? INT64_MAX : int64_t(*fuel);
+  int64_t before = hot->fuel;
+  hot->depth++;
+  uint32_t trap = __builtin_expect(typed != nullptr, 1)
+                      ? typed(static_cast<VMContext*>(f->vmctx), f->code, const_cast<uint64_t*>(args), results)
+                      : callGeneric(f, args, results);
+  hot->depth--;
+  if (hot->fuelEnabled) {
+    if (hot->fuel < 0) hot->fuel = 0;
+    lastCallFuel_ = before > hot->fuel ? uint64_t(before - hot->fuel) : 0;
+    if (fuel) *fuel = uint64_t(hot->fuel);
   }
-  // The per-row path of embedders: everything about the signature is precomputed in its
-  // entry layout (argv/retv positions, see Stubs::entry; result masks).
+  return {TrapKind(trap)};
+}
+
+uint32_t Store::callGeneric(FuncRef* f, const uint64_t* args, uint64_t* results) {
   const Engine::EntryLayout& layout = *f->layout;
   uint32_t slots = layout.slots;
   uint64_t argvBuf[kArgvRegs + 1 + 16];
@@ -249,7 +275,7 @@ CallResult Store::callRaw(FuncRef* f, const uint64_t* args, uint64_t* results, u
   uint64_t* argv = argvBuf;
   uint64_t* retv = retvBuf;
   std::unique_ptr<uint64_t[]> heap;
-  if (__builtin_expect(slots > 16, 0)) {
+  if (slots > 16) {
     heap.reset(new uint64_t[(kArgvRegs + 1 + slots) + (2 + slots)]);
     argv = heap.get();
     retv = argv + kArgvRegs + 1 + slots;
@@ -257,24 +283,12 @@ CallResult Store::callRaw(FuncRef* f, const uint64_t* args, uint64_t* results, u
   const uint32_t* argIndex = layout.argIndex.data();
   for (uint32_t i = 0; i < layout.numParams; i++) argv[argIndex[i]] = args[i];
   argv[kArgvRegs] = slots;
-
-  Hot* hot = hot_.get();
-  if (hot->depth == 0) trapFrameCount_ = 0;
-  if (fuel) hot->fuel = *fuel > uint64_t(INT64_MAX) ? INT64_MAX : int64_t(*fuel);
-  int64_t before = hot->fuel;
-  hot->depth++;
   uint32_t trap = entry_(static_cast<VMContext*>(f->vmctx), f->code, argv, retv);
-  hot->depth--;
-  if (hot->fuelEnabled) {
-    if (hot->fuel < 0) hot->fuel = 0;
-    lastCallFuel_ = before > hot->fuel ? uint64_t(before - hot->fuel) : 0;
-    if (fuel) *fuel = uint64_t(hot->fuel);
-  }
-  if (trap) return {TrapKind(trap)};
+  if (trap) return trap;
   const uint32_t* resultIndex = layout.resultIndex.data();
   const uint64_t* resultMask = layout.resultMask.data();
   for (uint32_t i = 0; i < layout.numResults; i++) results[i] = retv[resultIndex[i]] & resultMask[i];
-  return {TrapKind::None};
+  return 0;
 }
 
 }  // namespace wasm

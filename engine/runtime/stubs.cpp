@@ -4,6 +4,8 @@
 // entry: saves the embedder's callee-saved registers, records its frame in
 //   Store::Hot::trapSp (saving the previous value, so entries nest through host calls),
 //   loads r15/r14/r13, lays out stack arguments, calls, copies results out and restores.
+// typed entry: the same for one signature (generateTypedEntry), with the moves of its
+//   parameters and results unrolled; it shares the generic entry's frame and its tail.
 // trapLanding: reached by a jump with rsp = Hot::trapSp and eax = TrapKind from the trap
 //   exit of any module (or the host stub); it unwinds the entry frame and returns eax.
 //   No destructor or C++ frame ever sits between the two, only JIT frames.
@@ -28,17 +30,19 @@ namespace ax = asmjit::x86;
 constexpr int32_t kEntryRetv = 0;
 constexpr int32_t kEntryOldTrapSp = 8;
 constexpr int32_t kEntryHot = 16;
-constexpr int32_t kEntryArgv = 24;
-constexpr int32_t kEntryCode = 32;  // the code entered (for trap backtraces)
+constexpr int32_t kEntrySlots = 24;  // stack slots of the call (for trap backtraces)
+constexpr int32_t kEntryCode = 32;   // the code entered (for trap backtraces)
 constexpr int32_t kEntryFrame = 40;
-static_assert(kEntryArgv == kEntryFrameArgv && kEntryCode == kEntryFrameCode);
+static_assert(kEntrySlots == kEntryFrameSlots && kEntryCode == kEntryFrameCode);
 
 // Host stub frame.
 constexpr int32_t kHostRegs = 0;        // 6 GP + 8 xmm argument registers
 constexpr int32_t kHostSavedXmm = 112;  // xmm8..14 (callee-saved for us, not for C)
 constexpr int32_t kHostFrame = 184;     // keeps rsp 16-byte aligned at the C call
 
-void emitEntry(ax::Assembler& a, asmjit::Label trapLanding) {
+// The entry frame, from the embedder's call (rdi = VMContext*, rsi = code, rcx = retv)
+// up to the arguments; slots: the call's stack slots, in rax. Leaves rbx = frame base.
+void emitEntryFrame(ax::Assembler& a) {
   a.push(ax::rbp);
   a.push(ax::rbx);
   a.push(ax::r12);
@@ -49,17 +53,21 @@ void emitEntry(ax::Assembler& a, asmjit::Label trapLanding) {
   a.mov(ax::r15, ax::rdi);
   a.mov(ax::r12, ax::qword_ptr(ax::r15, vmoff::kHot));
   a.mov(ax::qword_ptr(ax::rsp, kEntryHot), ax::r12);
+  a.mov(ax::qword_ptr(ax::rsp, kEntrySlots), ax::rax);
   a.mov(ax::rax, ax::qword_ptr(ax::r12, vmoff::kHotTrapSp));
   a.mov(ax::qword_ptr(ax::rsp, kEntryOldTrapSp), ax::rax);
   a.mov(ax::qword_ptr(ax::rsp, kEntryRetv), ax::rcx);
-  a.mov(ax::qword_ptr(ax::rsp, kEntryArgv), ax::rdx);
   a.mov(ax::qword_ptr(ax::rsp, kEntryCode), ax::rsi);
+  // Every entry lands in the one trap landing (Hot::trapLanding, set by the Store).
   a.mov(ax::qword_ptr(ax::r12, vmoff::kHotTrapSp), ax::rsp);
-  a.lea(ax::rax, ax::ptr(trapLanding));
-  a.mov(ax::qword_ptr(ax::r12, vmoff::kHotTrapLanding), ax::rax);
   a.mov(ax::r13, ax::qword_ptr(ax::r12, vmoff::kHotFuel));
   a.mov(ax::r14, ax::qword_ptr(ax::r15, vmoff::kMemBase));
   a.mov(ax::rbx, ax::rsp);  // frame base, preserved by the callee (rbx is callee-saved)
+}
+
+void emitEntry(ax::Assembler& a, asmjit::Label trapLanding) {
+  a.mov(ax::rax, ax::qword_ptr(ax::rdx, int32_t(kArgvRegs) * 8));
+  emitEntryFrame(a);
 
   // Stack arguments.
   a.mov(ax::rcx, ax::qword_ptr(ax::rdx, int32_t(kArgvRegs) * 8));
@@ -93,8 +101,7 @@ void emitEntry(ax::Assembler& a, asmjit::Label trapLanding) {
   a.mov(ax::rcx, ax::qword_ptr(ax::rbx, kEntryRetv));
   a.mov(ax::qword_ptr(ax::rcx, 0), ax::rax);
   a.movsd(ax::qword_ptr(ax::rcx, 8), ax::xmm0);
-  a.mov(ax::rdx, ax::qword_ptr(ax::rbx, kEntryArgv));
-  a.mov(ax::r8, ax::qword_ptr(ax::rdx, int32_t(kArgvRegs) * 8));
+  a.mov(ax::r8, ax::qword_ptr(ax::rbx, kEntrySlots));
   asmjit::Label out = a.newLabel(), outDone = a.newLabel();
   a.xor_(ax::eax, ax::eax);
   a.bind(out);
@@ -125,6 +132,46 @@ void emitEntry(ax::Assembler& a, asmjit::Label trapLanding) {
   a.pop(ax::rbx);
   a.pop(ax::rbp);
   a.ret();
+}
+
+// The typed entry of one signature: its parameters from args[i] straight into their
+// registers and stack slots, its results straight into results[i] (i32 and f32 zero-
+// extended), then the generic entry's tail, where a trap also lands.
+void emitTypedEntry(ax::Assembler& a, const Engine::EntryLayout& layout, const void* landing) {
+  uint32_t slots = layout.slots;
+  a.mov(ax::eax, slots);
+  emitEntryFrame(a);
+  if (slots) a.sub(ax::rsp, int32_t((uint64_t(slots) * 8 + 15) & ~uint64_t(15)));
+  a.mov(ax::r10, ax::rdx);  // args (rdx is an argument register)
+  a.mov(ax::r11, ax::rsi);
+  static constexpr uint8_t kGp[6] = {x64::RDI, x64::RSI, x64::RDX, x64::RCX, x64::R8, x64::R9};
+  for (uint32_t i = 0; i < layout.numParams; i++) {
+    uint32_t at = layout.argIndex[i];
+    ax::Mem arg = ax::qword_ptr(ax::r10, int32_t(i * 8));
+    if (at > kArgvRegs) {
+      a.mov(ax::rax, arg);
+      a.mov(ax::qword_ptr(ax::rsp, int32_t((at - kArgvRegs - 1) * 8)), ax::rax);
+    } else if (at >= 6) {
+      a.movsd(ax::xmm(at - 6), arg);
+    } else {
+      a.mov(ax::gpq(kGp[at]), arg);
+    }
+  }
+  a.call(ax::r11);
+  a.mov(ax::rcx, ax::qword_ptr(ax::rbx, kEntryRetv));
+  for (uint32_t i = 0; i < layout.numResults; i++) {
+    uint32_t at = layout.resultIndex[i];
+    bool narrow = layout.resultMask[i] != ~uint64_t(0);
+    if (at == 0) a.mov(ax::r9, ax::rax);
+    else if (at == 1) a.movq(ax::r9, ax::xmm0);
+    else a.mov(ax::r9, ax::qword_ptr(ax::rsp, int32_t((at - 2) * 8)));
+    if (narrow) a.mov(ax::r9d, ax::r9d);
+    a.mov(ax::qword_ptr(ax::rcx, int32_t(i * 8)), ax::r9);
+  }
+  a.mov(ax::rsp, ax::rbx);
+  a.xor_(ax::eax, ax::eax);
+  a.mov(ax::r11, uint64_t(reinterpret_cast<uintptr_t>(landing)));
+  a.jmp(ax::r11);
 }
 
 // A stub's way to the trap landing, eax = TrapKind: the store records the backtrace
@@ -244,6 +291,19 @@ Result<std::unique_ptr<Engine::Stubs>> generateStubs() {
   stubs->interruptStub = base + code.labelOffsetFromBase(interrupt);
   stubs->code = std::move(mem);
   return stubs;
+}
+
+Result<CodeMemory> generateTypedEntry(const Engine::EntryLayout& layout, const void* landing) {
+  asmjit::CodeHolder code;
+  code.init(asmjit::Environment::host());
+  ax::Assembler a(&code);
+  emitTypedEntry(a, layout, landing);
+  code.flatten();
+  code.resolveUnresolvedLinks();
+  size_t size = code.codeSize();
+  std::vector<uint8_t> tmp(size);
+  code.copyFlattenedData(tmp.data(), size);
+  return CodeMemory::create(tmp.data(), size);
 }
 
 }  // namespace wasm

@@ -61,6 +61,7 @@ void TypeRegistry::release(uint32_t id) {
   Entry& e = entries_[id];
   if (--e.refs != 0) return;
   ids_.erase(typeKey(e.type));
+  if (e.layout.typed) typedEntries_--;
   e = Entry{};  // frees the vectors
   freeIds_.push_back(id);
   if (ids_.empty()) {
@@ -70,6 +71,21 @@ void TypeRegistry::release(uint32_t id) {
     freeIds_ = std::vector<uint32_t>();
     ids_ = std::unordered_map<std::string, uint32_t>();
   }
+}
+
+Engine::Stubs::EntryFn TypeRegistry::typedEntry(uint32_t id, const void* landing) {
+  Engine::EntryLayout& layout = entries_[id].layout;
+  if (layout.typedTried) return layout.typed;
+  layout.typedTried = true;
+  if (layout.numParams > kMaxTypedParams || layout.numResults > kMaxTypedResults ||
+      typedEntries_ >= kMaxTypedEntries)
+    return nullptr;
+  Result<CodeMemory> code = generateTypedEntry(layout, landing);
+  if (!code.ok()) return nullptr;
+  entries_[id].typedCode = std::move(code.value());
+  layout.typed = reinterpret_cast<Engine::Stubs::EntryFn>(const_cast<uint8_t*>(entries_[id].typedCode.base()));
+  typedEntries_++;
+  return layout.typed;
 }
 
 }  // namespace wasm

@@ -30,16 +30,24 @@ class TypeRegistry {
   const Engine::EntryLayout& layout(uint32_t id) const { return entries_[id].layout; }
   // Ids referenced now.
   size_t live() const { return ids_.size(); }
+  // The typed entry of a referenced id (generateTypedEntry), made once, ending in
+  // `landing`; nullptr where none is made (a signature past kMaxTypedParams or
+  // kMaxTypedResults, more than kMaxTypedEntries made, or no code memory), and the
+  // generic entry is used. Freed with the id's last reference.
+  Engine::Stubs::EntryFn typedEntry(uint32_t id, const void* landing);
+  static constexpr size_t kMaxTypedEntries = 256;  // a page of code each
 
  private:
   struct Entry {
     FuncType type;
     Engine::EntryLayout layout;
     uint32_t refs = 0;
+    CodeMemory typedCode;  // of layout.typed
   };
   std::unordered_map<std::string, uint32_t> ids_;
   std::deque<Entry> entries_;  // by id; a deque, so that layouts never move
   std::vector<uint32_t> freeIds_;
+  size_t typedEntries_ = 0;  // made and not yet freed
 };
 
 }  // namespace wasm

@@ -414,6 +414,10 @@ class Store {
   std::unique_ptr<Hot> hot_;
   uint32_t (*entry_)(VMContext*, const void*, uint64_t*, uint64_t*);  // Engine::Stubs::entry
   friend void recordTrapFrames(Store* s, uintptr_t rsp, uintptr_t pc);
+  // callRaw through the generic entry (argv, retv); 0 or the TrapKind.
+  __attribute__((noinline)) uint32_t callGeneric(FuncRef* f, const uint64_t* args, uint64_t* results);
+  // callRaw of a host function: through Values.
+  __attribute__((noinline)) CallResult callHost(FuncRef* f, const uint64_t* args, uint64_t* results);
   TrapFrame trapFrames_[kMaxTrapFrames] = {};
   size_t trapFrameCount_ = 0;
   std::unique_ptr<MemoryAccount> account_;  // before the memories and tables it outlives
