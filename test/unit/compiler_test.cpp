@@ -116,10 +116,7 @@ INSTANTIATE_TEST_SUITE_P(Modes, CodegenTest,
                                            CompileOptions{false, BoundsChecks::Explicit},
                                            CompileOptions{true, BoundsChecks::Guard},
                                            CompileOptions{true, BoundsChecks::Explicit}),
-                         [](const ::testing::TestParamInfo<CompileOptions>& p) {
-                           return std::string(p.param.fuel ? "Fuel" : "NoFuel") +
-                                  (p.param.boundsChecks == BoundsChecks::Guard ? "Guard" : "Explicit");
-                         });
+                         modeName);
 
 }  // namespace
 }  // namespace wasm::test

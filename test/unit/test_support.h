@@ -73,4 +73,10 @@ class EngineTest : public ::testing::Test {
   std::unique_ptr<Store> store;
 };
 
+// The name of a test instantiated per code-generation mode: "FuelGuard", "NoFuelExplicit", ...
+inline std::string modeName(const ::testing::TestParamInfo<CompileOptions>& p) {
+  return std::string(p.param.fuel ? "Fuel" : "NoFuel") +
+         (p.param.boundsChecks == BoundsChecks::Guard ? "Guard" : "Explicit");
+}
+
 }  // namespace wasm::test

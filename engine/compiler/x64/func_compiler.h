@@ -329,6 +329,7 @@ class FuncCompiler {
   void intBinary(Op op);
   void intShift(Op op);
   void intDivRem(Op op);
+  void intDivRemByConst(bool wide, bool isSigned, bool isRem, Val lhs, uint64_t d);
   void intUnary(Op op);
   void floatBinary(Op op);
   void floatMinMax(Op op);

@@ -1,6 +1,8 @@
 // Engine zone. Integer arithmetic: add/sub/mul/logic (with immediate and memory operands,
 // lea for three-address adds), shifts and rotates (BMI2 when present), division with
-// its traps, bit counting and sign extension.
+// its traps (by a constant: shifts, or a multiplication by its magic number), bit
+// counting and sign extension.
+#include "compiler/div_magic.h"
 #include "compiler/x64/func_compiler.h"
 
 namespace wasm::x64 {
@@ -153,6 +155,11 @@ void FuncCompiler::intDivRem(Op op) {
   // Divisor: a register other than rax/rdx, or memory.
   bool constDivisor = rhs.loc == Loc::Const;
   int64_t divisor = wide ? int64_t(rhs.imm) : int64_t(int32_t(uint32_t(rhs.imm)));
+  if (constDivisor && divisor != 0 && !(isSigned && divisor == -1)) {
+    // Neither trap can happen: no idiv.
+    intDivRemByConst(wide, isSigned, isRem, lhs, wide ? rhs.imm : uint64_t(uint32_t(rhs.imm)));
+    return;
+  }
   asmjit::Operand d;
   if (rhs.loc == Loc::Const || (rhs.loc == Loc::Reg && (fixed & bit(rhs.reg)))) {
     uint8_t r = allocReg(false, fixed | regsOf(lhs) | regsOf(rhs));
@@ -201,6 +208,135 @@ void FuncCompiler::intDivRem(Op op) {
   }
   a_.bind(done);
   uint8_t res = isRem ? RDX : RAX;
+  Val rv = Val::inReg(t, res);
+  uint8_t dst = resultReg(t, &rv, 0);
+  moveReg(dst, res, t);
+  pushResult(t, dst);
+}
+
+// n / d and n % d (Wasm: truncating) for a constant d other than 0 (and -1 when signed),
+// so no trap is possible. Powers of two are shifts; others a multiply-high by d's magic
+// number (div_magic.h), with rax and rdx as its scratch.
+void FuncCompiler::intDivRemByConst(bool wide, bool isSigned, bool isRem, Val lhs, uint64_t d) {
+  ValType t = wide ? ValType::I64 : ValType::I32;
+  const unsigned N = wide ? 64 : 32;
+  const uint64_t ones = wide ? ~uint64_t(0) : 0xFFFFFFFFull;
+  ax::Gp rax = gp(RAX, wide), rdx = gp(RDX, wide), r11 = gp(kScratch, wide);
+  uint8_t nr = allocReg(false, bit(RAX) | bit(RDX) | regsOf(lhs));
+  loadInto(nr, lhs);
+  ax::Gp n = gp(nr, wide);
+  // dst = src * d (the wrapped product), dst a register.
+  auto mulByD = [&](const ax::Gp& dst) {
+    int64_t sd = wide ? int64_t(d) : int64_t(int32_t(uint32_t(d)));
+    if (sd >= INT32_MIN && sd <= INT32_MAX) {
+      a_.imul(dst, dst, int32_t(sd));
+    } else {
+      a_.mov(ax::r11, d);
+      a_.imul(dst, r11);
+    }
+  };
+  // out = n - q * d (q is clobbered).
+  auto remainderOf = [&](const ax::Gp& q, const ax::Gp& out) {
+    mulByD(q);
+    a_.mov(out, n);
+    a_.sub(out, q);
+  };
+  // dst &= mask (an and with a register where the mask is no sign-extended imm32).
+  auto andMask = [&](const ax::Gp& dst, uint64_t mask) {
+    int64_t sm = wide ? int64_t(mask) : int64_t(int32_t(uint32_t(mask)));
+    if (sm >= INT32_MIN && sm <= INT32_MAX) {
+      a_.and_(dst, int32_t(sm));
+    } else {
+      a_.mov(ax::r11, mask);
+      a_.and_(dst, r11);
+    }
+  };
+  uint8_t res;  // rax or rdx
+  bool dNeg = isSigned && ((d >> (N - 1)) & 1);
+  uint64_t ad = dNeg ? (uint64_t(0) - d) & ones : d;  // |d| (2^(N-1) for INT_MIN)
+  if (ad == 1) {  // d == 1 (d == -1 is not here)
+    if (isRem) a_.xor_(ax::eax, ax::eax);
+    else a_.mov(rax, n);
+    res = RAX;
+  } else if ((ad & (ad - 1)) == 0) {
+    unsigned k = unsigned(__builtin_ctzll(ad));
+    if (!isSigned) {
+      a_.mov(rax, n);
+      if (isRem) andMask(rax, ad - 1);
+      else a_.shr(rax, k);
+    } else {
+      // Round toward zero: add 2^k - 1 to a negative n before the shift.
+      a_.mov(rax, n);
+      a_.sar(rax, N - 1);
+      a_.shr(rax, N - k);
+      a_.add(rax, n);
+      if (isRem) {
+        andMask(rax, (uint64_t(0) - ad) & ones);
+        a_.mov(rdx, n);
+        a_.sub(rdx, rax);
+        a_.mov(rax, rdx);  // n - ((n + bias) & -2^k); the sign of d does not matter
+      } else {
+        a_.sar(rax, k);
+        if (dNeg) a_.neg(rax);
+      }
+    }
+    res = RAX;
+  } else if (!isSigned) {
+    UnsignedMagic<uint64_t> m64{};
+    UnsignedMagic<uint32_t> m32{};
+    unsigned l;
+    if (wide) {
+      m64 = unsignedMagic<uint64_t>(d);
+      l = m64.l;
+      a_.mov(ax::rax, m64.m);
+      a_.mul(n);  // rdx = mulhi(m, n)
+    } else {
+      m32 = unsignedMagic<uint32_t>(uint32_t(d));
+      l = m32.l;
+      a_.mov(ax::eax, n);  // zero-extended
+      a_.mov(ax::edx, m32.m);
+      a_.imul(ax::rax, ax::rdx);
+      a_.shr(ax::rax, 32);
+      a_.mov(ax::edx, ax::eax);  // rdx = mulhi(m, n)
+    }
+    a_.mov(rax, n);
+    a_.sub(rax, rdx);
+    a_.shr(rax, 1);
+    a_.add(rax, rdx);
+    if (l > 1) a_.shr(rax, l - 1);  // rax = q
+    res = RAX;
+    if (isRem) {
+      remainderOf(rax, rdx);
+      res = RDX;
+    }
+  } else {
+    uint64_t m;
+    unsigned s;
+    if (wide) {
+      SignedMagic<uint64_t> g = signedMagic<uint64_t>(d);
+      m = g.m;
+      s = g.s;
+      a_.mov(ax::rax, m);
+    } else {
+      SignedMagic<uint32_t> g = signedMagic<uint32_t>(uint32_t(d));
+      m = g.m;
+      s = g.s;
+      a_.mov(ax::eax, uint32_t(m));
+    }
+    a_.imul(n);  // rdx = mulhi_signed(m, n)
+    bool mNeg = (m >> (N - 1)) & 1;
+    if (!dNeg && mNeg) a_.add(rdx, n);
+    if (dNeg && !mNeg) a_.sub(rdx, n);
+    if (s) a_.sar(rdx, s);
+    a_.mov(rax, rdx);
+    a_.shr(rax, N - 1);
+    a_.add(rdx, rax);  // rdx = q
+    res = RDX;
+    if (isRem) {
+      remainderOf(rdx, rax);
+      res = RAX;
+    }
+  }
   Val rv = Val::inReg(t, res);
   uint8_t dst = resultReg(t, &rv, 0);
   moveReg(dst, res, t);
