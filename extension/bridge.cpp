@@ -509,10 +509,11 @@ void noteTrap(const wasm::CallResult& r, Outcome* out) {
 }
 }  // namespace
 
-void bridgeCall(Runtime* rt, const uint64_t* args, uint64_t* results, uint64_t* fuel,
-                Outcome* out) noexcept {
-  noteTrap(rt->store->callRaw(rt->func, args, results, rt->fuel ? fuel : nullptr), out);
+wasm::TrapKind bridgeCall(Runtime* rt, const uint64_t* args, uint64_t* results, uint64_t* fuel) noexcept {
+  return rt->store->callRaw(rt->func, args, results, rt->fuel ? fuel : nullptr).trap;
 }
+
+void bridgeNoteTrap(wasm::TrapKind trap, Outcome* out) noexcept { noteTrap(wasm::CallResult{trap}, out); }
 
 uint32_t bridgeGuestAlloc(Runtime* rt, uint32_t size, uint64_t* fuel, Outcome* out) noexcept {
   if (!rt->alloc) {

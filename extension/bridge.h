@@ -147,9 +147,10 @@ void bridgeFreeRuntime(Runtime* rt) noexcept;
 bool bridgeHasAllocator(const Runtime* rt) noexcept;
 
 // Calls the runtime's function. args/results are raw bits per its Wasm type. fuel: in,
-// the budget left (ignored without metering); out, what is left after the call.
-void bridgeCall(Runtime* rt, const uint64_t* args, uint64_t* results, uint64_t* fuel,
-                Outcome* out) noexcept;
+// the budget left (ignored without metering); out, what is left after the call. Returns
+// the trap that ended it (TrapKind::None: it returned); bridgeNoteTrap makes its Outcome.
+wasm::TrapKind bridgeCall(Runtime* rt, const uint64_t* args, uint64_t* results, uint64_t* fuel) noexcept;
+void bridgeNoteTrap(wasm::TrapKind trap, Outcome* out) noexcept;
 // Calls pgwasm_alloc(size) and returns the guest address (0 means the guest failed).
 uint32_t bridgeGuestAlloc(Runtime* rt, uint32_t size, uint64_t* fuel, Outcome* out) noexcept;
 // The instance's memory 0 (nullptr, 0 if it has none). Valid until the next call.

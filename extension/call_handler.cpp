@@ -59,7 +59,6 @@ struct FunctionCache {
   bool fuel;             // the runtime's code meters fuel
   Runtime* runtime;      // nullptr until first use in a statement
   CallState state;
-  bool argNulls[FUNC_MAX_ARGS];
   GuestWriter writer;    // the arguments in guest memory, call after call
   ValuePath path;        // which value an ERROR is about
   MemoryContextCallback cleanup;
@@ -206,7 +205,6 @@ void prepareForStatement(FunctionCache* fc, FunctionCallInfo fcinfo) {
   limits.interruptHandler = handleInterrupt;
   limits.interruptEnv = nullptr;
   Outcome out;
-  fc->state.argNulls = fc->argNulls;
   fc->state.nargs = fc->nargs;
   TimestampTz t0 = GetCurrentTimestamp();
   fc->runtime = bridgeInstantiate(m, fc->exportName, limits, resolveImport, &fc->state, &out);
@@ -258,7 +256,8 @@ inline int byValue(const ValueCodec* c, Datum d, bool null, uint64_t* params, Va
 // Writes the arguments that live in guest memory into one pgwasm_alloc buffer and fills
 // every argument's Wasm parameters. The call's fuel starts here (cf, fuel): pgwasm_alloc
 // and the function are one call of wasm.call_fuel_limit.
-void encodeArguments(FunctionCache* fc, FunctionCallInfo fcinfo, uint64_t* params, CallFuel* cf, uint64_t* fuel) {
+__attribute__((noinline)) void encodeArguments(FunctionCache* fc, FunctionCallInfo fcinfo, uint64_t* params,
+                                               CallFuel* cf, uint64_t* fuel) {
   const CallShape& s = fc->shape;
   GuestWriter& w = fc->writer;
   w.reset(memoryLimitBytes(), fc->name);
@@ -269,7 +268,7 @@ void encodeArguments(FunctionCache* fc, FunctionCallInfo fcinfo, uint64_t* param
   for (int i = 0; i < s.nargs; i++) {
     ValueCodec* c = &s.args[i];
     Datum d = fcinfo->args[i].value;
-    bool null = fc->argNulls[i];
+    bool null = fcinfo->args[i].isnull;
     fc->path.argument = i + 1;
     if (c->split || !inMemory(c->form)) {
       p += byValue(c, d, null, &params[p], &fc->path);
@@ -317,7 +316,7 @@ void scalarArguments(FunctionCache* fc, FunctionCallInfo fcinfo, uint64_t* param
   const CallShape& s = fc->shape;
   int p = 0;
   for (int i = 0; i < s.nargs; i++)
-    p += byValue(&s.args[i], fcinfo->args[i].value, fc->argNulls[i], &params[p], &fc->path);
+    p += byValue(&s.args[i], fcinfo->args[i].value, fcinfo->args[i].isnull, &params[p], &fc->path);
 }
 
 // The SQL result from the Wasm result: checked, copied out of guest memory at once, and
@@ -346,35 +345,36 @@ Datum resultDatum(FunctionCache* fc, uint64_t bits, uint64_t fuelLeft, bool byCa
   }
 }
 
-// A call that trapped or failed: its ERROR (out of the per-row path's way).
-[[noreturn]] __attribute__((noinline)) void callFailed(FunctionCache* fc, Outcome* out) {
+// A call that trapped: its ERROR (out of the per-row path's way).
+[[noreturn]] __attribute__((noinline)) void callFailed(FunctionCache* fc, wasm::TrapKind trap) {
   CHECK_FOR_INTERRUPTS();  // a cancel that stopped the guest is reported as PostgreSQL's own
-  if (out->status == Outcome::Trap && out->trap == wasm::TrapKind::HostError) {
+  Outcome out;
+  bridgeNoteTrap(trap, &out);
+  if (trap == wasm::TrapKind::HostError) {
     const char* msg = bridgeHostError(fc->runtime);
-    if (msg[0]) snprintf(out->message, sizeof out->message, "%s", msg);
+    if (msg[0]) snprintf(out.message, sizeof out.message, "%s", msg);
   }
   // The instance may be in any state after a trap: the next call gets a new one.
-  char* detail = out->status == Outcome::Trap ? trapDetail(fc) : nullptr;
+  char* detail = trapDetail(fc);
   releaseRuntime(fc);
-  reportCallFailure(fc->name, *out, detail);
+  reportCallFailure(fc->name, out, detail);
 }
 
 Datum callFunction(FunctionCallInfo fcinfo) {
   FunctionCache* fc = getFunctionCache(fcinfo);
-  Runtime* rt = fc->runtime;
   const CallShape& s = fc->shape;
   uint64_t args[3 * FUNC_MAX_ARGS];
   uint64_t results[2] = {0, 0};
-  Outcome out;
 
   CallFuel cf;
   uint64_t fuel;
-  for (int i = 0; i < s.nargs; i++) fc->argNulls[i] = fcinfo->args[i].isnull;
+  fc->state.args = fcinfo->args;
   if (fc->callsAlloc) {
     encodeArguments(fc, fcinfo, args, &cf, &fuel);  // starts the call's fuel
   } else {
     if (s.datumBits) {  // the common scalars: their Datums are the values
-      for (int i = 0; i < s.nargs; i++) args[i] = fc->argNulls[i] ? 0 : uint64_t(fcinfo->args[i].value) & s.args[i].bitsMask;
+      for (int i = 0; i < s.nargs; i++)
+        args[i] = fcinfo->args[i].isnull ? 0 : uint64_t(fcinfo->args[i].value) & s.args[i].bitsMask;
     } else {
       scalarArguments(fc, fcinfo, args);
     }
@@ -382,13 +382,13 @@ Datum callFunction(FunctionCallInfo fcinfo) {
   }
 
   fc->state.returnNull = false;
-  bridgeCall(rt, args, results, &fuel, &out);
+  wasm::TrapKind trap = bridgeCall(fc->runtime, args, results, &fuel);
   // The call's fuel goes back at once: reading the result takes what it needs from the
   // statement (within what the call had left), and an ERROR from here on loses none.
   bool byCallLimit = cf.byCallLimit;
   fuelEndCall(&cf, fuel);
   if (fc->state.lineLen[0] | fc->state.lineLen[1]) flushGuestOutput(&fc->state);
-  if (__builtin_expect(!out.ok(), 0)) callFailed(fc, &out);
+  if (__builtin_expect(trap != wasm::TrapKind::None, 0)) callFailed(fc, trap);
   CHECK_FOR_INTERRUPTS();
   Datum result = (Datum)0;
   fcinfo->isnull = fc->state.returnNull;

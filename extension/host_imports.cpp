@@ -239,7 +239,7 @@ TrapKind procExit(HostCall& call, const Value* a, Value*) {
 TrapKind argIsNull(HostCall& call, const Value* a, Value* r) {
   CallState* st = stateOf(call);
   uint32_t i = a[0].asU32();
-  r[0] = Value::i32(st && st->argNulls && i < uint32_t(st->nargs) && st->argNulls[i] ? 1 : 0);
+  r[0] = Value::i32(st && st->args && i < uint32_t(st->nargs) && st->args[i].isnull ? 1 : 0);
   return TrapKind::None;
 }
 

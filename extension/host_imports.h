@@ -7,6 +7,7 @@
 #include <cstddef>
 
 #include "bridge.h"
+#include "pg.h"
 #include "wasm/engine.h"
 
 namespace pgwasm {
@@ -14,8 +15,8 @@ namespace pgwasm {
 // Per-runtime state the host functions see (their env).
 struct CallState {
   const char* functionName = nullptr;  // the SQL function, for messages
-  // The current call's arguments: which are NULL.
-  const bool* argNulls = nullptr;
+  // The current call's arguments (fcinfo->args): which are NULL.
+  const NullableDatum* args = nullptr;
   int nargs = 0;
   bool returnNull = false;  // set by pgwasm.return_null
   // Partial lines of stdout (0) and stderr (1), flushed at newline and after each call.
