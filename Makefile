@@ -19,8 +19,10 @@ OBJS = $(patsubst %.cpp,%.o,$(sort $(wildcard extension/*.cpp)))
 MODULEDIR = extension
 DATA = extension/wasm.control extension/wasm--1.0.sql extension/wasm--1.0--1.1.sql
 PG_CPPFLAGS = -Iengine/include -Iextension
-PG_CXXFLAGS = -std=c++20 -fPIC -fno-exceptions -Wall -Wextra -Wno-missing-field-initializers
-SHLIB_LINK = $(BUILD)/libwasmengine.a $(ASMJIT_PREFIX)/lib/libasmjit.a -lstdc++ -lpthread -lrt
+PG_CXXFLAGS = -std=c++20 -fPIC -fno-semantic-interposition -fno-exceptions -Wall -Wextra -Wno-missing-field-initializers
+# Exports only what PostgreSQL looks up (extension/exports.map).
+SHLIB_LINK = $(BUILD)/libwasmengine.a $(ASMJIT_PREFIX)/lib/libasmjit.a -lstdc++ -lpthread -lrt \
+             -Wl,--version-script=extension/exports.map
 # C++ is not compiled to bitcode for PostgreSQL's own JIT.
 override with_llvm = no
 EXTRA_CLEAN = $(BUILD) $(BUILD_ASAN)
@@ -31,7 +33,7 @@ include $(PGXS)
 .PHONY: engine asan test demo bench installcheck-wasm
 
 $(OBJS): $(wildcard engine/include/wasm/*.h extension/*.h) | engine
-$(shlib): $(BUILD)/libwasmengine.a
+$(shlib): $(BUILD)/libwasmengine.a extension/exports.map
 $(BUILD)/libwasmengine.a: engine ;
 
 engine:
