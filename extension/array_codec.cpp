@@ -89,28 +89,60 @@ Encoded encodeArray(ValueCodec* c, Datum d, GuestWriter* w, ValuePath* path) {
   return Encoded{h.at, kHeader};
 }
 
-Datum decodeArray(ValueCodec* c, uint32_t ptr, GuestReader* r, ValuePath* path) {
-  check_stack_depth();
-  ValueCodec* e = c->elem;
+namespace {
+// A guest array's header, checked against elements of codec e, and where its elements
+// and NULL flags are.
+struct GuestArray {
+  uint32_t count;
+  int32 lower;
+  const uint8_t* data;
+  const uint8_t* nulls;  // null: none
+};
+GuestArray readArrayHeader(ValueCodec* e, uint32_t ptr, GuestReader* r, ValuePath* path) {
   const uint8_t* h = r->range(ptr, kHeader, "an array");
-  uint32_t count = loadU32(h), elemSize = loadU32(h + 8), flags = loadU32(h + 12);
-  int32 lower = int32(loadU32(h + 4));
+  GuestArray a;
+  a.count = loadU32(h);
+  a.lower = int32(loadU32(h + 4));
+  uint32_t elemSize = loadU32(h + 8), flags = loadU32(h + 12);
   uint32_t nullsAt = loadU32(h + 16), dataAt = loadU32(h + 20);
   if (elemSize != e->slot)
     malformed(path, "Its header says elements of %llu bytes; elements of its type take %llu.", elemSize, e->slot);
   if (flags != 0) malformed(path, "Its flags are %llu; ABI version 2 has %llu.", flags, 0);
-  if (count > MaxArraySize)
+  if (a.count > MaxArraySize)
     ereport(ERROR, (errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
                     errmsg("wasm function %s returned an array of %u elements, more than an array can hold",
-                           path->functionName, count),
+                           path->functionName, a.count),
                     errdetail("An array holds at most %d elements.", int(MaxArraySize))));
+  a.data = r->range(dataAt, uint64_t(a.count) * e->slot, "array elements");
+  a.nulls = nullsAt ? r->range(nullsAt, a.count, "an array's NULL flags") : nullptr;
+  return a;
+}
+
+// Element i of a (not NULL), or NULL checked against the element's domain.
+Datum readArrayElement(ValueCodec* e, const GuestArray& a, uint32_t i, bool* isnull, GuestReader* r,
+                       ValuePath* path) {
+  r->tick();
+  path->pushElement(i + 1);
+  *isnull = a.nulls && a.nulls[i];
+  Datum v = *isnull ? conformValue(e, 0, true, r) : readElement(e, a.data + uint64_t(i) * e->slot, r, path);
+  path->pop();
+  return v;
+}
+}  // namespace
+
+Datum decodeArray(ValueCodec* c, uint32_t ptr, GuestReader* r, ValuePath* path) {
+  check_stack_depth();
+  ValueCodec* e = c->elem;
+  GuestArray ga = readArrayHeader(e, ptr, r, path);
+  uint32_t count = ga.count;
+  int32 lower = ga.lower;
+  const uint8_t* data = ga.data;
+  const uint8_t* nulls = ga.nulls;
   if (count && int64(lower) + count - 1 > PG_INT32_MAX)
     ereport(ERROR, (errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
                     errmsg("wasm function %s returned an array whose subscripts pass %d", path->functionName,
                            PG_INT32_MAX),
                     errdetail("Lower bound %d with %u elements.", lower, count)));
-  const uint8_t* data = r->range(dataAt, uint64_t(count) * e->slot, "array elements");
-  const uint8_t* nulls = nullsAt ? r->range(nullsAt, count, "an array's NULL flags") : nullptr;
   if (count == 0) return PointerGetDatum(construct_empty_array(c->elemType));
   int dims[1] = {int(count)}, lbs[1] = {lower};
   bool anyNull = false;
@@ -136,22 +168,23 @@ Datum decodeArray(ValueCodec* c, uint32_t ptr, GuestReader* r, ValuePath* path) 
   r->charge(uint64_t(count) * (sizeof(Datum) + 1 + (c->elemLen > 0 ? c->elemLen : 0)));
   Datum* values = static_cast<Datum*>(palloc_extended(size_t(count) * sizeof(Datum), MCXT_ALLOC_HUGE));
   bool* isnull = static_cast<bool*>(palloc_extended(count, MCXT_ALLOC_HUGE));
-  for (uint32_t i = 0; i < count; i++) {
-    r->tick();
-    path->pushElement(i + 1);
-    isnull[i] = nulls && nulls[i];
-    if (isnull[i]) {
-      values[i] = conformValue(e, 0, true, r);
-    } else {
-      values[i] = readElement(e, data + uint64_t(i) * e->slot, r, path);
-    }
-    path->pop();
-  }
+  for (uint32_t i = 0; i < count; i++) values[i] = readArrayElement(e, ga, i, &isnull[i], r, path);
   ArrayType* a = construct_md_array(values, isnull, 1, dims, lbs, c->elemType, c->elemLen, c->elemByVal, c->elemAlign);
   r->charge(kValueOverhead + VARSIZE(a));  // a copy of every element
   pfree(values);
   pfree(isnull);
   return PointerGetDatum(a);
+}
+
+SetBatch decodeSetBatch(ValueCodec* row, uint32_t ptr, GuestReader* r, ValuePath* path) {
+  GuestArray ga = readArrayHeader(row, ptr, r, path);
+  SetBatch b{ga.count, nullptr, nullptr};
+  if (ga.count == 0) return b;
+  r->charge(uint64_t(ga.count) * (sizeof(Datum) + 1));
+  b.values = static_cast<Datum*>(palloc_extended(size_t(ga.count) * sizeof(Datum), MCXT_ALLOC_HUGE));
+  b.nulls = static_cast<bool*>(palloc_extended(ga.count, MCXT_ALLOC_HUGE));
+  for (uint32_t i = 0; i < ga.count; i++) b.values[i] = readArrayElement(row, ga, i, &b.nulls[i], r, path);
+  return b;
 }
 
 }  // namespace pgwasm

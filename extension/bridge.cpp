@@ -498,6 +498,9 @@ void bridgeFreeRuntime(Runtime* rt) noexcept {
   delete rt;
 }
 
+void bridgeHoldModule(CompiledModule* m) noexcept { m->users++; }
+void bridgeLetGoModule(CompiledModule* m) noexcept { m->users--; }
+
 bool bridgeHasAllocator(const Runtime* rt) noexcept { return rt->alloc != nullptr; }
 
 namespace {

@@ -109,9 +109,9 @@ void bridgeForgetModule(const ModuleKey& key) noexcept;
 // A Wasm function type as plain data (PostgreSQL functions have at most 100 arguments,
 // each at most three Wasm parameters).
 struct WasmSig {
-  uint8_t nparams = 0;
+  uint16_t nparams = 0;  // up to 3 per argument (an interval), and a set's call number
   uint8_t nresults = 0;
-  wasm::ValType params[3 * 100];
+  wasm::ValType params[3 * 100 + 1];
   wasm::ValType results[1];
 };
 enum class ExportCheck : uint8_t { Match, Missing, NotFunction, Mismatch };
@@ -144,6 +144,10 @@ struct Runtime;
 Runtime* bridgeInstantiate(CompiledModule* m, const char* func, const RuntimeLimits& limits,
                            ImportResolver resolver, void* resolverEnv, Outcome* out) noexcept;
 void bridgeFreeRuntime(Runtime* rt) noexcept;
+// A hold on m, as a runtime has one: the backend's cache keeps m while it is held (a
+// set-returning function's call site, between its sets' instances).
+void bridgeHoldModule(CompiledModule* m) noexcept;
+void bridgeLetGoModule(CompiledModule* m) noexcept;
 bool bridgeHasAllocator(const Runtime* rt) noexcept;
 
 // Calls the runtime's function. args/results are raw bits per its Wasm type. fuel: in,

@@ -25,6 +25,11 @@ WasmSig wasmSignatureOf(const CallShape& s) {
     t.params[t.nparams++] = scalarType(c.form);
     if (c.form == Form::Bytes) t.params[t.nparams++] = wasm::ValType::I32;
   }
+  if (s.retset) {  // (args..., i64 call) -> i32 batch
+    t.params[t.nparams++] = wasm::ValType::I64;
+    t.results[t.nresults++] = wasm::ValType::I32;
+    return t;
+  }
   switch (s.result.form) {
     case Form::None: break;
     case Form::Bytes: t.results[t.nresults++] = wasm::ValType::I64; break;
@@ -37,6 +42,7 @@ WasmSig wasmSignatureOf(const CallShape& s) {
 const char* firstTypeNeeding(const CallShape& s, uint8_t abi) {
   for (int i = 0; i < s.nargs; i++)
     if (s.args[i].abi >= abi) return psprintf("argument %d (%s)", i + 1, s.args[i].typeName);
+  if (s.retset && s.result.abi < abi) return pstrdup("set of results (RETURNS SETOF)");
   return psprintf("result (%s)", s.result.typeName);
 }
 
@@ -49,11 +55,8 @@ void resolveCallShape(CallShape* s, const char* fname, char prokind, bool retset
                     errmsg("wasm function %s cannot be a window function", fname),
                     errhint("Declare it without WINDOW; ordinary wasm functions can be used in window "
                             "frames' expressions.")));
-  if (retset)
-    ereport(ERROR, (errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
-                    errmsg("wasm function %s cannot return a set", fname),
-                    errhint("Return one value per call; generate rows in SQL around it.")));
   s->fname = fname;
+  s->retset = retset;
   s->nargs = nargs;
   memcpy(s->argTypes, argTypes, nargs * sizeof(Oid));
   s->resultType = resultType;
@@ -75,7 +78,11 @@ void resolveCallShape(CallShape* s, const char* fname, char prokind, bool retset
     s->nested |= c->nested;
   }
   resolveCodec(&s->result, resultType, resultDesc, 0, fname, cxt, &codecsLeft);
+  if (retset && s->result.form == Form::None)
+    ereport(ERROR, (errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+                    errmsg("wasm function %s cannot return a set of void", fname)));
   s->abi = s->result.abi > s->abi ? s->result.abi : s->abi;
+  if (retset && s->abi < 2) s->abi = 2;  // the set protocol is version 2's
   s->nested |= s->result.nested;
   s->sig = wasmSignatureOf(*s);
 }
@@ -122,7 +129,7 @@ void checkExportSignature(const ModuleFacts& f, const char* moduleName, const ch
     case ExportCheck::Mismatch:
       ereport(ERROR, (errcode(ERRCODE_INVALID_FUNCTION_DEFINITION),
                       errmsg("export %s expects %s, but the SQL function declares %s", exportName, have,
-                             sqlSignatureText(s.argTypes, s.nargs, s.resultType)),
+                             sqlSignatureText(s.argTypes, s.nargs, s.resultType, s.retset)),
                       errdetail("Under the pg-wasm ABI that SQL declaration is %s.", wantText),
                       errhint("See udf-sdk/ABI.md for how SQL types map to Wasm types.")));
   }
@@ -149,13 +156,13 @@ void checkExportSignature(const ModuleFacts& f, const char* moduleName, const ch
                             s.abi)));
 }
 
-char* sqlSignatureText(const Oid* argTypes, int nargs, Oid resultType) {
+char* sqlSignatureText(const Oid* argTypes, int nargs, Oid resultType, bool retset) {
   StringInfoData s;
   initStringInfo(&s);
   appendStringInfoChar(&s, '(');
   for (int i = 0; i < nargs; i++)
     appendStringInfo(&s, "%s%s", i ? ", " : "", format_type_be(argTypes[i]));
-  appendStringInfo(&s, ") -> %s", format_type_be(resultType));
+  appendStringInfo(&s, ") -> %s%s", retset ? "SETOF " : "", format_type_be(resultType));
   return s.data;
 }
 

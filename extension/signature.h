@@ -20,8 +20,9 @@ struct CallShape {
   int nargs;
   Oid argTypes[FUNC_MAX_ARGS];  // as declared, for messages
   Oid resultType;
+  bool retset;         // RETURNS SETOF: the Wasm function returns the set in batches (below)
   ValueCodec* args;    // nargs codecs
-  ValueCodec result;
+  ValueCodec result;   // with retset, of one row (an element of each batch)
   uint8_t abi;         // highest ABI version the types need
   bool memoryArgs;     // some argument lives in guest memory: the call needs pgwasm_alloc
   int nparams;         // Wasm parameters (at most 3 per argument)
@@ -33,7 +34,11 @@ struct CallShape {
 
 // Resolves a declaration in cxt. resultDesc: a record result's columns (OUT parameters,
 // or the call's column list), else null. ERRORs 0A000 naming the first type the ABI does
-// not carry, and for window functions and RETURNS SETOF.
+// not carry, and for window functions.
+// A set-returning function (retset; ABI version 2) has the Wasm parameters of its
+// arguments and one more, i64 call: 0 for the first call of a set, then 1, 2, ...; each
+// call returns (i32) the address of an array of the result type (udf-sdk/ABI.md, "Arrays"),
+// the set's next rows, and an empty array ends the set.
 void resolveCallShape(CallShape* s, const char* fname, char prokind, bool retset, const Oid* argTypes, int nargs,
                       Oid resultType, TupleDesc resultDesc, MemoryContext cxt, bool jsonbCompact = false);
 
@@ -50,8 +55,8 @@ bool exportWantsCompactJsonb(const ModuleFacts& f, const char* moduleName, const
 void checkExportSignature(const ModuleFacts& f, const char* moduleName, const char* exportName,
                           const CallShape& s);
 
-// "(bigint, bigint) -> bigint" for messages (palloc'd).
-char* sqlSignatureText(const Oid* argTypes, int nargs, Oid resultType);
+// "(bigint, bigint) -> bigint" (or "-> SETOF bigint") for messages (palloc'd).
+char* sqlSignatureText(const Oid* argTypes, int nargs, Oid resultType, bool retset = false);
 
 // Splits 'module:export'; ERRORs on bad syntax. Results are palloc'd; the export name is
 // UTF-8 (as a module's names are), converted from the database encoding.

@@ -142,6 +142,15 @@ Encoded encodeValue(ValueCodec* c, Datum d, GuestWriter* w, ValuePath* path);
 // Reads a Bytes or Block result at (ptr, len) of guest memory.
 Datum decodeValue(ValueCodec* c, uint32_t ptr, uint32_t len, GuestReader* r, ValuePath* path);
 
+// The rows a set-returning function's call returned: an array of its row type (signature.h),
+// read into the current memory context. count 0 ends the set.
+struct SetBatch {
+  uint32_t count;
+  Datum* values;
+  bool* nulls;
+};
+SetBatch decodeSetBatch(ValueCodec* row, uint32_t ptr, GuestReader* r, ValuePath* path);
+
 // Where in a call a value is, for ERROR contexts: "element 3 of field "tags" of argument
 // 1 of wasm function f(t)". One per call site; encode and decode keep it up to date.
 struct ValuePath {

@@ -5,3 +5,6 @@ SET wasm.fuel_limit = 0;
 SET wasm.call_fuel_limit = 0;
 SELECT infinite_loop();
 SELECT add(2, 2) AS still_works;
+-- and a set that never ends, in batches of 1000 rows
+SELECT count(*) FROM endless(1000);
+SELECT add(3, 3) AS still_works;

@@ -29,6 +29,8 @@ SELECT wasm.load_module('uuid7', example('uuid7.wasm'));
 SELECT wasm.load_module('timebucket', example('timebucket.wasm'));
 SELECT wasm.load_module('money', example('money.wasm'));
 SELECT wasm.load_module('hostile_types', example('hostile_types.wasm'));
+SELECT wasm.load_module('sets', example('sets.wasm'));
+SELECT wasm.load_module('hostile_sets', example('hostile_sets.wasm'));
 SELECT wasm.load_module('v1text', example('abi_v1.wasm'));
 SELECT wasm.load_module('v3', example('abi_v3.wasm'));
 SELECT wasm.load_module('abi_twice', example('abi_twice.wasm'));

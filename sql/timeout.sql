@@ -12,6 +12,11 @@ BEGIN
 EXCEPTION WHEN query_canceled THEN
   RAISE NOTICE 'stopped within 100 ms of the deadline: %', clock_timestamp() - t0 < interval '400ms';
 END $$;
+-- the same for sets that never end: batches from the FROM clause (into a tuplestore), rows
+-- in the SELECT list, and a call of the set that never returns
+SELECT count(*) FROM endless(1000);
+SELECT count(*) FROM (SELECT endless(1) LIMIT 1000000000000) s;
+SELECT count(*) FROM stuck();
 RESET statement_timeout;
 RESET wasm.fuel_limit;
 RESET wasm.call_fuel_limit;

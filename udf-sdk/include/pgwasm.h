@@ -203,6 +203,32 @@ static inline pgwasm_array* pgwasm_array_new(uint32_t count, uint32_t elem_size,
   return a;
 }
 
+/* --- sets (RETURNS SETOF t, RETURNS TABLE) ---
+ * A set-returning function's export takes the SQL arguments and then int64_t call: 0 for
+ * the first call of a set, then 1, 2, ...; each call returns the set's next rows as an
+ * array of the row type (a batch), and an empty batch ends the set:
+ *
+ *   PGWASM_EXPORT(evens) pgwasm_array* evens(int32_t n, int64_t call) {  // SETOF integer
+ *     static int32_t next;                        // state: static memory, not the arena
+ *     if (call == 0) next = 0;
+ *     pgwasm_array* b = pgwasm_set_batch(1024, sizeof(int32_t), 0);
+ *     while (next < n && b->count < 1024) pgwasm_array_data(b, int32_t)[b->count++] = 2 * next++;
+ *     return b;                                   // count 0: the end
+ *   }
+ *
+ * The arguments come again at every call (the same values). A set runs in an instance of
+ * its own: static variables start from their initial values at call 0 of each set. A
+ * batch lives in the arena, which the next call reclaims. A TABLE or composite row type's
+ * batch holds pgwasm_row* (pgwasm_row_new). */
+/* An empty batch with room for cap rows of elem_size bytes (and NULL flags if with_nulls,
+ * all 0); traps when memory runs out. Fill data[count++] while count < cap. */
+static inline pgwasm_array* pgwasm_set_batch(uint32_t cap, uint32_t elem_size, int with_nulls) {
+  pgwasm_array* b = pgwasm_array_new(cap, elem_size, with_nulls);
+  if (!b) __builtin_trap();
+  b->count = 0;
+  return b;
+}
+
 /* --- rows --- */
 static inline int pgwasm_is_null(const pgwasm_row* r, uint32_t i) { return r->fields[i].isnull != 0; }
 static inline int32_t pgwasm_get_i32(const pgwasm_row* r, uint32_t i) { return (int32_t)r->fields[i].value; }

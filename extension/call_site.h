@@ -1,0 +1,124 @@
+// PG zone. A call site of a LANGUAGE wasm function (one FmgrInfo) and the one way it calls
+// its export.
+//
+// A CallSite in fn_extra holds what the per-row path needs: argument and result codecs,
+// the module and export, and a Runtime (one instance in its own store). The first call of
+// a statement checks that the function and its module are still what the cache was built
+// from (pg_proc row version, module sha256), and the call site gets a fresh instance, so
+// no guest state survives from one statement to the next (a set-returning function: from
+// one set to the next). Rows after that do no catalog work: marshal, call, unmarshal
+// (callExport). The kinds of function drive it: scalar (call_handler.cpp), set-returning
+// (set_function.cpp).
+//
+// Regimes: everything here may ereport, so only plain data is live across those points;
+// the engine is reached only through the bridge (noexcept).
+#pragma once
+
+#include "pg.h"
+
+#include "bridge.h"
+#include "fuel.h"
+#include "host_imports.h"
+#include "signature.h"
+#include "statement.h"
+#include "type_codec.h"
+
+namespace pgwasm {
+
+struct SetState;
+bool setActive(const SetState* st);  // set_function.cpp
+
+struct CallSite {
+  Oid fnOid;
+  TransactionId fnXmin;
+  ItemPointerData fnTid;
+  char* name;        // "f(integer)" style, for messages
+  char* moduleName;
+  char* exportName;
+  char prokind;
+  bool retset;
+  int nargs;
+  Oid argTypes[FUNC_MAX_ARGS];  // as declared
+  Oid resultType;
+  MemoryContext shapeCxt;  // the shape's codecs, made again when they are resolved again
+  CallShape shape;
+  bool shapeReady;         // shape was resolved to the end (an ERROR or a cancel can stop it)
+  // Each call starts with pgwasm_alloc: arguments live in guest memory, or (ABI v2) the
+  // result does, and the guest's arena starts afresh (udf-sdk/ABI.md).
+  bool callsAlloc;
+
+  uint64_t generation;   // statement the runtime belongs to
+  uint8_t sha256[32];    // module content the runtime runs
+  bool fuel;             // the runtime's code meters fuel
+  Runtime* runtime;      // nullptr until first use in a statement (set functions: in a set)
+  CompiledModule* held;  // the statement's module, held (bridgeHoldModule) for new instances
+  CallState state;
+  GuestWriter writer;    // the arguments in guest memory, call after call
+  ValuePath path;        // which value an ERROR is about
+  MemoryContextCallback cleanup;
+  SetState* set;         // set-returning functions: the set being returned (set_function.cpp)
+};
+
+// The call site of fcinfo, ready for this statement (made on first use). Every kind of
+// function but set-returning ones also has its instance (set_function.cpp makes one per set).
+CallSite* getCallSite(FunctionCallInfo fcinfo);
+// A fresh instance of the statement's module (fc->held) for the call site.
+void instantiateRuntime(CallSite* fc);
+void releaseRuntime(CallSite* fc);
+
+// The Wasm parameters of the call's arguments, for a call site with arguments in guest
+// memory (encodeArguments, which also starts the call's fuel: cf, fuel) or without.
+void encodeArguments(CallSite* fc, FunctionCallInfo fcinfo, uint64_t* params, CallFuel* cf, uint64_t* fuel);
+void scalarArguments(CallSite* fc, FunctionCallInfo fcinfo, uint64_t* params);
+// The ERROR of a call that trapped; the instance goes.
+[[noreturn]] void callFailed(CallSite* fc, wasm::TrapKind trap);
+// The SQL result from a scalar function's Wasm result: checked, copied out of guest
+// memory at once, and made to fit its declared type (typmod, domain). The work of
+// reading it counts in the call's fuel (what it had left: fuelLeft, byCallLimit), taken
+// from the statement's.
+Datum resultDatum(CallSite* fc, uint64_t bits, uint64_t fuelLeft, bool byCallLimit);
+
+// What a call of the export returned: its Wasm result, and the fuel it had left (for
+// reading the result; see resultDatum).
+struct ExportResult {
+  uint64_t bits;
+  uint64_t fuelLeft;
+  bool byCallLimit;
+};
+
+// Calls the export with fcinfo's arguments (and, for a set-returning function, the set's
+// call number: signature.h). The call's fuel goes back at once, guest output is flushed,
+// and a trap is an ERROR. fc->state.returnNull says whether the guest returned NULL.
+inline ExportResult callExport(CallSite* fc, FunctionCallInfo fcinfo, uint64_t setCall = 0) {
+  const CallShape& s = fc->shape;
+  uint64_t args[3 * FUNC_MAX_ARGS + 1];
+  uint64_t results[2] = {0, 0};
+  CallFuel cf;
+  uint64_t fuel;
+  fc->state.args = fcinfo->args;
+  if (fc->callsAlloc) {
+    encodeArguments(fc, fcinfo, args, &cf, &fuel);  // starts the call's fuel
+  } else {
+    if (s.datumBits) {  // the common scalars: their Datums are the values
+      for (int i = 0; i < s.nargs; i++)
+        args[i] = fcinfo->args[i].isnull ? 0 : uint64_t(fcinfo->args[i].value) & s.args[i].bitsMask;
+    } else {
+      scalarArguments(fc, fcinfo, args);
+    }
+    fuel = fuelStartCall(&cf, fc->name);
+  }
+  if (s.retset) args[s.nparams] = setCall;
+
+  fc->state.returnNull = false;
+  wasm::TrapKind trap = bridgeCall(fc->runtime, args, results, &fuel);
+  // The call's fuel goes back at once: reading the result takes what it needs from the
+  // statement (within what the call had left), and an ERROR from here on loses none.
+  ExportResult r{results[0], fuel, cf.byCallLimit};
+  fuelEndCall(&cf, fuel);
+  if (fc->state.lineLen[0] | fc->state.lineLen[1]) flushGuestOutput(&fc->state);
+  if (__builtin_expect(trap != wasm::TrapKind::None, 0)) callFailed(fc, trap);
+  CHECK_FOR_INTERRUPTS();
+  return r;
+}
+
+}  // namespace pgwasm
