@@ -3,6 +3,7 @@
 // site (call_site.h).
 #include "call_site.h"
 #include "set_function.h"
+#include "trigger_function.h"
 
 extern "C" {
 PG_FUNCTION_INFO_V1(wasm_call_handler);
@@ -14,7 +15,10 @@ namespace {
 
 Datum callFunction(FunctionCallInfo fcinfo) {
   CallSite* fc = getCallSite(fcinfo);
-  ExportResult r = callExport(fc, fcinfo);
+  if (__builtin_expect(fc->shape.trigger, 0))
+    ereport(ERROR, (errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+                    errmsg("trigger functions can only be called as triggers")));
+  ExportResult r = callExport(fc, fcinfo->args);
   Datum result = (Datum)0;
   fcinfo->isnull = fc->state.returnNull;
   if (!fcinfo->isnull) result = resultDatum(fc, r.bits, r.fuelLeft, r.byCallLimit);  // checked against its type
@@ -27,9 +31,10 @@ Datum callFunction(FunctionCallInfo fcinfo) {
 }  // namespace pgwasm
 
 extern "C" Datum wasm_call_handler(PG_FUNCTION_ARGS) {
-  if (CALLED_AS_TRIGGER(fcinfo) || CALLED_AS_EVENT_TRIGGER(fcinfo))
+  if (CALLED_AS_TRIGGER(fcinfo)) return pgwasm::callTrigger(fcinfo);
+  if (CALLED_AS_EVENT_TRIGGER(fcinfo))
     ereport(ERROR, (errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
-                    errmsg("wasm functions cannot be triggers")));
+                    errmsg("wasm functions cannot be event triggers")));
   if (fcinfo->flinfo->fn_retset) return pgwasm::callSetFunction(fcinfo);
   return pgwasm::callFunction(fcinfo);
 }

@@ -229,7 +229,7 @@ static inline int byValue(const ValueCodec* c, Datum d, bool null, uint64_t* par
 // Writes the arguments that live in guest memory into one pgwasm_alloc buffer and fills
 // every argument's Wasm parameters. The call's fuel starts here (cf, fuel): pgwasm_alloc
 // and the function are one call of wasm.call_fuel_limit.
-__attribute__((noinline)) void encodeArguments(CallSite* fc, FunctionCallInfo fcinfo, uint64_t* params, CallFuel* cf,
+__attribute__((noinline)) void encodeArguments(CallSite* fc, const NullableDatum* args, uint64_t* params, CallFuel* cf,
                                                uint64_t* fuel) {
   const CallShape& s = fc->shape;
   GuestWriter& w = fc->writer;
@@ -240,8 +240,8 @@ __attribute__((noinline)) void encodeArguments(CallSite* fc, FunctionCallInfo fc
   fc->path.begin(1);
   for (int i = 0; i < s.nargs; i++) {
     ValueCodec* c = &s.args[i];
-    Datum d = fcinfo->args[i].value;
-    bool null = fcinfo->args[i].isnull;
+    Datum d = args[i].value;
+    bool null = args[i].isnull;
     fc->path.argument = i + 1;
     if (c->split || !inMemory(c->form)) {
       p += byValue(c, d, null, &params[p], &fc->path);
@@ -285,11 +285,11 @@ __attribute__((noinline)) void encodeArguments(CallSite* fc, FunctionCallInfo fc
 }
 
 // The parameters of arguments that are all passed by value.
-void scalarArguments(CallSite* fc, FunctionCallInfo fcinfo, uint64_t* params) {
+void scalarArguments(CallSite* fc, const NullableDatum* args, uint64_t* params) {
   const CallShape& s = fc->shape;
   int p = 0;
   for (int i = 0; i < s.nargs; i++)
-    p += byValue(&s.args[i], fcinfo->args[i].value, fcinfo->args[i].isnull, &params[p], &fc->path);
+    p += byValue(&s.args[i], args[i].value, args[i].isnull, &params[p], &fc->path);
 }
 
 Datum resultDatum(CallSite* fc, uint64_t bits, uint64_t fuelLeft, bool byCallLimit) {

@@ -27,6 +27,7 @@ namespace pgwasm {
 
 struct SetState;
 bool setActive(const SetState* st);  // set_function.cpp
+struct TriggerShape;                 // trigger_function.cpp
 
 struct CallSite {
   Oid fnOid;
@@ -57,6 +58,7 @@ struct CallSite {
   ValuePath path;        // which value an ERROR is about
   MemoryContextCallback cleanup;
   SetState* set;         // set-returning functions: the set being returned (set_function.cpp)
+  TriggerShape* trigger; // trigger functions: the table's codecs (trigger_function.cpp)
 };
 
 // The call site of fcinfo, ready for this statement (made on first use). Every kind of
@@ -66,10 +68,11 @@ CallSite* getCallSite(FunctionCallInfo fcinfo);
 void instantiateRuntime(CallSite* fc);
 void releaseRuntime(CallSite* fc);
 
-// The Wasm parameters of the call's arguments, for a call site with arguments in guest
-// memory (encodeArguments, which also starts the call's fuel: cf, fuel) or without.
-void encodeArguments(CallSite* fc, FunctionCallInfo fcinfo, uint64_t* params, CallFuel* cf, uint64_t* fuel);
-void scalarArguments(CallSite* fc, FunctionCallInfo fcinfo, uint64_t* params);
+// The Wasm parameters of the call's arguments (the shape's nargs), for a call site with
+// arguments in guest memory (encodeArguments, which also starts the call's fuel: cf, fuel)
+// or without.
+void encodeArguments(CallSite* fc, const NullableDatum* args, uint64_t* params, CallFuel* cf, uint64_t* fuel);
+void scalarArguments(CallSite* fc, const NullableDatum* args, uint64_t* params);
 // The ERROR of a call that trapped; the instance goes.
 [[noreturn]] void callFailed(CallSite* fc, wasm::TrapKind trap);
 // The SQL result from a scalar function's Wasm result: checked, copied out of guest
@@ -86,24 +89,24 @@ struct ExportResult {
   bool byCallLimit;
 };
 
-// Calls the export with fcinfo's arguments (and, for a set-returning function, the set's
-// call number: signature.h). The call's fuel goes back at once, guest output is flushed,
-// and a trap is an ERROR. fc->state.returnNull says whether the guest returned NULL.
-inline ExportResult callExport(CallSite* fc, FunctionCallInfo fcinfo, uint64_t setCall = 0) {
+// Calls the export with these arguments (the shape's: fcinfo->args, or a trigger's event)
+// and, for a set-returning function, the set's call number (signature.h). The call's
+// fuel goes back at once, guest output is flushed, and a trap is an ERROR.
+// fc->state.returnNull says whether the guest returned NULL.
+inline ExportResult callExport(CallSite* fc, const NullableDatum* argv, uint64_t setCall = 0) {
   const CallShape& s = fc->shape;
   uint64_t args[3 * FUNC_MAX_ARGS + 1];
   uint64_t results[2] = {0, 0};
   CallFuel cf;
   uint64_t fuel;
-  fc->state.args = fcinfo->args;
+  fc->state.args = argv;
   if (fc->callsAlloc) {
-    encodeArguments(fc, fcinfo, args, &cf, &fuel);  // starts the call's fuel
+    encodeArguments(fc, argv, args, &cf, &fuel);  // starts the call's fuel
   } else {
     if (s.datumBits) {  // the common scalars: their Datums are the values
-      for (int i = 0; i < s.nargs; i++)
-        args[i] = fcinfo->args[i].isnull ? 0 : uint64_t(fcinfo->args[i].value) & s.args[i].bitsMask;
+      for (int i = 0; i < s.nargs; i++) args[i] = argv[i].isnull ? 0 : uint64_t(argv[i].value) & s.args[i].bitsMask;
     } else {
-      scalarArguments(fc, fcinfo, args);
+      scalarArguments(fc, argv, args);
     }
     fuel = fuelStartCall(&cf, fc->name);
   }

@@ -81,7 +81,7 @@ void nextBatch(CallSite* fc, FunctionCallInfo fcinfo) {
   MemoryContextReset(st->cxt);
   st->batch = SetBatch{0, nullptr, nullptr};
   st->next = 0;
-  ExportResult res = callExport(fc, fcinfo, st->calls++);
+  ExportResult res = callExport(fc, fcinfo->args, st->calls++);
   if (fc->state.returnNull) {  // a NULL batch ends the set as an empty one does
     st->ended = true;
     return;

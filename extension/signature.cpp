@@ -25,6 +25,11 @@ WasmSig wasmSignatureOf(const CallShape& s) {
     t.params[t.nparams++] = scalarType(c.form);
     if (c.form == Form::Bytes) t.params[t.nparams++] = wasm::ValType::I32;
   }
+  if (s.trigger) {  // (i32 event) -> i32 row
+    t.params[t.nparams++] = wasm::ValType::I32;
+    t.results[t.nresults++] = wasm::ValType::I32;
+    return t;
+  }
   if (s.retset) {  // (args..., i64 call) -> i32 batch
     t.params[t.nparams++] = wasm::ValType::I64;
     t.results[t.nresults++] = wasm::ValType::I32;
@@ -43,6 +48,7 @@ const char* firstTypeNeeding(const CallShape& s, uint8_t abi) {
   for (int i = 0; i < s.nargs; i++)
     if (s.args[i].abi >= abi) return psprintf("argument %d (%s)", i + 1, s.args[i].typeName);
   if (s.retset && s.result.abi < abi) return pstrdup("set of results (RETURNS SETOF)");
+  if (s.trigger) return pstrdup("trigger event (RETURNS trigger)");
   return psprintf("result (%s)", s.result.typeName);
 }
 
@@ -67,6 +73,26 @@ void resolveCallShape(CallShape* s, const char* fname, char prokind, bool retset
   s->jsonbCompact = jsonbCompact;
   s->nparams = 0;
   s->datumBits = true;
+  if (resultType == EVENT_TRIGGEROID)
+    ereport(ERROR, (errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+                    errmsg("wasm function %s cannot be an event trigger", fname),
+                    errhint("LANGUAGE wasm has row and statement triggers (RETURNS trigger); write event "
+                            "triggers in PL/pgSQL.")));
+  s->trigger = resultType == TRIGGEROID;
+  if (s->trigger) {
+    // The event and the rows cross as one row argument, and a row comes back; their codecs
+    // depend on the table (trigger_function.cpp resolves them at the first call).
+    memset(&s->result, 0, sizeof s->result);
+    s->abi = 2;
+    s->memoryArgs = true;
+    s->datumBits = false;
+    s->nested = true;
+    s->nparams = 1;
+    s->result.form = Form::Block;
+    s->result.typeName = "trigger";
+    s->sig = wasmSignatureOf(*s);
+    return;
+  }
   uint32_t codecsLeft = kMaxCodecs;
   for (int i = 0; i < nargs; i++) {
     ValueCodec* c = &s->args[i];

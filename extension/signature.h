@@ -21,6 +21,7 @@ struct CallShape {
   Oid argTypes[FUNC_MAX_ARGS];  // as declared, for messages
   Oid resultType;
   bool retset;         // RETURNS SETOF: the Wasm function returns the set in batches (below)
+  bool trigger;        // RETURNS trigger: (i32 event) -> i32 row (below)
   ValueCodec* args;    // nargs codecs
   ValueCodec result;   // with retset, of one row (an element of each batch)
   uint8_t abi;         // highest ABI version the types need
@@ -39,6 +40,9 @@ struct CallShape {
 // arguments and one more, i64 call: 0 for the first call of a set, then 1, 2, ...; each
 // call returns (i32) the address of an array of the result type (udf-sdk/ABI.md, "Arrays"),
 // the set's next rows, and an empty array ends the set.
+// A trigger function (ABI version 2) is (i32 event) -> i32 row: the event is a row of
+// the trigger's facts and the table's NEW and OLD rows, and the result the row for the
+// operation (0: none); its codecs are the table's, set by trigger_function.cpp.
 void resolveCallShape(CallShape* s, const char* fname, char prokind, bool retset, const Oid* argTypes, int nargs,
                       Oid resultType, TupleDesc resultDesc, MemoryContext cxt, bool jsonbCompact = false);
 

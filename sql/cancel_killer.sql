@@ -1,11 +1,12 @@
 -- Waits for cancel_victim.sql to be inside each of its endless Wasm loops (a function that
--- never returns, then a set that never ends), and cancels it.
+-- never returns, a set that never ends, a trigger that never returns), and cancels it.
 DO $$
 DECLARE
   victim int;
   q text;
 BEGIN
-  FOREACH q IN ARRAY ARRAY['SELECT infinite_loop()%', 'SELECT count(*) FROM endless(1000)%'] LOOP
+  FOREACH q IN ARRAY ARRAY['SELECT infinite_loop()%', 'SELECT count(*) FROM endless(1000)%',
+                           'INSERT INTO cancel_loop VALUES (1)%'] LOOP
     victim := NULL;
     FOR i IN 1..400 LOOP
       PERFORM pg_stat_clear_snapshot();

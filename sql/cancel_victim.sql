@@ -8,3 +8,8 @@ SELECT add(2, 2) AS still_works;
 -- and a set that never ends, in batches of 1000 rows
 SELECT count(*) FROM endless(1000);
 SELECT add(3, 3) AS still_works;
+-- and a trigger that never returns
+CREATE TABLE cancel_loop (id int);
+CREATE TRIGGER loop BEFORE INSERT ON cancel_loop FOR EACH ROW EXECUTE FUNCTION bad_trigger('4');
+INSERT INTO cancel_loop VALUES (1);
+SELECT count(*) AS stored FROM cancel_loop;

@@ -17,7 +17,12 @@ END $$;
 SELECT count(*) FROM endless(1000);
 SELECT count(*) FROM (SELECT endless(1) LIMIT 1000000000000) s;
 SELECT count(*) FROM stuck();
+-- and a trigger that never returns
+CREATE TABLE loop_t (id int);
+CREATE TRIGGER loop BEFORE INSERT ON loop_t FOR EACH ROW EXECUTE FUNCTION bad_trigger('4');
+INSERT INTO loop_t VALUES (1);
 RESET statement_timeout;
 RESET wasm.fuel_limit;
 RESET wasm.call_fuel_limit;
 SELECT add(3, 4) AS still_works;
+SELECT count(*) AS stored FROM loop_t;

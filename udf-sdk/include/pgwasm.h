@@ -229,6 +229,60 @@ static inline pgwasm_array* pgwasm_set_batch(uint32_t cap, uint32_t elem_size, i
   return b;
 }
 
+/* --- triggers (RETURNS trigger) ---
+ * A trigger function's export is pgwasm_row* f(const pgwasm_row* tg): tg holds the event
+ * (pgwasm_tg_*), and the result is the row for the operation of a BEFORE or INSTEAD OF row
+ * trigger (NEW, changed or not; for DELETE, any row), or NULL to skip the operation for
+ * this row. Other triggers' results are ignored (return NULL). NEW's and OLD's fields are
+ * the table's columns in order (pgwasm_tg_column finds one by name); a returned row must
+ * have them all, so change NEW's fields (pgwasm_set_*) and return it. */
+#define PGWASM_TG_INSERT 1
+#define PGWASM_TG_UPDATE 2
+#define PGWASM_TG_DELETE 4
+#define PGWASM_TG_TRUNCATE 8
+#define PGWASM_TG_BEFORE 16
+#define PGWASM_TG_AFTER 32
+#define PGWASM_TG_INSTEAD 64
+#define PGWASM_TG_ROW 128
+static inline int32_t pgwasm_tg_event(const pgwasm_row* tg) { return (int32_t)tg->fields[0].value; }
+static inline pgwasm_text pgwasm_tg_name(const pgwasm_row* tg) {
+  pgwasm_text t = {(const char*)(uintptr_t)(uint32_t)tg->fields[1].value, tg->fields[1].len};
+  return t;
+}
+static inline pgwasm_text pgwasm_tg_table(const pgwasm_row* tg) {
+  pgwasm_text t = {(const char*)(uintptr_t)(uint32_t)tg->fields[2].value, tg->fields[2].len};
+  return t;
+}
+static inline pgwasm_text pgwasm_tg_schema(const pgwasm_row* tg) {
+  pgwasm_text t = {(const char*)(uintptr_t)(uint32_t)tg->fields[3].value, tg->fields[3].len};
+  return t;
+}
+/* TG_ARGV: a text[] (pgwasm_array of pgwasm_text). */
+static inline const pgwasm_array* pgwasm_tg_args(const pgwasm_row* tg) {
+  return (const pgwasm_array*)(uintptr_t)(uint32_t)tg->fields[4].value;
+}
+/* NEW (INSERT, UPDATE) and OLD (UPDATE, DELETE) of a row trigger, or NULL. */
+static inline pgwasm_row* pgwasm_tg_new(const pgwasm_row* tg) {
+  return tg->fields[5].isnull ? 0 : (pgwasm_row*)(uintptr_t)(uint32_t)tg->fields[5].value;
+}
+static inline pgwasm_row* pgwasm_tg_old(const pgwasm_row* tg) {
+  return tg->fields[6].isnull ? 0 : (pgwasm_row*)(uintptr_t)(uint32_t)tg->fields[6].value;
+}
+/* The table's column names, in the order of NEW's and OLD's fields. */
+static inline const pgwasm_array* pgwasm_tg_columns(const pgwasm_row* tg) {
+  return (const pgwasm_array*)(uintptr_t)(uint32_t)tg->fields[7].value;
+}
+/* The field index of column `name` (NUL-terminated), or -1. */
+static inline int pgwasm_tg_column(const pgwasm_row* tg, const char* name) {
+  const pgwasm_array* c = pgwasm_tg_columns(tg);
+  uint32_t n = (uint32_t)strlen(name);
+  for (uint32_t i = 0; i < c->count; i++) {
+    pgwasm_text t = pgwasm_array_data(c, pgwasm_text)[i];
+    if (t.len == n && memcmp(t.ptr, name, n) == 0) return (int)i;
+  }
+  return -1;
+}
+
 /* --- rows --- */
 static inline int pgwasm_is_null(const pgwasm_row* r, uint32_t i) { return r->fields[i].isnull != 0; }
 static inline int32_t pgwasm_get_i32(const pgwasm_row* r, uint32_t i) { return (int32_t)r->fields[i].value; }
