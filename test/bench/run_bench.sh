@@ -4,7 +4,8 @@
 #  2. the cost of fuel metering (fuel_overhead.sh);
 #  3. compile speed on SQLite (build_sqlite.sh) against V8 Liftoff on the same module;
 #  4. Wasm UDFs in SQL against LANGUAGE C and PL/pgSQL (udf_bench.sh), and the types of
-#     ABI version 2 against LANGUAGE C (types_bench.sh);
+#     ABI version 2 against LANGUAGE C (types_bench.sh), set-returning functions and
+#     triggers (kinds_bench.sh);
 #  5. the code cache: first calls on a hit and a miss, connection latency (cache_bench.sh).
 #   run_bench.sh BUILD_DIR
 set -euo pipefail
@@ -35,6 +36,9 @@ echo "== SQL: Wasm UDFs against LANGUAGE C and PL/pgSQL (udf_bench.sh)"
 echo
 echo "== SQL: ABI version 2 types against LANGUAGE C (types_bench.sh)"
 "$here/types_bench.sh" "$build"
+echo
+echo "== SQL: set-returning functions and triggers against LANGUAGE C (kinds_bench.sh)"
+"$here/kinds_bench.sh" "$build"
 echo
 echo "== the code cache (cache_bench.sh)"
 "$here/cache_bench.sh" "$build"

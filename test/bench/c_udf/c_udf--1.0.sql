@@ -24,3 +24,10 @@ CREATE FUNCTION c_hour_start(timestamptz) RETURNS timestamptz
 
 CREATE FUNCTION c_uuid_version(uuid) RETURNS integer
   AS 'MODULE_PATHNAME', 'c_uuid_version' LANGUAGE C STRICT IMMUTABLE;
+
+-- kinds_bench.sh (issue 11): a set-returning function and a trigger.
+CREATE FUNCTION c_series(bigint, bigint) RETURNS SETOF bigint
+  AS 'MODULE_PATHNAME', 'c_series' LANGUAGE C STRICT IMMUTABLE;
+
+CREATE FUNCTION c_normalize_email() RETURNS trigger
+  AS 'MODULE_PATHNAME', 'c_normalize_email' LANGUAGE C;

@@ -124,3 +124,80 @@ Datum c_uuid_version(PG_FUNCTION_ARGS) {
   pg_uuid_t* u = PG_GETARG_UUID_P(0);
   PG_RETURN_INT32(u->data[6] >> 4);
 }
+
+/* --- kinds_bench.sh (issue 11): a set-returning function and a trigger ------------------ */
+#include "funcapi.h"
+#include "commands/trigger.h"
+#include "executor/spi.h"
+#include "utils/builtins.h"
+
+/* c_series(lo, hi) RETURNS SETOF bigint: lo..hi, value per call (as sets.c's series). */
+PG_FUNCTION_INFO_V1(c_series);
+Datum c_series(PG_FUNCTION_ARGS) {
+  FuncCallContext* fctx;
+  int64* state;
+  if (SRF_IS_FIRSTCALL()) {
+    MemoryContext old;
+    fctx = SRF_FIRSTCALL_INIT();
+    old = MemoryContextSwitchTo(fctx->multi_call_memory_ctx);
+    state = (int64*)palloc(3 * sizeof(int64));
+    state[0] = PG_GETARG_INT64(0);
+    state[1] = PG_GETARG_INT64(1);
+    state[2] = state[0] > state[1];  /* done */
+    fctx->user_fctx = state;
+    MemoryContextSwitchTo(old);
+  }
+  fctx = SRF_PERCALL_SETUP();
+  state = (int64*)fctx->user_fctx;
+  if (!state[2]) {
+    int64 v = state[0];
+    if (v == state[1]) state[2] = 1;
+    else state[0]++;
+    SRF_RETURN_NEXT(fctx, Int64GetDatum(v));
+  }
+  SRF_RETURN_DONE(fctx);
+}
+
+/* c_normalize_email(): the BEFORE ROW trigger of triggers.c's normalize_email, over the
+ * column named by TG_ARGV[0] (default "email"): trimmed, ASCII lower-cased, the row
+ * skipped when the address has no '@' in the middle. */
+PG_FUNCTION_INFO_V1(c_normalize_email);
+Datum c_normalize_email(PG_FUNCTION_ARGS) {
+  TriggerData* td = (TriggerData*)fcinfo->context;
+  HeapTuple row;
+  TupleDesc desc;
+  const char* colname;
+  int col;
+  bool isnull;
+  Datum d;
+  text* t;
+  const char* s;
+  int len, at = 0;
+  char* out;
+  if (!CALLED_AS_TRIGGER(fcinfo)) elog(ERROR, "c_normalize_email: not called as a trigger");
+  row = TRIGGER_FIRED_BY_UPDATE(td->tg_event) ? td->tg_newtuple : td->tg_trigtuple;
+  desc = RelationGetDescr(td->tg_relation);
+  colname = td->tg_trigger->tgnargs > 0 ? td->tg_trigger->tgargs[0] : "email";
+  col = SPI_fnumber(desc, colname);
+  if (col <= 0) elog(ERROR, "c_normalize_email: no column %s", colname);
+  d = heap_getattr(row, col, desc, &isnull);
+  if (isnull) return PointerGetDatum(row);
+  t = DatumGetTextPP(d);
+  s = VARDATA_ANY(t);
+  len = VARSIZE_ANY_EXHDR(t);
+  while (len && (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r')) s++, len--;
+  while (len && (s[len - 1] == ' ' || s[len - 1] == '\t' || s[len - 1] == '\n' || s[len - 1] == '\r')) len--;
+  out = palloc(len + 1);
+  for (int i = 0; i < len; i++) {
+    out[i] = (s[i] >= 'A' && s[i] <= 'Z') ? (char)(s[i] + 32) : s[i];
+    if (out[i] == '@' && !at) at = i;
+  }
+  if (at == 0 || at == len - 1) return PointerGetDatum(NULL);
+  {
+    int cols[1] = {col};
+    Datum vals[1];
+    bool nulls[1] = {false};
+    vals[0] = PointerGetDatum(cstring_to_text_with_len(out, len));
+    return PointerGetDatum(heap_modify_tuple_by_cols(row, desc, 1, cols, vals, nulls));
+  }
+}
