@@ -75,3 +75,40 @@ SELECT count(*) AS days,
        count(*) FILTER (WHERE as_make_date((as_date_parts(d)).y, (as_date_parts(d)).m, (as_date_parts(d)).d) = d) AS round_trip
   FROM generate_series(date '4713-01-01 BC', date '9999-12-31', interval '997 days') g(t), LATERAL (SELECT t::date AS d) x;
 SELECT as_date_parts('2000-02-29'), as_date_parts('0001-01-01 BC'), as_make_date(1970, 1, 1), as_make_date(2024, 2, 29);
+
+-- Beyond scalar functions (udf-sdk/assemblyscript/examples/kinds.ts): a set and a trigger, checked against the C
+-- examples (sets.c, triggers.c) on the same inputs.
+SELECT wasm.load_module('as_kinds', example('as_kinds.wasm')) IS NOT NULL AS loaded;
+CREATE FUNCTION as_tokens(text) RETURNS SETOF text LANGUAGE wasm STRICT AS 'as_kinds:tokens';
+CREATE FUNCTION as_c_tokens(text) RETURNS SETOF text LANGUAGE wasm STRICT AS 'sets:tokens';
+CREATE FUNCTION as_normalize_email() RETURNS trigger LANGUAGE wasm AS 'as_kinds:normalize_email';
+CREATE FUNCTION as_c_normalize_email() RETURNS trigger LANGUAGE wasm AS 'triggers:normalize_email';
+CREATE TABLE as_docs AS
+  SELECT i AS id, CASE i % 4 WHEN 0 THEN '' WHEN 1 THEN 'Hello, World! x_y 42 Grüße'
+                  ELSE (SELECT string_agg('W' || j, ' . ') FROM generate_series(1, i) j) END AS body
+    FROM generate_series(1, 400) i;
+SELECT count(*) AS words, (SELECT count(*) FROM as_docs, LATERAL as_c_tokens(body)) AS c_words
+  FROM as_docs, LATERAL as_tokens(body);
+(SELECT d.id, t.n, t.w FROM as_docs d, LATERAL as_tokens(d.body) WITH ORDINALITY t(w, n)
+ EXCEPT ALL SELECT d.id, t.n, t.w FROM as_docs d, LATERAL as_c_tokens(d.body) WITH ORDINALITY t(w, n))
+UNION ALL
+(SELECT d.id, t.n, t.w FROM as_docs d, LATERAL as_c_tokens(d.body) WITH ORDINALITY t(w, n)
+ EXCEPT ALL SELECT d.id, t.n, t.w FROM as_docs d, LATERAL as_tokens(d.body) WITH ORDINALITY t(w, n));
+SELECT as_tokens('Alpha beta') LIMIT 1;
+CREATE TABLE as_users (id int, email text);
+CREATE TABLE as_users_c (id int, email text);
+CREATE TRIGGER norm BEFORE INSERT OR UPDATE ON as_users FOR EACH ROW EXECUTE FUNCTION as_normalize_email();
+CREATE TRIGGER norm BEFORE INSERT OR UPDATE ON as_users_c FOR EACH ROW EXECUTE FUNCTION as_c_normalize_email();
+INSERT INTO as_users SELECT i, CASE i % 5 WHEN 0 THEN 'nope' WHEN 1 THEN ' A' || i || '@B.C ' WHEN 2 THEN NULL
+                                       WHEN 3 THEN '@x' ELSE 'y@' END FROM generate_series(1, 500) i;
+INSERT INTO as_users_c SELECT i, CASE i % 5 WHEN 0 THEN 'nope' WHEN 1 THEN ' A' || i || '@B.C ' WHEN 2 THEN NULL
+                                         WHEN 3 THEN '@x' ELSE 'y@' END FROM generate_series(1, 500) i;
+SELECT count(*) AS kept, count(email) AS with_email, min(email) AS first FROM as_users;
+(SELECT * FROM as_users EXCEPT SELECT * FROM as_users_c) UNION ALL (SELECT * FROM as_users_c EXCEPT SELECT * FROM as_users);
+UPDATE as_users SET email = upper(email) || '  ';
+UPDATE as_users_c SET email = upper(email) || '  ';
+(SELECT * FROM as_users EXCEPT SELECT * FROM as_users_c) UNION ALL (SELECT * FROM as_users_c EXCEPT SELECT * FROM as_users);
+-- a table without the column: the statement fails
+CREATE TABLE as_no_email (id int);
+CREATE TRIGGER norm BEFORE INSERT ON as_no_email FOR EACH ROW EXECUTE FUNCTION as_normalize_email();
+SELECT sqlstate_of('INSERT INTO as_no_email VALUES (1)') LIKE '38000: wasm function as_normalize_email() trapped%' AS refused;

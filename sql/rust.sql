@@ -73,3 +73,40 @@ CREATE FUNCTION rs_word_summary(text) RETURNS word_summary LANGUAGE wasm STRICT 
 SELECT rs_word_summary('Hello wide World é'), rs_word_summary('');
 SELECT left(s, 20) AS s, rs_word_summary(s) IS NOT DISTINCT FROM word_summary_sql(s) AS same
   FROM (VALUES ('Hello wide World é'), (''), ('  one  '), ('A b C d'), (repeat('Ab ', 1000))) v(s) ORDER BY 1;
+
+-- Beyond scalar functions (udf-sdk/rust/examples/kinds.rs): a set and a trigger, checked against the C
+-- examples (sets.c, triggers.c) on the same inputs.
+SELECT wasm.load_module('rust_kinds', example('rust_kinds.wasm')) IS NOT NULL AS loaded;
+CREATE FUNCTION rs_tokens(text) RETURNS SETOF text LANGUAGE wasm STRICT AS 'rust_kinds:tokens';
+CREATE FUNCTION rs_c_tokens(text) RETURNS SETOF text LANGUAGE wasm STRICT AS 'sets:tokens';
+CREATE FUNCTION rs_normalize_email() RETURNS trigger LANGUAGE wasm AS 'rust_kinds:normalize_email';
+CREATE FUNCTION rs_c_normalize_email() RETURNS trigger LANGUAGE wasm AS 'triggers:normalize_email';
+CREATE TABLE rs_docs AS
+  SELECT i AS id, CASE i % 4 WHEN 0 THEN '' WHEN 1 THEN 'Hello, World! x_y 42 Grüße'
+                  ELSE (SELECT string_agg('W' || j, ' . ') FROM generate_series(1, i) j) END AS body
+    FROM generate_series(1, 400) i;
+SELECT count(*) AS words, (SELECT count(*) FROM rs_docs, LATERAL rs_c_tokens(body)) AS c_words
+  FROM rs_docs, LATERAL rs_tokens(body);
+(SELECT d.id, t.n, t.w FROM rs_docs d, LATERAL rs_tokens(d.body) WITH ORDINALITY t(w, n)
+ EXCEPT ALL SELECT d.id, t.n, t.w FROM rs_docs d, LATERAL rs_c_tokens(d.body) WITH ORDINALITY t(w, n))
+UNION ALL
+(SELECT d.id, t.n, t.w FROM rs_docs d, LATERAL rs_c_tokens(d.body) WITH ORDINALITY t(w, n)
+ EXCEPT ALL SELECT d.id, t.n, t.w FROM rs_docs d, LATERAL rs_tokens(d.body) WITH ORDINALITY t(w, n));
+SELECT rs_tokens('Alpha beta') LIMIT 1;
+CREATE TABLE rs_users (id int, email text);
+CREATE TABLE rs_users_c (id int, email text);
+CREATE TRIGGER norm BEFORE INSERT OR UPDATE ON rs_users FOR EACH ROW EXECUTE FUNCTION rs_normalize_email();
+CREATE TRIGGER norm BEFORE INSERT OR UPDATE ON rs_users_c FOR EACH ROW EXECUTE FUNCTION rs_c_normalize_email();
+INSERT INTO rs_users SELECT i, CASE i % 5 WHEN 0 THEN 'nope' WHEN 1 THEN ' A' || i || '@B.C ' WHEN 2 THEN NULL
+                                       WHEN 3 THEN '@x' ELSE 'y@' END FROM generate_series(1, 500) i;
+INSERT INTO rs_users_c SELECT i, CASE i % 5 WHEN 0 THEN 'nope' WHEN 1 THEN ' A' || i || '@B.C ' WHEN 2 THEN NULL
+                                         WHEN 3 THEN '@x' ELSE 'y@' END FROM generate_series(1, 500) i;
+SELECT count(*) AS kept, count(email) AS with_email, min(email) AS first FROM rs_users;
+(SELECT * FROM rs_users EXCEPT SELECT * FROM rs_users_c) UNION ALL (SELECT * FROM rs_users_c EXCEPT SELECT * FROM rs_users);
+UPDATE rs_users SET email = upper(email) || '  ';
+UPDATE rs_users_c SET email = upper(email) || '  ';
+(SELECT * FROM rs_users EXCEPT SELECT * FROM rs_users_c) UNION ALL (SELECT * FROM rs_users_c EXCEPT SELECT * FROM rs_users);
+-- a table without the column: the statement fails
+CREATE TABLE rs_no_email (id int);
+CREATE TRIGGER norm BEFORE INSERT ON rs_no_email FOR EACH ROW EXECUTE FUNCTION rs_normalize_email();
+SELECT sqlstate_of('INSERT INTO rs_no_email VALUES (1)') LIKE '38000: wasm function rs_normalize_email() trapped%' AS refused;

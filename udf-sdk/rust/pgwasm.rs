@@ -403,11 +403,71 @@ impl RowOut {
         let p = array_out(v);
         self.set(i, p as u64, 0)
     }
+    /// A row with `r`'s fields (a trigger's NEW, to change and return).
+    pub fn copy_of(r: &Row) -> RowOut {
+        let n = r.len();
+        let out = RowOut::new(n);
+        for i in 0..n {
+            unsafe { *(out.ptr.add(8 + 16 * i) as *mut Field) = r.field(i) };
+        }
+        out
+    }
     /// Makes a field NULL again.
     pub fn null(&mut self, i: usize) -> &mut RowOut {
         assert!(i < self.n, "field {} of a row of {}", i, self.n);
         unsafe { *(self.ptr.add(8 + 16 * i) as *mut Field) = Field { value: 0, len: 0, isnull: 1 } };
         self
+    }
+}
+
+// --- sets and triggers (ABI.md, "Sets", "Triggers") ---------------------------------------
+// A set-returning function takes its arguments and then `call: i64` (0 at the first call of
+// a set), and returns the set's next rows as a `Vec` (an empty one ends the set):
+//   export! { fn evens(n: i32, call: i64) -> Vec<i32> { ... } }
+// What it keeps between the calls of a set lives in statics (each set has a fresh
+// instance, so they start from their initial values).
+
+/// The event of a trigger function: `export! { fn f(tg: &Row) -> Option<RowOut> { .. } }`
+/// with `let tg = Trigger(tg);`. Return NEW (`RowOut::copy_of(new)`, changed) to go on,
+/// `None` to skip the row (BEFORE ROW); other triggers' results are ignored.
+pub struct Trigger<'a>(pub &'a Row);
+pub const TG_INSERT: i32 = 1;
+pub const TG_UPDATE: i32 = 2;
+pub const TG_DELETE: i32 = 4;
+pub const TG_TRUNCATE: i32 = 8;
+pub const TG_BEFORE: i32 = 16;
+pub const TG_AFTER: i32 = 32;
+pub const TG_INSTEAD: i32 = 64;
+pub const TG_ROW: i32 = 128;
+impl<'a> Trigger<'a> {
+    /// TG_* bits: the operation, the timing, and TG_ROW for a row trigger.
+    pub fn event(&self) -> i32 {
+        self.0.i32(0).unwrap_or(0)
+    }
+    pub fn name(&self) -> &'a str {
+        self.0.text(1).unwrap_or("")
+    }
+    pub fn table(&self) -> &'a str {
+        self.0.text(2).unwrap_or("")
+    }
+    pub fn schema(&self) -> &'a str {
+        self.0.text(3).unwrap_or("")
+    }
+    /// TG_ARGV.
+    pub fn args(&self) -> &'a Array {
+        self.0.array(4).expect("a trigger event without arguments")
+    }
+    /// NEW (INSERT, UPDATE row triggers) and OLD (UPDATE, DELETE).
+    pub fn new_row(&self) -> Option<&'a Row> {
+        self.0.row(5)
+    }
+    pub fn old_row(&self) -> Option<&'a Row> {
+        self.0.row(6)
+    }
+    /// The field index of the table's column `name` in NEW and OLD.
+    pub fn column(&self, name: &str) -> Option<usize> {
+        let c = self.0.array(7)?;
+        (0..c.len()).find(|&i| c.text(i) == Some(name))
     }
 }
 

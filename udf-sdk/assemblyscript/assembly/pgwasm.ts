@@ -276,6 +276,50 @@ export class RowOut {
     store<u64>(f, 0);
     store<u32>(f, 1, 12);
   }
+  /** A row with r's fields (a trigger's NEW, to change and return). */
+  static copyOf(r: RowArg): RowOut {
+    const out = new RowOut(r.count);
+    memory.copy(out.ptr + 8, r.ptr + 8, <usize>r.count << 4);
+    return out;
+  }
+}
+
+// --- sets and triggers (ABI.md, "Sets", "Triggers") --------------------------------------------
+// A set-returning function takes its arguments and then `call: i64` (0 at the first call of
+// a set) and returns an ArrayOut of the set's next rows (count 0 ends the set). Keep the
+// set's position in a global of a value type (each set has a fresh instance).
+//
+// A trigger function is `export function f(event: usize): usize`: read the event with
+// TriggerArg, return RowOut.copyOf(NEW), changed, to go on (BEFORE ROW), or 0 to skip.
+export const TG_INSERT = 1;
+export const TG_UPDATE = 2;
+export const TG_DELETE = 4;
+export const TG_TRUNCATE = 8;
+export const TG_BEFORE = 16;
+export const TG_AFTER = 32;
+export const TG_INSTEAD = 64;
+export const TG_ROW = 128;
+export class TriggerArg {
+  private r: RowArg;
+  constructor(public ptr: usize) { this.r = new RowArg(ptr); }
+  /** TG_* bits: the operation, the timing, and TG_ROW for a row trigger. */
+  get event(): i32 { return this.r.i32(0); }
+  get name(): string { return this.r.text(1); }
+  get table(): string { return this.r.text(2); }
+  get schema(): string { return this.r.text(3); }
+  /** TG_ARGV. */
+  get args(): ArrayArg { return this.r.array(4); }
+  get hasNew(): bool { return !this.r.isNull(5); }
+  get hasOld(): bool { return !this.r.isNull(6); }
+  /** NEW (INSERT, UPDATE row triggers) and OLD (UPDATE, DELETE): check hasNew, hasOld. */
+  get newRow(): RowArg { return this.r.row(5); }
+  get oldRow(): RowArg { return this.r.row(6); }
+  /** The field index of the table's column `name` in NEW and OLD, or -1. */
+  column(name: string): i32 {
+    const c = this.r.array(7);
+    for (let i = 0; i < c.count; i++) if (c.text(i) == name) return i;
+    return -1;
+  }
 }
 
 // --- jsonb in compact form (ABI.md, "jsonb in compact form") ---------------------------------
