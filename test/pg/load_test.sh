@@ -5,7 +5,10 @@
 # divides by zero, which aborts the client). Passes if no transaction failed, no client
 # aborted, and the postmaster never restarted. Then a shorter second phase (a quarter of
 # the time, at least 5 s, half the clients) under eviction pressure: the clients also call
-# three generated modules of about 500 kB of artifact each, in a 1 MB cache.
+# three generated modules of about 500 kB of artifact each, in a 1 MB cache. A third phase
+# as long, half the clients, runs set-returning functions and a trigger while the modules
+# behind them are replaced (each name alternates between the C and the Rust example, which
+# agree on every result).
 #   load_test.sh [BUILD_DIR] [SECONDS=60] [CLIENTS=16]   last line: "N passed, N failed"
 set -uo pipefail
 repo=$(cd "$(dirname "$0")/../.." && pwd)
@@ -17,7 +20,7 @@ pgbench=$bindir/pgbench
 
 cluster_init "shared_preload_libraries = 'wasm'
 max_connections = $((clients + 20))" || { echo "0 passed, 1 failed"; exit 1; }
-cluster_copy_modules "$build"/examples/{math,text,bytes}.wasm "$build"/test/pg-modules/version{1,2}.wasm
+cluster_copy_modules "$build"/examples/{math,text,bytes,sets,triggers,rust_kinds}.wasm "$build"/test/pg-modules/version{1,2}.wasm
 for i in 3 4 5; do gen_big 3000 $i || { echo "cannot build the test modules"; echo "0 passed, 1 failed"; exit 1; }; done
 cluster_start || { echo "0 passed, 1 failed"; exit 1; }
 psql_pg -d postgres >/dev/null <<SQL || { echo "setup failed"; echo "0 passed, 1 failed"; exit 1; }
@@ -33,6 +36,14 @@ CREATE FUNCTION module_version() RETURNS int LANGUAGE wasm AS 'versioned:version
 CREATE FUNCTION mid1(int) RETURNS int LANGUAGE wasm STRICT AS 'mid1:answer';
 CREATE FUNCTION mid2(int) RETURNS int LANGUAGE wasm STRICT AS 'mid2:answer';
 CREATE FUNCTION mid3(int) RETURNS int LANGUAGE wasm STRICT AS 'mid3:answer';
+SELECT wasm.load_module('sets', pg_read_binary_file('$tmp/examples/sets.wasm'));
+SELECT wasm.load_module('tok', pg_read_binary_file('$tmp/examples/sets.wasm'));
+SELECT wasm.load_module('norm', pg_read_binary_file('$tmp/examples/triggers.wasm'));
+CREATE FUNCTION series(bigint, bigint) RETURNS SETOF bigint LANGUAGE wasm STRICT AS 'sets:series';
+CREATE FUNCTION tokens(text) RETURNS SETOF text LANGUAGE wasm STRICT AS 'tok:tokens';
+CREATE FUNCTION normalize_email() RETURNS trigger LANGUAGE wasm AS 'norm:normalize_email';
+CREATE TABLE sink (n int, email text);
+CREATE TRIGGER norm BEFORE INSERT ON sink FOR EACH ROW EXECUTE FUNCTION normalize_email();
 SQL
 cat >"$tmp/clients.sql" <<'SQL'
 \set n random(1, 1000000)
@@ -46,6 +57,22 @@ SELECT CASE WHEN add(:n, 1) = :n + 1 AND mid1(10) = $(big_answer 3 10) AND mid2(
              AND mid3(10) = $(big_answer 5 10) AND module_version() IN (1, 2)
        THEN 1 ELSE 1 / (0 * random())::int END;
 SQL
+cat >"$tmp/kinds.sql" <<'SQL'
+\set n random(1, 5000)
+SELECT CASE WHEN (SELECT count(*) FROM tokens('Alpha beta, gamma ' || :n)) = 4
+             AND (SELECT string_agg(t, ',') FROM tokens('A b_C d' || :n) t) = 'a,b_c,d' || :n
+             AND (SELECT sum(x) FROM series(1, :n) x) = :n * (:n + 1) / 2
+             AND (SELECT count(*) FROM (SELECT tokens(repeat('w ', 600)) LIMIT 300) l) = 300
+       THEN 1 ELSE 1 / (0 * random())::int END;
+WITH i AS (INSERT INTO sink VALUES (:n, ' X' || :n || '@Y.Z ') RETURNING email)
+SELECT CASE WHEN email = 'x' || :n || '@y.z' THEN 1 ELSE 1 / (0 * random())::int END FROM i;
+SQL
+cat >"$tmp/kinds_replacer.sql" <<SQL
+\set v random(0, 1)
+SELECT wasm.load_module('tok', pg_read_binary_file('$tmp/examples/' || CASE :v WHEN 0 THEN 'sets' ELSE 'rust_kinds' END || '.wasm'));
+SELECT wasm.load_module('norm', pg_read_binary_file('$tmp/examples/' || CASE :v WHEN 0 THEN 'triggers' ELSE 'rust_kinds' END || '.wasm'));
+SELECT pg_sleep(0.05);
+SQL
 cat >"$tmp/replacer.sql" <<SQL
 \set v random(1, 2)
 SELECT wasm.load_module('versioned', pg_read_binary_file('$tmp/examples/version' || :v || '.wasm'));
@@ -53,11 +80,11 @@ SELECT pg_sleep(0.05);
 SQL
 chmod a+r "$tmp"/*.sql
 
-run_phase() {  # label seconds clients script
+run_phase() {  # label seconds clients script [replacer script]
   local started processed replaced failures clients_rc replacer_rc replacer
   started=$(sql_value "SELECT pg_postmaster_start_time()")
-  echo "=== $1: pgbench, $3 clients, a new connection per transaction, $2 s; one more client replaces a module"
-  as_pg "$pgbench" -n -h "$tmp" -p "$port" -T "$2" -f "$tmp/replacer.sql" postgres >"$tmp/replacer.out" 2>&1 &
+  echo "=== $1: pgbench, $3 clients, a new connection per transaction, $2 s; one more client replaces modules"
+  as_pg "$pgbench" -n -h "$tmp" -p "$port" -T "$2" -f "$tmp/${5:-replacer.sql}" postgres >"$tmp/replacer.out" 2>&1 &
   replacer=$!
   as_pg "$pgbench" -n -C -h "$tmp" -p "$port" -c "$3" -j 2 -T "$2" -f "$tmp/$4" postgres >"$tmp/clients.out" 2>&1
   clients_rc=$?
@@ -86,5 +113,11 @@ cluster_restart
 run_phase "eviction pressure" "$(( seconds / 4 < 5 ? 5 : seconds / 4 ))" "$(( clients / 2 < 1 ? 1 : clients / 2 ))" pressure.sql
 check "eviction pressure: entries were evicted, the cache within its size" \
   "$(sql_value "SELECT evictions > 0 AND bytes_used <= bytes_total FROM wasm.cache_stats")" t
+sed -i '/^wasm.code_cache_size/d' "$tmp/data/postgresql.conf"
+cluster_restart
+run_phase "sets and triggers" "$(( seconds / 4 < 5 ? 5 : seconds / 4 ))" "$(( clients / 2 < 1 ? 1 : clients / 2 ))" \
+  kinds.sql kinds_replacer.sql
+check "sets and triggers: every row through the trigger normalised" \
+  "$(sql_value "SELECT count(*) > 0 AND bool_and(email = 'x' || n || '@y.z') FROM sink")" t
 no_crash
 summary
