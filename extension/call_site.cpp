@@ -37,7 +37,10 @@ static void onContextReset(void* arg) {
 // Builds the cache from pg_proc. ERRORs for unsupported declarations.
 static void initCallSite(CallSite* fc, Oid fnOid) {
   HeapTuple tup = SearchSysCache1(PROCOID, ObjectIdGetDatum(fnOid));
-  if (!HeapTupleIsValid(tup)) elog(ERROR, "cache lookup failed for function %u", fnOid);
+  if (!HeapTupleIsValid(tup))  // dropped since the query was planned (a cursor's later FETCH)
+    ereport(ERROR, (errcode(ERRCODE_UNDEFINED_FUNCTION),
+                    errmsg("wasm function %s no longer exists", fc->name ? fc->name : psprintf("%u", fnOid)),
+                    errdetail("It was dropped while a query that calls it was running.")));
   Form_pg_proc proc = (Form_pg_proc)GETSTRUCT(tup);
   if (proc->prolang != get_language_oid("wasm", false)) {
     ReleaseSysCache(tup);

@@ -71,6 +71,18 @@ FETCH 2 FROM c;
 CLOSE c;
 COMMIT;
 
+-- the function dropped between FETCHes: the query's next set is an ERROR with its SQLSTATE
+CREATE FUNCTION dropped_series(bigint, bigint) RETURNS SETOF bigint LANGUAGE wasm STRICT AS 'sets:series';
+BEGIN;
+DECLARE c2 CURSOR FOR SELECT x, dropped_series(1, x) AS v FROM generate_series(1, 4) x;
+FETCH 2 FROM c2;
+DROP FUNCTION dropped_series(bigint, bigint);
+SAVEPOINT s;
+FETCH ALL FROM c2;
+ROLLBACK TO s;
+ROLLBACK;
+DROP FUNCTION dropped_series(bigint, bigint);
+
 -- a set in a plpgsql loop, the loop body calling wasm in between
 DO $$
 DECLARE
