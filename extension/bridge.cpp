@@ -516,6 +516,23 @@ wasm::TrapKind bridgeCall(Runtime* rt, const uint64_t* args, uint64_t* results, 
   return rt->store->callRaw(rt->func, args, results, rt->fuel ? fuel : nullptr).trap;
 }
 
+wasm::TrapKind bridgeCallFunc(Runtime* rt, GuestFunc* f, const uint64_t* args, uint64_t* results,
+                              uint64_t* fuel) noexcept {
+  return rt->store->callRaw(reinterpret_cast<wasm::FuncRef*>(f), args, results, rt->fuel ? fuel : nullptr).trap;
+}
+
+GuestFunc* bridgeFindFunc(Runtime* rt, const char* name, const WasmSig& sig) noexcept {
+  wasm::Extern e;
+  if (!rt->instance->getExport(name, &e) || e.kind != wasm::ExternKind::Func) return nullptr;
+  const wasm::FuncType& t = wasm::Store::funcType(e.func);
+  if (t.params.size() != sig.nparams || t.results.size() != sig.nresults) return nullptr;
+  for (uint32_t i = 0; i < sig.nparams; i++)
+    if (t.params[i] != sig.params[i]) return nullptr;
+  for (uint32_t i = 0; i < sig.nresults; i++)
+    if (t.results[i] != sig.results[i]) return nullptr;
+  return reinterpret_cast<GuestFunc*>(e.func);
+}
+
 void bridgeNoteTrap(wasm::TrapKind trap, Outcome* out) noexcept { noteTrap(wasm::CallResult{trap}, out); }
 
 uint32_t bridgeGuestAlloc(Runtime* rt, uint32_t size, uint64_t* fuel, Outcome* out) noexcept {

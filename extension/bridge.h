@@ -154,6 +154,12 @@ bool bridgeHasAllocator(const Runtime* rt) noexcept;
 // the budget left (ignored without metering); out, what is left after the call. Returns
 // the trap that ended it (TrapKind::None: it returned); bridgeNoteTrap makes its Outcome.
 wasm::TrapKind bridgeCall(Runtime* rt, const uint64_t* args, uint64_t* results, uint64_t* fuel) noexcept;
+// Another export of the runtime's instance, found by name and Wasm type (null: none of
+// that name and type), and a call of it.
+struct GuestFunc;
+GuestFunc* bridgeFindFunc(Runtime* rt, const char* name, const WasmSig& sig) noexcept;
+wasm::TrapKind bridgeCallFunc(Runtime* rt, GuestFunc* f, const uint64_t* args, uint64_t* results,
+                              uint64_t* fuel) noexcept;
 void bridgeNoteTrap(wasm::TrapKind trap, Outcome* out) noexcept;
 // Calls pgwasm_alloc(size) and returns the guest address (0 means the guest failed).
 uint32_t bridgeGuestAlloc(Runtime* rt, uint32_t size, uint64_t* fuel, Outcome* out) noexcept;

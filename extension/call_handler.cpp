@@ -20,8 +20,8 @@ Datum callFunction(FunctionCallInfo fcinfo) {
                     errmsg("trigger functions can only be called as triggers")));
   ExportResult r = callExport(fc, fcinfo->args);
   Datum result = (Datum)0;
-  fcinfo->isnull = fc->state.returnNull;
-  if (!fcinfo->isnull) result = resultDatum(fc, r.bits, r.fuelLeft, r.byCallLimit);  // checked against its type
+  fcinfo->isnull = fc->own->state.returnNull;
+  if (!fcinfo->isnull) result = resultDatum(fc, fc->own, r.bits, r.fuelLeft, r.byCallLimit);  // checked against its type
   else conformValue(&fc->shape.result, 0, true, nullptr);                             // NULL, against its domain
   return result;
 }

@@ -14,10 +14,30 @@ extern "C" {
 namespace pgwasm {
 
 
+void retainInstance(GuestInstance* g) { g->refs++; }
+
+void releaseInstance(GuestInstance* g) {
+  if (--g->refs != 0) return;
+  bridgeFreeRuntime(g->runtime);
+  pfree(g);
+}
+
+// After a trap in g: the call site's own instance goes (the next call makes a new one);
+// a shared one keeps its references but loses its runtime, so that no call runs in it.
+static void lose(CallSite* fc, GuestInstance* g) {
+  if (g == fc->own) {
+    releaseRuntime(fc);
+  } else if (g->runtime) {
+    bridgeFreeRuntime(g->runtime);
+    g->runtime = nullptr;
+  }
+}
+
 void releaseRuntime(CallSite* fc) {
-  if (fc->runtime) {
-    bridgeFreeRuntime(fc->runtime);
-    fc->runtime = nullptr;
+  if (fc->own) {
+    GuestInstance* g = fc->own;
+    fc->own = nullptr;
+    releaseInstance(g);
   }
 }
 
@@ -51,7 +71,6 @@ static void initCallSite(CallSite* fc, Oid fnOid) {
   fc->fnXmin = HeapTupleHeaderGetRawXmin(tup->t_data);
   fc->fnTid = tup->t_self;
   fc->name = format_procedure(fnOid);
-  fc->state.functionName = fc->name;
   fc->path.functionName = fc->name;
   bool isnull;
   Datum src = SysCacheGetAttr(PROCOID, tup, Anum_pg_proc_prosrc, &isnull);
@@ -67,7 +86,7 @@ static void initCallSite(CallSite* fc, Oid fnOid) {
     fc->shapeCxt = AllocSetContextCreate(CurrentMemoryContext, "wasm call shape", ALLOCSET_SMALL_SIZES);
   fc->writer.init(CurrentMemoryContext);
   fc->generation = 0;
-  fc->runtime = nullptr;
+  fc->own = nullptr;
   fc->shapeReady = false;  // resolved by the first call (which knows a record result's columns)
 }
 
@@ -124,10 +143,10 @@ static CompiledModule* currentModule(CallSite* fc, bool fuel) {
 
 // Where a trap happened, for its ERROR: the last lines the guest wrote to stderr (an
 // assert's or a panic's message) and the Wasm backtrace. Read before the runtime goes.
-static char* trapDetail(CallSite* fc) {
+static char* trapDetail(GuestInstance* g) {
   char frames[1024], tail[600];
-  bridgeTrapFrames(fc->runtime, frames, sizeof frames);
-  stderrTail(&fc->state, 4, tail, sizeof tail);
+  bridgeTrapFrames(g->runtime, frames, sizeof frames);
+  stderrTail(&g->state, 4, tail, sizeof tail);
   StringInfoData s;
   initStringInfo(&s);
   if (tail[0]) appendStringInfo(&s, "The guest wrote to stderr:\n%s", tail);
@@ -139,7 +158,6 @@ static char* trapDetail(CallSite* fc) {
 // Makes the call site ready for this statement: the function and module as of now.
 static void prepareForStatement(CallSite* fc, FunctionCallInfo fcinfo) {
   releaseRuntime(fc);
-  fc->state.stderrTailEnd = 0;
   bool changed = !functionUnchanged(fc);
   if (changed) {
     MemoryContext cxt = GetMemoryChunkContext(fc);
@@ -165,8 +183,13 @@ static void prepareForStatement(CallSite* fc, FunctionCallInfo fcinfo) {
   fc->generation = statementGeneration();
 }
 
-void instantiateRuntime(CallSite* fc) {
-  releaseRuntime(fc);
+GuestInstance* newInstance(CallSite* fc) {
+  GuestInstance* g = static_cast<GuestInstance*>(MemoryContextAllocZero(TopMemoryContext, sizeof(GuestInstance)));
+  g->refs = 1;
+  g->state.functionName = fc->name;
+  g->state.nargs = fc->nargs;
+  memcpy(g->sha256, fc->sha256, 32);
+  g->fuel = fc->fuel;
   // The start function and _initialize run on fuel of their own call.
   CallFuel cf;
   uint64_t initFuel = fuelStartCall(&cf, fc->name, false);
@@ -178,22 +201,32 @@ void instantiateRuntime(CallSite* fc) {
   limits.interruptHandler = handleInterrupt;
   limits.interruptEnv = nullptr;
   Outcome out;
-  fc->state.nargs = fc->nargs;
   TimestampTz t0 = GetCurrentTimestamp();
-  fc->runtime = bridgeInstantiate(fc->held, fc->exportName, limits, resolveImport, &fc->state, &out);
+  g->runtime = bridgeInstantiate(fc->held, fc->exportName, limits, resolveImport, &g->state, &out);
   fuelEndCall(&cf, initFuel);
   long secs;
   int usecs;
   TimestampDifference(t0, GetCurrentTimestamp(), &secs, &usecs);
   noteInstantiation(double(secs) + usecs / 1e6);
-  if (!fc->runtime) reportCallFailure(fc->name, out);
-  if (fc->callsAlloc && !bridgeHasAllocator(fc->runtime))
+  if (!g->runtime) {
+    pfree(g);
+    reportCallFailure(fc->name, out);
+  }
+  if (fc->callsAlloc && !bridgeHasAllocator(g->runtime)) {
+    releaseInstance(g);
     ereport(ERROR, (errcode(ERRCODE_INVALID_FUNCTION_DEFINITION),
                     errmsg("module \"%s\" does not export pgwasm_alloc, which wasm function %s needs",
                            fc->moduleName, fc->name),
                     errhint("Functions with arguments in guest memory (text, bytea, jsonb, numeric, uuid, "
                             "arrays, rows, ...) and set-returning functions need the guest allocator; include "
                             "pgwasm.h from udf-sdk.")));
+  }
+  return g;
+}
+
+void instantiateRuntime(CallSite* fc) {
+  releaseRuntime(fc);
+  fc->own = newInstance(fc);
 }
 
 CallSite* getCallSite(FunctionCallInfo fcinfo) {
@@ -214,7 +247,7 @@ CallSite* getCallSite(FunctionCallInfo fcinfo) {
   // cursor's FETCHes) too.
   bool inSet = fc->set && setActive(fc->set);
   if (fc->generation != statementGeneration() && !inSet) prepareForStatement(fc, fcinfo);
-  if (!fc->runtime && !fc->retset) instantiateRuntime(fc);
+  if (!fc->own && !fc->retset) instantiateRuntime(fc);
   return fc;
 }
 
@@ -232,8 +265,8 @@ static inline int byValue(const ValueCodec* c, Datum d, bool null, uint64_t* par
 // Writes the arguments that live in guest memory into one pgwasm_alloc buffer and fills
 // every argument's Wasm parameters. The call's fuel starts here (cf, fuel): pgwasm_alloc
 // and the function are one call of wasm.call_fuel_limit.
-__attribute__((noinline)) void encodeArguments(CallSite* fc, const NullableDatum* args, uint64_t* params, CallFuel* cf,
-                                               uint64_t* fuel) {
+__attribute__((noinline)) void encodeArguments(CallSite* fc, GuestInstance* g, const NullableDatum* args,
+                                               uint64_t* params, CallFuel* cf, uint64_t* fuel) {
   const CallShape& s = fc->shape;
   GuestWriter& w = fc->writer;
   w.reset(memoryLimitBytes(), fc->name);
@@ -261,15 +294,15 @@ __attribute__((noinline)) void encodeArguments(CallSite* fc, const NullableDatum
   fc->path.end();
 
   uint64_t total = w.size();
-  Runtime* rt = fc->runtime;
+  Runtime* rt = g->runtime;
   Outcome out;
   *fuel = fuelStartCall(cf, fc->name);
   fuelChargeWork(cf, fuel, w.work(), fc->name);  // laying the arguments out is part of the call
   uint32_t base = bridgeGuestAlloc(rt, uint32_t(total), fuel, &out);
   if (!out.ok()) {
     fuelEndCall(cf, *fuel);
-    char* detail = out.status == Outcome::Trap ? trapDetail(fc) : nullptr;
-    releaseRuntime(fc);  // the instance may be in any state after a trap
+    char* detail = out.status == Outcome::Trap ? trapDetail(g) : nullptr;
+    lose(fc, g);  // the instance may be in any state after a trap
     reportCallFailure(fc->name, out, detail);
   }
   uint64_t memSize;
@@ -295,7 +328,7 @@ void scalarArguments(CallSite* fc, const NullableDatum* args, uint64_t* params) 
     p += byValue(&s.args[i], args[i].value, args[i].isnull, &params[p], &fc->path);
 }
 
-Datum resultDatum(CallSite* fc, uint64_t bits, uint64_t fuelLeft, bool byCallLimit) {
+Datum resultDatum(CallSite* fc, GuestInstance* g, uint64_t bits, uint64_t fuelLeft, bool byCallLimit) {
   ValueCodec* c = &fc->shape.result;
   switch (c->form) {
     case Form::None: return (Datum)0;
@@ -303,7 +336,7 @@ Datum resultDatum(CallSite* fc, uint64_t bits, uint64_t fuelLeft, bool byCallLim
     case Form::Block: {
       GuestReader r;
       uint64_t size;
-      const uint8_t* mem = bridgeMemory(fc->runtime, &size);
+      const uint8_t* mem = bridgeMemory(g->runtime, &size);
       r.init(mem, size, fc->name, fuelLeft, byCallLimit);
       fc->path.mem = r.mem;
       fc->path.begin(0);
@@ -319,17 +352,16 @@ Datum resultDatum(CallSite* fc, uint64_t bits, uint64_t fuelLeft, bool byCallLim
 }
 
 // A call that trapped: its ERROR (out of the per-row path's way).
-__attribute__((noinline)) void callFailed(CallSite* fc, wasm::TrapKind trap) {
+__attribute__((noinline)) void callFailed(CallSite* fc, GuestInstance* g, wasm::TrapKind trap) {
   CHECK_FOR_INTERRUPTS();  // a cancel that stopped the guest is reported as PostgreSQL's own
   Outcome out;
   bridgeNoteTrap(trap, &out);
   if (trap == wasm::TrapKind::HostError) {
-    const char* msg = bridgeHostError(fc->runtime);
+    const char* msg = bridgeHostError(g->runtime);
     if (msg[0]) snprintf(out.message, sizeof out.message, "%s", msg);
   }
-  // The instance may be in any state after a trap: the next call gets a new one.
-  char* detail = trapDetail(fc);
-  releaseRuntime(fc);
+  char* detail = trapDetail(g);
+  lose(fc, g);
   reportCallFailure(fc->name, out, detail);
 }
 

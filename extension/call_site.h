@@ -29,6 +29,21 @@ struct SetState;
 bool setActive(const SetState* st);  // set_function.cpp
 struct TriggerShape;                 // trigger_function.cpp
 
+// An instance of a module with the state its host functions see (their env): a call
+// site's own, made for each statement, or the one aggregate states live in
+// (agg_state.cpp), which every call on those states uses. Counted references: a call
+// site holds its own instance, each state value the one it lives in; made in
+// TopMemoryContext, freed with the last reference.
+struct GuestInstance {
+  Runtime* runtime;      // null after a trap (the instance may be in any state)
+  CallState state;
+  uint32_t refs;
+  uint8_t sha256[32];    // the module's content
+  bool fuel;             // its code meters fuel
+};
+void retainInstance(GuestInstance* g);
+void releaseInstance(GuestInstance* g);
+
 struct CallSite {
   Oid fnOid;
   TransactionId fnXmin;
@@ -51,9 +66,8 @@ struct CallSite {
   uint64_t generation;   // statement the runtime belongs to
   uint8_t sha256[32];    // module content the runtime runs
   bool fuel;             // the runtime's code meters fuel
-  Runtime* runtime;      // nullptr until first use in a statement (set functions: in a set)
+  GuestInstance* own;    // nullptr until first use in a statement (set functions: in a set)
   CompiledModule* held;  // the statement's module, held (bridgeHoldModule) for new instances
-  CallState state;
   GuestWriter writer;    // the arguments in guest memory, call after call
   ValuePath path;        // which value an ERROR is about
   MemoryContextCallback cleanup;
@@ -68,18 +82,23 @@ CallSite* getCallSite(FunctionCallInfo fcinfo);
 void instantiateRuntime(CallSite* fc);
 void releaseRuntime(CallSite* fc);
 
+// A new instance of the statement's module (fc->held) with fc's export, one reference.
+GuestInstance* newInstance(CallSite* fc);
+
 // The Wasm parameters of the call's arguments (the shape's nargs), for a call site with
-// arguments in guest memory (encodeArguments, which also starts the call's fuel: cf, fuel)
-// or without.
-void encodeArguments(CallSite* fc, const NullableDatum* args, uint64_t* params, CallFuel* cf, uint64_t* fuel);
+// arguments in guest memory (encodeArguments, into g's memory, which also starts the
+// call's fuel: cf, fuel) or without.
+void encodeArguments(CallSite* fc, GuestInstance* g, const NullableDatum* args, uint64_t* params, CallFuel* cf,
+                     uint64_t* fuel);
 void scalarArguments(CallSite* fc, const NullableDatum* args, uint64_t* params);
-// The ERROR of a call that trapped; the instance goes.
-[[noreturn]] void callFailed(CallSite* fc, wasm::TrapKind trap);
+// The ERROR of a call that trapped in g; g's runtime goes (the call site's own instance
+// goes, and the next call makes a new one).
+[[noreturn]] void callFailed(CallSite* fc, GuestInstance* g, wasm::TrapKind trap);
 // The SQL result from a scalar function's Wasm result: checked, copied out of guest
 // memory at once, and made to fit its declared type (typmod, domain). The work of
 // reading it counts in the call's fuel (what it had left: fuelLeft, byCallLimit), taken
 // from the statement's.
-Datum resultDatum(CallSite* fc, uint64_t bits, uint64_t fuelLeft, bool byCallLimit);
+Datum resultDatum(CallSite* fc, GuestInstance* g, uint64_t bits, uint64_t fuelLeft, bool byCallLimit);
 
 // What a call of the export returned: its Wasm result, and the fuel it had left (for
 // reading the result; see resultDatum).
@@ -90,18 +109,20 @@ struct ExportResult {
 };
 
 // Calls the export with these arguments (the shape's: fcinfo->args, or a trigger's event)
-// and, for a set-returning function, the set's call number (signature.h). The call's
-// fuel goes back at once, guest output is flushed, and a trap is an ERROR.
-// fc->state.returnNull says whether the guest returned NULL.
-inline ExportResult callExport(CallSite* fc, const NullableDatum* argv, uint64_t setCall = 0) {
+// and, for a set-returning function, the set's call number (signature.h): in the call
+// site's own instance, or (callExportIn) in g, the export func of g's (null: the one g was
+// made for). The call's fuel goes back at once, guest output is flushed, and a trap is an
+// ERROR. g->state.returnNull says whether the guest returned NULL.
+inline ExportResult callExportIn(CallSite* fc, GuestInstance* g, GuestFunc* func, const NullableDatum* argv,
+                                 uint64_t setCall = 0) {
   const CallShape& s = fc->shape;
   uint64_t args[3 * FUNC_MAX_ARGS + 1];
   uint64_t results[2] = {0, 0};
   CallFuel cf;
   uint64_t fuel;
-  fc->state.args = argv;
+  g->state.args = argv;
   if (fc->callsAlloc) {
-    encodeArguments(fc, argv, args, &cf, &fuel);  // starts the call's fuel
+    encodeArguments(fc, g, argv, args, &cf, &fuel);  // starts the call's fuel
   } else {
     if (s.datumBits) {  // the common scalars: their Datums are the values
       for (int i = 0; i < s.nargs; i++) args[i] = argv[i].isnull ? 0 : uint64_t(argv[i].value) & s.args[i].bitsMask;
@@ -112,16 +133,20 @@ inline ExportResult callExport(CallSite* fc, const NullableDatum* argv, uint64_t
   }
   if (s.retset) args[s.nparams] = setCall;
 
-  fc->state.returnNull = false;
-  wasm::TrapKind trap = bridgeCall(fc->runtime, args, results, &fuel);
+  g->state.returnNull = false;
+  wasm::TrapKind trap = func ? bridgeCallFunc(g->runtime, func, args, results, &fuel)
+                             : bridgeCall(g->runtime, args, results, &fuel);
   // The call's fuel goes back at once: reading the result takes what it needs from the
   // statement (within what the call had left), and an ERROR from here on loses none.
   ExportResult r{results[0], fuel, cf.byCallLimit};
   fuelEndCall(&cf, fuel);
-  if (fc->state.lineLen[0] | fc->state.lineLen[1]) flushGuestOutput(&fc->state);
-  if (__builtin_expect(trap != wasm::TrapKind::None, 0)) callFailed(fc, trap);
+  if (g->state.lineLen[0] | g->state.lineLen[1]) flushGuestOutput(&g->state);
+  if (__builtin_expect(trap != wasm::TrapKind::None, 0)) callFailed(fc, g, trap);
   CHECK_FOR_INTERRUPTS();
   return r;
+}
+inline ExportResult callExport(CallSite* fc, const NullableDatum* argv, uint64_t setCall = 0) {
+  return callExportIn(fc, fc->own, nullptr, argv, setCall);
 }
 
 }  // namespace pgwasm

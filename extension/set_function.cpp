@@ -82,13 +82,13 @@ void nextBatch(CallSite* fc, FunctionCallInfo fcinfo) {
   st->batch = SetBatch{0, nullptr, nullptr};
   st->next = 0;
   ExportResult res = callExport(fc, fcinfo->args, st->calls++);
-  if (fc->state.returnNull) {  // a NULL batch ends the set as an empty one does
+  if (fc->own->state.returnNull) {  // a NULL batch ends the set as an empty one does
     st->ended = true;
     return;
   }
   GuestReader r;
   uint64_t size;
-  const uint8_t* mem = bridgeMemory(fc->runtime, &size);
+  const uint8_t* mem = bridgeMemory(fc->own->runtime, &size);
   r.init(mem, size, fc->name, res.fuelLeft, res.byCallLimit);
   fc->path.mem = r.mem;
   fc->path.begin(0);
@@ -110,7 +110,7 @@ Datum callSetFunction(FunctionCallInfo fcinfo) {
   CallSite* fc = getCallSite(fcinfo);
   SetState* st = setStateOf(fc, fcinfo->flinfo);
   if (!st->active) beginSet(fc, rsi);
-  if (!fc->runtime) {  // a trap ended the instance, and its ERROR did not end the query
+  if (!fc->own) {  // a trap ended the instance, and its ERROR did not end the query
     endSet(fc);
     ereport(ERROR, (errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
                     errmsg("wasm function %s cannot go on with a set an error interrupted", fc->name)));

@@ -132,8 +132,8 @@ Datum callTrigger(FunctionCallInfo fcinfo) {
   ExportResult r = callExport(fc, &event);
   TriggerEvent ev = td->tg_event;
   bool rowResult = TRIGGER_FIRED_FOR_ROW(ev) && !TRIGGER_FIRED_AFTER(ev);
-  if (!rowResult || fc->state.returnNull || uint32_t(r.bits) == 0) return PointerGetDatum(nullptr);
-  Datum row = resultDatum(fc, r.bits, r.fuelLeft, r.byCallLimit);  // checked: fields, domains
+  if (!rowResult || fc->own->state.returnNull || uint32_t(r.bits) == 0) return PointerGetDatum(nullptr);
+  Datum row = resultDatum(fc, fc->own, r.bits, r.fuelLeft, r.byCallLimit);  // checked: fields, domains
   HeapTupleHeader h = DatumGetHeapTupleHeader(row);
   HeapTupleData tuple;
   tuple.t_len = HeapTupleHeaderGetDatumLength(h);
