@@ -17,7 +17,7 @@ ASMJIT_PREFIX ?= /opt/pgwasm/asmjit
 MODULE_big = wasm
 OBJS = $(patsubst %.cpp,%.o,$(sort $(wildcard extension/*.cpp)))
 MODULEDIR = extension
-DATA = extension/wasm.control extension/wasm--1.0.sql extension/wasm--1.0--1.1.sql
+DATA = extension/wasm.control extension/wasm--1.0.sql extension/wasm--1.0--1.1.sql extension/wasm--1.1--1.2.sql
 PG_CPPFLAGS = -Iengine/include -Iextension
 PG_CXXFLAGS = -std=c++20 -fPIC -fno-semantic-interposition -fno-exceptions -Wall -Wextra -Wno-missing-field-initializers
 # Exports only what PostgreSQL looks up (extension/exports.map).

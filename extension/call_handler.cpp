@@ -1,6 +1,7 @@
 // PG zone. The LANGUAGE wasm call handler: the fmgr entry of every wasm function, which
 // runs scalar functions here and set-returning ones in set_function.cpp, on their call
 // site (call_site.h).
+#include "agg_state.h"
 #include "call_site.h"
 #include "set_function.h"
 #include "trigger_function.h"
@@ -18,6 +19,7 @@ Datum callFunction(FunctionCallInfo fcinfo) {
   if (__builtin_expect(fc->shape.trigger, 0))
     ereport(ERROR, (errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
                     errmsg("trigger functions can only be called as triggers")));
+  if (__builtin_expect(fc->shape.states, 0)) return callWithStates(fcinfo, fc);
   ExportResult r = callExport(fc, fcinfo->args);
   Datum result = (Datum)0;
   fcinfo->isnull = fc->own->state.returnNull;

@@ -41,6 +41,15 @@ void releaseRuntime(CallSite* fc) {
   }
 }
 
+void forgetOtherInstance(CallSite* fc) {
+  if (fc->otherInstance) {
+    GuestInstance* g = fc->otherInstance;
+    fc->otherInstance = nullptr;
+    fc->otherFunc = nullptr;
+    releaseInstance(g);
+  }
+}
+
 static void letGoModule(CallSite* fc) {
   if (fc->held) {
     bridgeLetGoModule(fc->held);
@@ -51,6 +60,7 @@ static void letGoModule(CallSite* fc) {
 static void onContextReset(void* arg) {
   CallSite* fc = static_cast<CallSite*>(arg);
   releaseRuntime(fc);
+  forgetOtherInstance(fc);
   letGoModule(fc);
 }
 
@@ -158,6 +168,7 @@ static char* trapDetail(GuestInstance* g) {
 // Makes the call site ready for this statement: the function and module as of now.
 static void prepareForStatement(CallSite* fc, FunctionCallInfo fcinfo) {
   releaseRuntime(fc);
+  forgetOtherInstance(fc);
   bool changed = !functionUnchanged(fc);
   if (changed) {
     MemoryContext cxt = GetMemoryChunkContext(fc);
@@ -247,7 +258,8 @@ CallSite* getCallSite(FunctionCallInfo fcinfo) {
   // cursor's FETCHes) too.
   bool inSet = fc->set && setActive(fc->set);
   if (fc->generation != statementGeneration() && !inSet) prepareForStatement(fc, fcinfo);
-  if (!fc->own && !fc->retset) instantiateRuntime(fc);
+  // Functions on states make theirs when a call needs it (agg_state.cpp).
+  if (!fc->own && !fc->retset && !fc->shape.states) instantiateRuntime(fc);
   return fc;
 }
 

@@ -72,6 +72,8 @@ struct CallSite {
   ValuePath path;        // which value an ERROR is about
   MemoryContextCallback cleanup;
   SetState* set;         // set-returning functions: the set being returned (set_function.cpp)
+  GuestInstance* otherInstance;  // functions on states: the last other instance called in
+  GuestFunc* otherFunc;          // and the export there (agg_state.cpp)
   TriggerShape* trigger; // trigger functions: the table's codecs (trigger_function.cpp)
 };
 
@@ -81,6 +83,8 @@ CallSite* getCallSite(FunctionCallInfo fcinfo);
 // A fresh instance of the statement's module (fc->held) for the call site.
 void instantiateRuntime(CallSite* fc);
 void releaseRuntime(CallSite* fc);
+// Lets go of the other instance a call site remembers (agg_state.cpp).
+void forgetOtherInstance(CallSite* fc);
 
 // A new instance of the statement's module (fc->held) with fc's export, one reference.
 GuestInstance* newInstance(CallSite* fc);

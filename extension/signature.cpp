@@ -63,6 +63,7 @@ void resolveCallShape(CallShape* s, const char* fname, char prokind, bool retset
                             "frames' expressions.")));
   s->fname = fname;
   s->retset = retset;
+  s->states = false;
   s->nargs = nargs;
   memcpy(s->argTypes, argTypes, nargs * sizeof(Oid));
   s->resultType = resultType;
@@ -102,6 +103,7 @@ void resolveCallShape(CallShape* s, const char* fname, char prokind, bool retset
     s->nparams += c->split ? c->split : c->form == Form::Bytes ? 2 : 1;
     s->datumBits &= c->bitsMask != 0;
     s->nested |= c->nested;
+    s->states |= c->state;
   }
   resolveCodec(&s->result, resultType, resultDesc, 0, fname, cxt, &codecsLeft);
   if (retset && s->result.form == Form::None)
@@ -109,6 +111,10 @@ void resolveCallShape(CallShape* s, const char* fname, char prokind, bool retset
                     errmsg("wasm function %s cannot return a set of void", fname)));
   s->abi = s->result.abi > s->abi ? s->result.abi : s->abi;
   if (retset && s->abi < 2) s->abi = 2;  // the set protocol is version 2's
+  s->states |= s->result.state;
+  if (retset && s->result.state)
+    ereport(ERROR, (errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+                    errmsg("wasm function %s cannot return a set of wasm.state", fname)));
   s->nested |= s->result.nested;
   s->sig = wasmSignatureOf(*s);
 }

@@ -22,6 +22,7 @@ struct CallShape {
   Oid resultType;
   bool retset;         // RETURNS SETOF: the Wasm function returns the set in batches (below)
   bool trigger;        // RETURNS trigger: (i32 event) -> i32 row (below)
+  bool states;         // an argument or the result is a wasm.state (agg_state.cpp)
   ValueCodec* args;    // nargs codecs
   ValueCodec result;   // with retset, of one row (an element of each batch)
   uint8_t abi;         // highest ABI version the types need

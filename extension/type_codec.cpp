@@ -92,6 +92,18 @@ void resolveAt(ValueCodec* c, Oid type, int32 typmod, TupleDesc desc, const Reso
     resolveArray(c, elem, site, depth);
     return;
   }
+  if (c->base == stateTypeOid() && c->base != InvalidOid) {
+    // A handle, as an i32 (agg_state.cpp turns state values into handles and back).
+    if (depth) unsupported(site, type);
+    c->shape = Shape::Leaf;
+    c->rule = findTypeRule(INT4OID, TYPTYPE_BASE);
+    c->form = Form::I32;
+    c->abi = 2;
+    c->slot = c->rule->slot;
+    c->bitsMask = 0xffffffffu;
+    c->state = true;
+    return;
+  }
   c->rule = c->base == JSONBOID && site.jsonbCompact && site.argument ? compactJsonbRule()
                                                                      : findTypeRule(c->base, typtype);
   if (!c->rule) unsupported(site, type);

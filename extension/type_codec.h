@@ -91,6 +91,7 @@ struct ValueCodec {
   FmgrInfo* typmodFn;    // results: the base type's length coercion (22001 when too long)
   int typmodArgs;        // its arguments: 2 (value, typmod) or 3 (and isExplicit)
   bool nested;           // holds a row or enum: resolved again every statement
+  bool state;            // wasm.state: an i32 handle to a state in guest memory (agg_state.cpp)
   const char* typeName;  // format_type_be(type), for messages
   void* domainExtra;
   MemoryContext cxt;
@@ -127,6 +128,8 @@ void resolveCodec(ValueCodec* c, Oid type, TupleDesc desc, int argument, const c
 // field counts one): the bound on the work and memory of resolving it (udf-sdk/ABI.md,
 // "Limits"). A 1600-column table's row is 1601.
 constexpr uint32_t kMaxCodecs = 20000;
+// The type wasm.state (extension version 1.2), or InvalidOid.
+Oid stateTypeOid();
 // The list of supported types, for hints.
 const char* supportedTypesText();
 // A scalar result's value from its Wasm bits (checked).

@@ -1,5 +1,6 @@
 -- The upgrade path: install 1.0, load modules and create functions, ALTER EXTENSION wasm
--- UPDATE, and everything still works; the 1.1 objects are what a fresh 1.1 has.
+-- UPDATE (to 1.2, through 1.1), and everything still works; the updated objects are what
+-- a fresh installation has.
 CREATE DATABASE wasm_upgrade;
 \c wasm_upgrade
 CREATE EXTENSION wasm VERSION '1.0';
@@ -20,6 +21,12 @@ SELECT extversion FROM pg_extension WHERE extname = 'wasm';
 SELECT add(2, 3), byte_count('héllo'), vec_sum('{1,2,3}'), (SELECT sum(twice) FROM sums);
 SELECT * FROM wasm.exports('v1text') ORDER BY 1;
 SELECT export_name, abi_version FROM wasm.exports('vectors') WHERE export_name IN ('vec_sum', 'memory') ORDER BY 1;
+-- 1.2's wasm.state, in the updated installation
+SELECT wasm.load_module('aggregates', pg_read_binary_file(current_setting('pgwasm_test.examples') || '/aggregates.wasm')) IS NOT NULL AS loaded;
+CREATE FUNCTION sum_step(wasm.state, bigint) RETURNS wasm.state LANGUAGE wasm AS 'aggregates:sum_step';
+CREATE FUNCTION sum_final(wasm.state) RETURNS bigint LANGUAGE wasm AS 'aggregates:sum_final';
+CREATE AGGREGATE wsum(bigint) (SFUNC = sum_step, STYPE = wasm.state, FINALFUNC = sum_final);
+SELECT wsum(i) FROM generate_series(1, 100) i;
 -- the updated objects are the ones a fresh 1.1 installation has
 \set objects_query 'SELECT count(*) AS objects, md5(string_agg(o, E''\n'' ORDER BY o)) AS digest FROM (   SELECT pg_describe_object(d.classid, d.objid, 0)          || coalesce('' '' || pg_get_function_arguments(p.oid) || '' -> '' || pg_get_function_result(p.oid), '''')          || coalesce('' '' || pg_get_viewdef(c.oid), '''') AS o     FROM pg_depend d JOIN pg_extension e ON d.refobjid = e.oid     LEFT JOIN pg_proc p ON d.classid = ''pg_proc''::regclass AND p.oid = d.objid     LEFT JOIN pg_class c ON d.classid = ''pg_class''::regclass AND c.oid = d.objid AND c.relkind = ''v''    WHERE e.extname = ''wasm'' AND d.deptype = ''e'') t;'
 SELECT pg_get_function_arguments('wasm.exports(text)'::regprocedure);

@@ -283,6 +283,18 @@ static inline int pgwasm_tg_column(const pgwasm_row* tg, const char* name) {
   return -1;
 }
 
+/* --- aggregate states (wasm.state; ABI.md, "Aggregate states") ---
+ * A wasm.state argument or result is a handle the module gives out: 0 is NULL (the first
+ * call of an aggregate), anything else is the module's own, e.g. the address of a malloc'd
+ * struct (never the arena: a state outlives the call). States that leave their instance
+ * (parallel plans) need two exports, one pair for every state of the module:
+ *   PGWASM_EXPORT(pgwasm_state_save) pgwasm_result pgwasm_state_save(pgwasm_state s);
+ *   PGWASM_EXPORT(pgwasm_state_load) pgwasm_state pgwasm_state_load(const uint8_t* p, uint32_t len);
+ * (examples/aggregates.c). */
+typedef uint32_t pgwasm_state;
+#define pgwasm_state_of(ptr) ((pgwasm_state)(uintptr_t)(ptr))
+#define pgwasm_state_ptr(state, type) ((type*)(uintptr_t)(state))
+
 /* --- rows --- */
 static inline int pgwasm_is_null(const pgwasm_row* r, uint32_t i) { return r->fields[i].isnull != 0; }
 static inline int32_t pgwasm_get_i32(const pgwasm_row* r, uint32_t i) { return (int32_t)r->fields[i].value; }

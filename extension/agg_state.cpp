@@ -1,0 +1,368 @@
+// PG zone. wasm.state values (udf-sdk/ABI.md, "Aggregate states").
+//
+// A function's wasm.state argument or result is an i32 handle, which the guest gives out
+// and understands (the address of a state in its memory, typically). In PostgreSQL the
+// value is an expanded object (utils/expandeddatum.h) naming the instance that holds the
+// state and the handle: an aggregate's transition function updates it in place and
+// returns it, so that nodeAgg keeps it without a copy, and the final and combine
+// functions (other call sites) run in that instance. Where PostgreSQL needs the value as
+// bytes (a parallel worker's partial state on its way to the leader, a value stored or
+// printed) the object is flattened: the guest's export pgwasm_state_save(handle) -> i64
+// (len << 32 | ptr) gives the bytes, kept as
+//   varlena header | "PWS1" | the module's SHA-256 | the guest's bytes
+// and a function given bytes loads them into its instance first with
+// pgwasm_state_load(ptr, len) -> handle (0: the guest refuses them). Bytes of another
+// module are refused. The handle is never interpreted here: a wrong one can only make the
+// guest compute nonsense or trap, in its own memory.
+//
+// Lifetimes: an object holds a reference to its instance (call_site.h, GuestInstance)
+// and lives in a memory context of its own, a child of the aggregate's context
+// (AggCheckCallContext) or of the caller's; when PostgreSQL deletes it (a new state
+// replaced it, the aggregate ended) the reference goes. So the instance holding an
+// aggregate's states lives while any of them does, and no longer.
+#include "agg_state.h"
+
+#include "call_site.h"
+#include "error_report.h"
+
+PGWASM_PG_HEADERS_BEGIN
+#include "catalog/namespace.h"
+#include "libpq/pqformat.h"
+#include "utils/expandeddatum.h"
+#include "utils/syscache.h"
+PGWASM_PG_HEADERS_END
+
+extern "C" {
+PG_FUNCTION_INFO_V1(wasm_state_in);
+PG_FUNCTION_INFO_V1(wasm_state_out);
+PG_FUNCTION_INFO_V1(wasm_state_recv);
+PG_FUNCTION_INFO_V1(wasm_state_send);
+}
+
+namespace pgwasm {
+
+Oid stateTypeOid() {
+  Oid nsp = get_namespace_oid("wasm", true);
+  if (!OidIsValid(nsp)) return InvalidOid;
+  return GetSysCacheOid2(TYPENAMENSP, Anum_pg_type_oid, CStringGetDatum("state"), ObjectIdGetDatum(nsp));
+}
+
+namespace {
+
+constexpr char kMagic[4] = {'P', 'W', 'S', '1'};
+constexpr uint32_t kFlatHeader = 4 + 32;  // magic, SHA-256
+
+struct StateObject {
+  ExpandedObjectHeader hdr;
+  GuestInstance* g;
+  uint32_t handle;
+  bytea* flat;        // its bytes, made when PostgreSQL asks; dropped at every call on it
+  const char* fname;  // the function that made it, for messages
+  MemoryContextCallback cb;
+};
+
+Size stateFlatSize(ExpandedObjectHeader* eohptr);
+void stateFlatten(ExpandedObjectHeader* eohptr, void* result, Size allocated);
+const ExpandedObjectMethods kStateMethods = {stateFlatSize, stateFlatten};
+
+StateObject* objectOf(Datum d) {
+  varlena* v = reinterpret_cast<varlena*>(DatumGetPointer(d));
+  if (!VARATT_IS_EXTERNAL_EXPANDED(v)) return nullptr;
+  ExpandedObjectHeader* eoh = DatumGetEOHP(d);
+  return eoh->eoh_methods == &kStateMethods ? reinterpret_cast<StateObject*>(eoh) : nullptr;
+}
+
+void releaseObject(void* arg) { releaseInstance(static_cast<StateObject*>(arg)->g); }
+
+Datum newObject(FunctionCallInfo fcinfo, GuestInstance* g, uint32_t handle, const char* fname) {
+  MemoryContext parent = CurrentMemoryContext, aggcxt;
+  if (AggCheckCallContext(fcinfo, &aggcxt)) parent = aggcxt;
+  MemoryContext cxt = AllocSetContextCreate(parent, "wasm state", ALLOCSET_START_SMALL_SIZES);
+  StateObject* o = static_cast<StateObject*>(MemoryContextAllocZero(cxt, sizeof(StateObject)));
+  EOH_init_header(&o->hdr, &kStateMethods, cxt);
+  o->g = g;
+  retainInstance(g);
+  o->handle = handle;
+  o->fname = MemoryContextStrdup(cxt, fname);
+  o->cb.func = releaseObject;
+  o->cb.arg = o;
+  MemoryContextRegisterResetCallback(cxt, &o->cb);
+  return EOHPGetRWDatum(&o->hdr);
+}
+
+[[noreturn]] void instanceLost(const char* fname) {
+  ereport(ERROR, (errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+                  errmsg("the instance holding the state of wasm function %s was lost after a trap", fname)));
+}
+
+// One call of a state export (save or load) of g: fuel of its own call from the
+// statement, a trap an ERROR (the instance is then lost to every state in it).
+uint64_t callStateExport(GuestInstance* g, const char* fname, const char* exportName, const WasmSig& sig,
+                         const uint64_t* args, uint64_t* fuelLeft, bool* byCallLimit) {
+  if (!g->runtime) instanceLost(fname);
+  GuestFunc* f = bridgeFindFunc(g->runtime, exportName, sig);
+  if (!f) {
+    char want[256];
+    bridgeSignatureText(sig.params, sig.nparams, sig.results, sig.nresults, want, sizeof want);
+    ereport(ERROR, (errcode(ERRCODE_INVALID_FUNCTION_DEFINITION),
+                    errmsg("the module of wasm function %s does not export %s %s, which its states need here",
+                           fname, exportName, want),
+                    errdetail("A wasm.state leaves its instance as bytes (to a parallel query's leader, into a "
+                              "table, to the client) through pgwasm_state_save, and comes back through "
+                              "pgwasm_state_load."),
+                    errhint("Export both from the module (udf-sdk/ABI.md, \"Aggregate states\").")));
+  }
+  CallFuel cf;
+  uint64_t fuel = fuelStartCall(&cf, fname, false);
+  uint64_t results[2] = {0, 0};
+  g->state.returnNull = false;
+  wasm::TrapKind trap = bridgeCallFunc(g->runtime, f, args, results, &fuel);
+  *byCallLimit = cf.byCallLimit;
+  *fuelLeft = fuel;
+  fuelEndCall(&cf, fuel);
+  if (g->state.lineLen[0] | g->state.lineLen[1]) flushGuestOutput(&g->state);
+  if (trap != wasm::TrapKind::None) {
+    CHECK_FOR_INTERRUPTS();
+    Outcome out;
+    bridgeNoteTrap(trap, &out);
+    bridgeFreeRuntime(g->runtime);
+    g->runtime = nullptr;
+    reportCallFailure(fname, out, nullptr);
+  }
+  return results[0];
+}
+
+// The object's bytes, from the guest.
+bytea* saveState(StateObject* o) {
+  GuestInstance* g = o->g;
+  WasmSig sig;
+  sig.params[sig.nparams++] = wasm::ValType::I32;
+  sig.results[sig.nresults++] = wasm::ValType::I64;
+  uint64_t arg = o->handle, fuelLeft;
+  bool byCallLimit;
+  uint64_t bits = callStateExport(g, o->fname, "pgwasm_state_save", sig, &arg, &fuelLeft, &byCallLimit);
+  uint32_t ptr = uint32_t(bits), len = uint32_t(bits >> 32);
+  uint64_t size;
+  const uint8_t* mem = bridgeMemory(g->runtime, &size);
+  GuestReader r;
+  r.init(mem, size, o->fname, fuelLeft, byCallLimit);
+  const uint8_t* p = r.range(ptr, len, "a state's bytes");
+  r.charge(uint64_t(len) + kFlatHeader);
+  if (uint64_t(len) + kFlatHeader + VARHDRSZ > MaxAllocSize)
+    ereport(ERROR, (errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+                    errmsg("wasm function %s has a state of %u bytes, more than a value can hold", o->fname, len)));
+  bytea* flat = static_cast<bytea*>(MemoryContextAlloc(o->hdr.eoh_context, VARHDRSZ + kFlatHeader + len));
+  SET_VARSIZE(flat, VARHDRSZ + kFlatHeader + len);
+  char* d = VARDATA(flat);
+  memcpy(d, kMagic, 4);
+  memcpy(d + 4, g->sha256, 32);
+  memcpy(d + kFlatHeader, p, len);
+  r.finish();
+  return flat;
+}
+
+Size stateFlatSize(ExpandedObjectHeader* eohptr) {
+  StateObject* o = reinterpret_cast<StateObject*>(eohptr);
+  if (!o->flat) o->flat = saveState(o);
+  return VARSIZE(o->flat);
+}
+
+void stateFlatten(ExpandedObjectHeader* eohptr, void* result, Size allocated) {
+  StateObject* o = reinterpret_cast<StateObject*>(eohptr);
+  Assert(o->flat && VARSIZE(o->flat) == allocated);
+  memcpy(result, o->flat, allocated);
+}
+
+}  // namespace
+
+// Whether bytes can be a state's: its header (the guest judges the rest).
+bool wellFormed(const bytea* flat) {
+  return VARSIZE_ANY_EXHDR(flat) >= kFlatHeader && memcmp(VARDATA_ANY(flat), kMagic, 4) == 0;
+}
+
+namespace {
+
+// Checks a state's bytes against the module of the function given them.
+void checkFlat(const bytea* flat, const char* fname, const uint8_t* sha256) {
+  const char* d = VARDATA_ANY(flat);
+  if (!wellFormed(flat))
+    ereport(ERROR, (errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
+                    errmsg("wasm function %s was given a malformed wasm.state", fname),
+                    errdetail("A wasm.state's bytes start with \"PWS1\" and the SHA-256 of its module.")));
+  if (memcmp(d + 4, sha256, 32) != 0)
+    ereport(ERROR, (errcode(ERRCODE_DATATYPE_MISMATCH),
+                    errmsg("wasm function %s was given a wasm.state of another module", fname),
+                    errdetail("States are bytes only their own module understands.")));
+}
+
+// A state's bytes loaded into g: the new handle.
+uint32_t loadState(CallSite* fc, GuestInstance* g, Datum value) {
+  StateObject* o = objectOf(value);
+  const bytea* flat;
+  if (o) {
+    if (!o->flat) o->flat = saveState(o);
+    flat = o->flat;
+  } else {
+    flat = reinterpret_cast<bytea*>(PG_DETOAST_DATUM_PACKED(value));
+  }
+  checkFlat(flat, fc->name, g->sha256);
+  uint32_t len = VARSIZE_ANY_EXHDR(flat) - kFlatHeader;
+  if (!g->runtime) instanceLost(fc->name);
+  Outcome out;
+  CallFuel cf;
+  uint64_t fuel = fuelStartCall(&cf, fc->name, false);
+  fuelChargeWork(&cf, &fuel, 1 + len / 16, fc->name);
+  uint32_t at = bridgeGuestAlloc(g->runtime, len, &fuel, &out);
+  fuelEndCall(&cf, fuel);
+  if (!out.ok()) reportCallFailure(fc->name, out);
+  uint64_t size;
+  uint8_t* mem = bridgeMemory(g->runtime, &size);
+  if (at == 0 || !mem || uint64_t(at) + len > size)
+    ereport(ERROR, (errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+                    errmsg("wasm function %s cannot load a state of %u bytes: the guest allocator failed", fc->name,
+                           len)));
+  memcpy(mem + at, VARDATA_ANY(flat) + kFlatHeader, len);
+  WasmSig sig;
+  sig.params[sig.nparams++] = wasm::ValType::I32;
+  sig.params[sig.nparams++] = wasm::ValType::I32;
+  sig.results[sig.nresults++] = wasm::ValType::I32;
+  uint64_t args[2] = {at, len}, fuelLeft;
+  bool byCallLimit;
+  uint32_t handle = uint32_t(callStateExport(g, fc->name, "pgwasm_state_load", sig, args, &fuelLeft, &byCallLimit));
+  if (handle == 0 || g->state.returnNull)
+    ereport(ERROR, (errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
+                    errmsg("wasm function %s was given a wasm.state its module refuses", fc->name),
+                    errdetail("pgwasm_state_load returned 0 for its %u bytes.", len)));
+  return handle;
+}
+
+// The export to call in g: the call site's own (made for it), or the same export found in
+// g (one instance remembered).
+GuestFunc* exportIn(CallSite* fc, GuestInstance* g) {
+  if (g == fc->own) return nullptr;
+  if (fc->otherInstance == g && fc->otherFunc) return fc->otherFunc;
+  GuestFunc* f = bridgeFindFunc(g->runtime, fc->exportName, fc->shape.sig);
+  if (!f)
+    ereport(ERROR, (errcode(ERRCODE_INVALID_FUNCTION_DEFINITION),
+                    errmsg("module \"%s\" has no export \"%s\" of the type wasm function %s needs", fc->moduleName,
+                           fc->exportName, fc->name)));
+  forgetOtherInstance(fc);
+  retainInstance(g);  // held while remembered: an address is never taken for another instance
+  fc->otherInstance = g;
+  fc->otherFunc = f;
+  return f;
+}
+
+}  // namespace
+
+Datum callWithStates(FunctionCallInfo fcinfo, CallSite* fc) {
+  const CallShape& s = fc->shape;
+  // The instance: the one the first state argument lives in (of this function's module),
+  // else the call site's own.
+  GuestInstance* g = nullptr;
+  for (int i = 0; i < s.nargs && !g; i++) {
+    if (!s.args[i].state || fcinfo->args[i].isnull) continue;
+    StateObject* o = objectOf(fcinfo->args[i].value);
+    if (o && memcmp(o->g->sha256, fc->sha256, 32) == 0) g = o->g;
+  }
+  if (!g) {
+    if (!fc->own) instantiateRuntime(fc);
+    g = fc->own;
+  }
+  if (!g->runtime) instanceLost(fc->name);
+  NullableDatum argv[FUNC_MAX_ARGS];
+  StateObject* inPlace[FUNC_MAX_ARGS];
+  for (int i = 0; i < s.nargs; i++) {
+    argv[i] = fcinfo->args[i];
+    inPlace[i] = nullptr;
+    if (!s.args[i].state || argv[i].isnull) continue;
+    StateObject* o = objectOf(argv[i].value);
+    uint32_t handle;
+    if (o && o->g == g) {
+      handle = o->handle;
+      if (o->flat) {  // the guest may change the state: its bytes are made again when needed
+        pfree(o->flat);
+        o->flat = nullptr;
+      }
+      inPlace[i] = o;
+    } else {
+      handle = loadState(fc, g, argv[i].value);
+    }
+    argv[i].value = Int32GetDatum(int32(handle));
+  }
+  ExportResult r = callExportIn(fc, g, exportIn(fc, g), argv);
+  fcinfo->isnull = g->state.returnNull;
+  if (!s.result.state) {
+    if (fcinfo->isnull) {
+      conformValue(&fc->shape.result, 0, true, nullptr);
+      return (Datum)0;
+    }
+    return resultDatum(fc, g, r.bits, r.fuelLeft, r.byCallLimit);
+  }
+  uint32_t handle = uint32_t(r.bits);
+  if (fcinfo->isnull || handle == 0) {
+    fcinfo->isnull = true;
+    return (Datum)0;
+  }
+  // The same state as a read-write argument: that value, changed in place (nodeAgg keeps
+  // it as it is).
+  for (int i = 0; i < s.nargs; i++)
+    if (inPlace[i] && inPlace[i]->handle == handle &&
+        VARATT_IS_EXTERNAL_EXPANDED_RW(DatumGetPointer(fcinfo->args[i].value)))
+      return fcinfo->args[i].value;
+  return newObject(fcinfo, g, handle, fc->name);
+}
+
+}  // namespace pgwasm
+
+// --- the type's I/O: its bytes as hex ("\x5057..."), as bytea's ------------------------------
+static bytea* wellFormedOrError(bytea* b, int sqlstate, const char* message) {
+  if (!pgwasm::wellFormed(b))
+    ereport(ERROR, (errcode(sqlstate), errmsg("%s", message),
+                    errdetail("A wasm.state's bytes start with \"PWS1\" and the SHA-256 of its module.")));
+  return b;
+}
+
+extern "C" Datum wasm_state_in(PG_FUNCTION_ARGS) {
+  const char* s = PG_GETARG_CSTRING(0);
+  if (s[0] != '\\' || s[1] != 'x')
+    ereport(ERROR, (errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
+                    errmsg("invalid input syntax for type wasm.state: \"%s\"", s),
+                    errhint("A wasm.state's text form is its bytes in hex: \\x followed by hex digits.")));
+  size_t n = strlen(s + 2);
+  if (n % 2 != 0 || n / 2 > MaxAllocSize - VARHDRSZ)
+    ereport(ERROR, (errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
+                    errmsg("invalid input syntax for type wasm.state: an odd number of hex digits")));
+  bytea* b = static_cast<bytea*>(palloc(VARHDRSZ + n / 2));
+  uint64 len = hex_decode(s + 2, n, VARDATA(b));
+  SET_VARSIZE(b, VARHDRSZ + len);
+  PG_RETURN_BYTEA_P(wellFormedOrError(b, ERRCODE_INVALID_TEXT_REPRESENTATION, "invalid input syntax for type wasm.state"));
+}
+
+extern "C" Datum wasm_state_out(PG_FUNCTION_ARGS) {
+  bytea* b = PG_GETARG_BYTEA_PP(0);
+  uint32 n = VARSIZE_ANY_EXHDR(b);
+  char* out = static_cast<char*>(palloc(size_t(n) * 2 + 3));
+  out[0] = '\\';
+  out[1] = 'x';
+  uint64 len = hex_encode(VARDATA_ANY(b), n, out + 2);
+  out[2 + len] = '\0';
+  PG_RETURN_CSTRING(out);
+}
+
+extern "C" Datum wasm_state_recv(PG_FUNCTION_ARGS) {
+  StringInfo buf = reinterpret_cast<StringInfo>(PG_GETARG_POINTER(0));
+  int n = buf->len - buf->cursor;
+  bytea* b = static_cast<bytea*>(palloc(VARHDRSZ + n));
+  SET_VARSIZE(b, VARHDRSZ + n);
+  pq_copymsgbytes(buf, VARDATA(b), n);
+  PG_RETURN_BYTEA_P(wellFormedOrError(b, ERRCODE_INVALID_BINARY_REPRESENTATION, "invalid external wasm.state"));
+}
+
+extern "C" Datum wasm_state_send(PG_FUNCTION_ARGS) {
+  bytea* b = PG_GETARG_BYTEA_PP(0);
+  StringInfoData buf;
+  pq_begintypsend(&buf);
+  pq_sendbytes(&buf, VARDATA_ANY(b), VARSIZE_ANY_EXHDR(b));
+  PG_RETURN_BYTEA_P(pq_endtypsend(&buf));
+}

@@ -1,0 +1,124 @@
+-- Aggregates whose transition state the guest keeps (wasm.state: udf-sdk/ABI.md,
+-- "Aggregate states"), checked against the built-in aggregates: GROUP BY over 100k groups
+-- (hashed and sorted), a parallel plan with partial aggregation in the workers, moving
+-- aggregates in windows, states as values; and hostile states.
+CREATE FUNCTION sum_step(wasm.state, bigint) RETURNS wasm.state LANGUAGE wasm IMMUTABLE PARALLEL SAFE AS 'aggregates:sum_step';
+CREATE FUNCTION sum_unstep(wasm.state, bigint) RETURNS wasm.state LANGUAGE wasm IMMUTABLE PARALLEL SAFE AS 'aggregates:sum_unstep';
+CREATE FUNCTION sum_final(wasm.state) RETURNS bigint LANGUAGE wasm IMMUTABLE PARALLEL SAFE AS 'aggregates:sum_final';
+CREATE FUNCTION avg_final(wasm.state) RETURNS float8 LANGUAGE wasm IMMUTABLE PARALLEL SAFE AS 'aggregates:avg_final';
+CREATE FUNCTION sum_combine(wasm.state, wasm.state) RETURNS wasm.state LANGUAGE wasm IMMUTABLE PARALLEL SAFE
+  AS 'aggregates:sum_combine';
+CREATE FUNCTION values_step(wasm.state, float8) RETURNS wasm.state LANGUAGE wasm IMMUTABLE PARALLEL SAFE
+  AS 'aggregates:values_step';
+CREATE FUNCTION values_combine(wasm.state, wasm.state) RETURNS wasm.state LANGUAGE wasm IMMUTABLE PARALLEL SAFE
+  AS 'aggregates:values_combine';
+CREATE FUNCTION median_final(wasm.state) RETURNS float8 LANGUAGE wasm IMMUTABLE PARALLEL SAFE AS 'aggregates:median_final';
+CREATE FUNCTION p90_final(wasm.state) RETURNS float8 LANGUAGE wasm IMMUTABLE PARALLEL SAFE AS 'aggregates:p90_final';
+CREATE FUNCTION hll_step(wasm.state, bigint) RETURNS wasm.state LANGUAGE wasm IMMUTABLE PARALLEL SAFE AS 'aggregates:hll_step';
+CREATE FUNCTION hll_text_step(wasm.state, text) RETURNS wasm.state LANGUAGE wasm IMMUTABLE PARALLEL SAFE
+  AS 'aggregates:hll_text_step';
+CREATE FUNCTION hll_combine(wasm.state, wasm.state) RETURNS wasm.state LANGUAGE wasm IMMUTABLE PARALLEL SAFE
+  AS 'aggregates:hll_combine';
+CREATE FUNCTION hll_final(wasm.state) RETURNS bigint LANGUAGE wasm IMMUTABLE PARALLEL SAFE AS 'aggregates:hll_final';
+CREATE AGGREGATE wsum(bigint) (SFUNC = sum_step, STYPE = wasm.state, FINALFUNC = sum_final,
+                               COMBINEFUNC = sum_combine, PARALLEL = SAFE);
+CREATE AGGREGATE wavg(bigint) (SFUNC = sum_step, STYPE = wasm.state, FINALFUNC = avg_final, COMBINEFUNC = sum_combine,
+                               MSFUNC = sum_step, MINVFUNC = sum_unstep, MSTYPE = wasm.state, MFINALFUNC = avg_final,
+                               PARALLEL = SAFE);
+CREATE AGGREGATE wmedian(float8) (SFUNC = values_step, STYPE = wasm.state, FINALFUNC = median_final,
+                                  COMBINEFUNC = values_combine, PARALLEL = SAFE);
+CREATE AGGREGATE wp90(float8) (SFUNC = values_step, STYPE = wasm.state, FINALFUNC = p90_final,
+                               COMBINEFUNC = values_combine, PARALLEL = SAFE);
+CREATE AGGREGATE whll(bigint) (SFUNC = hll_step, STYPE = wasm.state, FINALFUNC = hll_final,
+                               COMBINEFUNC = hll_combine, PARALLEL = SAFE);
+CREATE AGGREGATE whll(text) (SFUNC = hll_text_step, STYPE = wasm.state, FINALFUNC = hll_final,
+                             COMBINEFUNC = hll_combine, PARALLEL = SAFE);
+
+CREATE TABLE agg_t AS
+  SELECT i, i % 100000 AS g, (i % 1000)::int AS m, (i * 7919) % 1000003 - 500000 AS v, ((i * 31) % 997) / 10.0::float8 AS x,
+         CASE WHEN i % 13 = 0 THEN NULL ELSE (i * 104729) % 50000 END AS k
+    FROM generate_series(1::bigint, 300000) i;
+ANALYZE agg_t;
+
+-- whole table, and NULL inputs skipped as sum and avg skip them
+SELECT wsum(v) = sum(v) AS sum_ok, wavg(v) = avg(v)::float8 AS avg_ok, wsum(k) = sum(k) AS nulls_ok,
+       wsum(v) FILTER (WHERE false) IS NULL AS empty_null FROM agg_t;
+-- 100k groups, hashed and sorted
+SELECT count(*) AS groups, count(*) FILTER (WHERE w IS DISTINCT FROM s) AS wrong
+  FROM (SELECT g, wsum(v) w, sum(v) s FROM agg_t GROUP BY g) q;
+SET enable_hashagg = off;
+SELECT count(*) AS groups, count(*) FILTER (WHERE w IS DISTINCT FROM s) AS wrong
+  FROM (SELECT g, wsum(v) w, sum(v) s FROM agg_t GROUP BY g) q;
+RESET enable_hashagg;
+-- the median and the 90th percentile against percentile_cont, per group
+SELECT count(*) AS groups,
+       count(*) FILTER (WHERE abs(m - pm) > 1e-9 OR abs(p - pp) > 1e-9) AS wrong
+  FROM (SELECT g % 500 AS gg, wmedian(x) m, percentile_cont(0.5) WITHIN GROUP (ORDER BY x) pm,
+               wp90(x) p, percentile_cont(0.9) WITHIN GROUP (ORDER BY x) pp
+          FROM agg_t GROUP BY 1) q;
+-- approximate distinct counts: within 3% of the exact ones
+SELECT abs(whll(k) - count(DISTINCT k)) < 0.03 * count(DISTINCT k) AS bigint_close,
+       abs(whll(k::text) - count(DISTINCT k)) < 0.03 * count(DISTINCT k) AS text_close,
+       whll(k) FILTER (WHERE k < 10) AS few
+  FROM agg_t;
+
+-- a parallel plan: partial aggregation in the workers, their states (as bytes) combined in
+-- the leader, the same results as the serial plan
+CREATE TABLE agg_serial AS SELECT m, wsum(v) AS w, wmedian(x) AS md, whll(k) AS h FROM agg_t GROUP BY m;
+SET max_parallel_workers_per_gather = 2;
+SET parallel_setup_cost = 0;
+SET min_parallel_table_scan_size = 0;
+SET parallel_leader_participation = off;
+CREATE TEMP TABLE plan_lines (line text);
+DO $$
+DECLARE l text;
+BEGIN
+  FOR l IN EXPLAIN (COSTS OFF) SELECT m, wsum(v), wmedian(x), whll(k) FROM agg_t GROUP BY m LOOP
+    INSERT INTO plan_lines VALUES (l);
+  END LOOP;
+END $$;
+SELECT count(*) FILTER (WHERE line ~ 'Partial (Hash|Group)?Aggregate') > 0 AS partial_in_workers,
+       count(*) FILTER (WHERE line ~ 'Gather') > 0 AS gathered
+  FROM plan_lines;
+SELECT count(*) AS groups,
+       count(*) FILTER (WHERE p.w IS DISTINCT FROM s.w OR p.md IS DISTINCT FROM s.md OR p.h IS DISTINCT FROM s.h) AS differ
+  FROM (SELECT m, wsum(v) AS w, wmedian(x) AS md, whll(k) AS h FROM agg_t GROUP BY m) p
+  JOIN agg_serial s USING (m);
+SELECT wsum(v) = sum(v) AS whole_table_ok FROM agg_t;
+RESET max_parallel_workers_per_gather;
+RESET parallel_setup_cost;
+RESET min_parallel_table_scan_size;
+RESET parallel_leader_participation;
+
+-- moving aggregates in windows (MSFUNC, MINVFUNC) against avg
+SELECT count(*) AS rows, count(*) FILTER (WHERE abs(w - a) > 1e-9) AS wrong
+  FROM (SELECT wavg(v) OVER win AS w, avg(v) OVER win AS a
+          FROM agg_t WHERE i <= 20000 WINDOW win AS (ORDER BY i ROWS BETWEEN 5 PRECEDING AND 2 FOLLOWING)) q;
+SELECT i, wavg(i) OVER (ORDER BY i ROWS BETWEEN 1 PRECEDING AND CURRENT ROW) FROM generate_series(1, 4) i;
+
+-- states as values: passed between functions, printed and read back as bytes, stored
+SELECT sum_final(sum_step(sum_step(NULL, 40), 2)) AS direct;
+SELECT left(sum_step(NULL, 5)::text, 10) AS starts_with;
+CREATE TABLE stored_states AS SELECT g % 3 AS gg, sum_step(NULL, g) AS s FROM generate_series(1, 9) g;
+SELECT gg, sum_final(s) FROM stored_states ORDER BY gg;
+SELECT sum_final(sum_combine(a.s, b.s)) AS combined FROM stored_states a, stored_states b WHERE a.gg = 1 AND b.gg = 2 LIMIT 1;
+SELECT sum_final(sum_step(NULL, 7)::text::wasm.state) AS text_round_trip;
+
+-- hostile states: each an ERROR with its SQLSTATE, never a crash
+CREATE FUNCTION bad_state_step(wasm.state, int) RETURNS wasm.state LANGUAGE wasm AS 'aggregates:bad_state_step';
+CREATE AGGREGATE bad_state(int) (SFUNC = bad_state_step, STYPE = wasm.state, FINALFUNC = sum_final);
+SELECT sqlstate_of('SELECT bad_state(1) FROM generate_series(1, 3)') LIKE '38000: wasm function sum_final(wasm.state) trapped%' AS handle_out_of_bounds;
+SELECT bad_state(2) FROM generate_series(1, 3);  -- a NULL state midway: the next row starts a new one
+SET wasm.memory_limit = '16MB';
+SELECT sqlstate_of('SELECT bad_state(3) FROM generate_series(1, 100)') LIKE '38000: wasm function bad_state_step(wasm.state,integer) trapped%' AS outgrows_memory;
+RESET wasm.memory_limit;
+SELECT sum_final('\x1234'::wasm.state);
+SELECT sum_final(('\x50575331' || repeat('00', 32) || '01000000')::wasm.state);
+SELECT sum_final(('\x50575331' || (SELECT sha256 FROM wasm.modules WHERE name = 'aggregates') || 'ffffffff')::wasm.state);
+-- a state of another module
+CREATE FUNCTION other_module(wasm.state, int) RETURNS int LANGUAGE wasm AS 'math:add';
+SELECT other_module(sum_step(NULL, 1), 2);
+-- a module without pgwasm_state_save: its states cannot leave their instance
+CREATE FUNCTION nosave_step(wasm.state, int) RETURNS wasm.state LANGUAGE wasm AS 'math:add';
+SELECT nosave_step(NULL, 5);
+SELECT sum_final(sum_step(NULL, 3)) AS still_works;
