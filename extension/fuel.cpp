@@ -7,15 +7,21 @@
 // that may build an index in parallel), in a small dynamic shared memory segment (the
 // pool) that its workers attach to: the leader names it in
 // a hidden setting (wasm.fuel_pool, "handle:nonce"), which PostgreSQL hands to the
-// workers with the other settings. Every process claims each call's fuel from the pool
-// with a compare-and-swap and gives back what is left, so leader and workers together
-// never use more than the budget. The segment's mapping is the process's (pinned), not
+// workers with the other settings. Every process claims fuel from the pool with a
+// compare-and-swap, so that leader and workers together never use more than the budget.
+// While the pool has plenty left (8 calls' worth a claim), a process claims twice
+// wasm.call_fuel_limit into a reserve of its own, gives its calls theirs from it, and
+// gives the reserve back when its part of the statement ends (fuelSettlePool): the
+// shared counters are written about once per call_fuel_limit of work, not once per call
+// (a contended cache line per call made parallel plans slower than serial ones). Near the
+// end of the budget, or without a call limit, each call claims its own and gives back
+// what it leaves at once. The segment's mapping is the process's (pinned), not
 // a resource owner's: the leader detaches at the next statement or at transaction end,
-// a worker (which attaches at its first call) at its transaction end. Fuel a running
-// call holds counts as used until it
-// ends: near the end of the budget, a call can find none left while calls in other
-// processes still hold some, so a parallel query may stop up to (processes x
-// wasm.call_fuel_limit) short of its budget.
+// a worker (which attaches at its first call) at its transaction end. Fuel a process
+// holds (a running call's, a reserve) counts as used until it is given back: near the
+// end of the budget, a call can find none left while other processes still hold some, so
+// a parallel query may stop up to (processes x 2 x wasm.call_fuel_limit) short of its
+// budget.
 #include "fuel.h"
 
 #include <cinttypes>
@@ -54,6 +60,7 @@ StatementFuel& sf = statementFuel;
 
 void detachPool() {
   if (!sf.segment) return;
+  fuelSettlePool();
   sf.used = pg_atomic_read_u64(&sf.pool->used);  // the count carries on in the backend
   dsm_segment* seg = static_cast<dsm_segment*>(sf.segment);
   sf.pool = nullptr;
@@ -78,7 +85,7 @@ uint64_t pooledCap(uint64_t left) { return left / 2 > 1000000 ? left / 2 : left;
 
 // Takes up to `want` (wasm.call_fuel_limit, or unlimited) from the pool; the cap applies
 // to what is left at the moment of taking.
-uint64_t claimFromPool(uint64_t want) {
+static uint64_t claimFromPool(uint64_t want) {
   uint64_t limit = statementLimit();
   uint64_t cur = pg_atomic_read_u64(&sf.pool->used);
   for (;;) {
@@ -90,10 +97,30 @@ uint64_t claimFromPool(uint64_t want) {
   }
 }
 
+bool refillReserve(uint64_t per) {
+  uint64_t limit = statementLimit(), cur = pg_atomic_read_u64(&sf.pool->used);
+  uint64_t cap = pooledCap(cur >= limit ? 0 : limit - cur);
+  if (per != kFuelUnlimited && per <= kFuelUnlimited / 8 && cap >= 8 * per) {
+    // Plenty left: twice a call's fuel, so that the calls that follow find theirs in the
+    // reserve until they have spent a call's worth, and the pool is written about once
+    // per call_fuel_limit of work.
+    sf.reserve += claimFromPool(2 * per - sf.reserve);
+    return true;
+  }
+  sf.reserve += claimFromPool(per - sf.reserve);
+  return false;
+}
+
 void giveBackToPool(uint64_t n) { pg_atomic_fetch_sub_u64(&sf.pool->used, n); }
 
-void countPooledCall() {
-  if (IsParallelWorker()) pg_atomic_fetch_add_u64(&sf.pool->calls, 1);
+void fuelSettlePool() {
+  if (!sf.pool) return;
+  if (sf.reserve) {
+    pg_atomic_fetch_sub_u64(&sf.pool->used, sf.reserve);
+    sf.reserve = 0;
+  }
+  if (IsParallelWorker() && sf.unpooledCalls) pg_atomic_fetch_add_u64(&sf.pool->calls, sf.unpooledCalls);
+  sf.unpooledCalls = 0;
 }
 
 // A parallel worker's first metered call: the leader's pool, which every parallel
@@ -156,6 +183,8 @@ void fuelBeginStatement(bool atBoundary) {
   }
   sf.lastByCallLimit = false;
   sf.used = 0;
+  sf.reserve = 0;
+  sf.unpooledCalls = 0;
   sf.stats = WasmStats{};
 }
 
@@ -203,7 +232,9 @@ WasmStats statementStats() {
   if (sf.pool) {
     s.calls += pg_atomic_read_u64(&sf.pool->calls);
     s.instances += pg_atomic_read_u64(&sf.pool->instances);
-    s.fuel = pg_atomic_read_u64(&sf.pool->used);  // everything given and not given back
+    // Everything claimed, less what this process holds unspent (the workers have given
+    // theirs back when they finished).
+    s.fuel = pg_atomic_read_u64(&sf.pool->used) - sf.reserve;
   }
   return s;
 }

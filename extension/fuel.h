@@ -40,6 +40,7 @@ inline bool fuelMetered() { return fuelLimit() != 0 || callFuelLimit() != 0; }
 struct CallFuel {
   uint64_t given = 0;
   bool byCallLimit = false;  // given was cut to wasm.call_fuel_limit, not to the statement's budget
+  bool pooled = false;       // given came from the process's reserve, and what is left goes back there
 };
 
 // What the statement's Wasm did (EXPLAIN ANALYZE; workers included).
@@ -61,13 +62,26 @@ struct StatementFuel {
   void* segment;  // its dsm_segment
   WasmStats stats;  // this process's own
   bool lastByCallLimit;
+  // With a pool: fuel this process claimed and has not spent (its reserve, from which its
+  // calls are given theirs), and the calls of a worker not yet added to the pool's count.
+  // Both go to the pool at the end of the process's part of the statement
+  // (fuelSettlePool), so that the pool's shared counters are written once per many calls.
+  uint64_t reserve;
+  uint64_t unpooledCalls;
 };
 extern StatementFuel statementFuel;
-// The pool's side of a call (fuel.cpp).
-uint64_t claimFromPool(uint64_t want);
+// The pool's side of a call (fuel.cpp) whose reserve cannot give it `per`
+// (wasm.call_fuel_limit, or kFuelUnlimited): claims into the reserve. While the pool has
+// plenty left the reserve is topped up for many calls (true: what the call leaves goes
+// back to the reserve); near the end of the budget, or without a call limit, only what
+// this call may use is claimed (false: what it leaves goes back to the pool at once, as
+// other processes may need it).
+bool refillReserve(uint64_t per);
 void giveBackToPool(uint64_t n);
-void countPooledCall();
 void attachPool(const char* fname);
+// Gives the reserve and the worker's call count to the pool: at the end of the executor
+// run of a process that used the pool, and before the pool is left.
+void fuelSettlePool();
 
 // The ERROR for the last call, which ran out of fuel.
 void reportOutOfFuel(const char* fname) __attribute__((noreturn));
@@ -81,14 +95,16 @@ inline uint64_t fuelStartCall(CallFuel* c, const char* fname, bool countAsCall =
   c->byCallLimit = false;
   if (countAsCall) {
     sf.stats.calls++;
-    if (sf.pool) countPooledCall();
+    sf.unpooledCalls++;
   }
   uint64_t callLimit = callFuelLimit();
   if (callLimit == 0 && fuelLimit() == 0) return 0;
   if (IsParallelWorker() && !sf.pool) attachPool(fname);
   uint64_t per = callLimit ? callLimit : kFuelUnlimited;
   if (sf.pool) {
-    c->given = claimFromPool(per);
+    c->pooled = sf.reserve >= per || refillReserve(per);
+    c->given = per < sf.reserve ? per : sf.reserve;
+    sf.reserve -= c->given;
   } else {
     uint64_t limit = fuelLimit() ? fuelLimit() : kFuelUnlimited;
     uint64_t left = sf.used >= limit ? 0 : limit - sf.used;
@@ -106,7 +122,8 @@ inline void fuelEndCall(CallFuel* c, uint64_t left) {
   if (c->given == 0) return;
   if (left > c->given) left = c->given;
   if (left) {
-    if (statementFuel.pool) giveBackToPool(left);
+    if (c->pooled) statementFuel.reserve += left;  // the pool's count keeps it claimed
+    else if (statementFuel.pool) giveBackToPool(left);
     else statementFuel.used -= left;
   }
   statementFuel.stats.fuel += c->given - left;

@@ -91,6 +91,9 @@ void onExecutorFinish(QueryDesc* queryDesc) {
     nesting--;
   }
   PG_END_TRY();
+  // A parallel worker's part of the statement ends here: its unspent fuel and its call
+  // count go to the pool, where the leader finds them.
+  if (IsParallelWorker()) fuelSettlePool();
 }
 
 void onProcessUtility(PlannedStmt* pstmt, const char* queryString, bool readOnlyTree,
