@@ -182,6 +182,14 @@ bool wellFormed(const bytea* flat) {
 
 namespace {
 
+// The value 'new' (an INITCOND): the state a function starts, handle 0. Its bytes are the
+// header with a SHA-256 of zeros and nothing after it.
+bool isNewState(const bytea* flat) {
+  static const uint8_t zeros[32] = {};
+  return VARSIZE_ANY_EXHDR(flat) == kFlatHeader && memcmp(VARDATA_ANY(flat), kMagic, 4) == 0 &&
+         memcmp(VARDATA_ANY(flat) + 4, zeros, 32) == 0;
+}
+
 // Checks a state's bytes against the module of the function given them.
 void checkFlat(const bytea* flat, const char* fname, const uint8_t* sha256) {
   const char* d = VARDATA_ANY(flat);
@@ -205,6 +213,7 @@ uint32_t loadState(CallSite* fc, GuestInstance* g, Datum value) {
   } else {
     flat = reinterpret_cast<bytea*>(PG_DETOAST_DATUM_PACKED(value));
   }
+  if (isNewState(flat)) return 0;  // 'new': the guest starts a state, as for NULL
   checkFlat(flat, fc->name, g->sha256);
   uint32_t len = VARSIZE_ANY_EXHDR(flat) - kFlatHeader;
   if (!g->runtime) instanceLost(fc->name);
@@ -263,7 +272,7 @@ Datum callWithStates(FunctionCallInfo fcinfo, CallSite* fc) {
   for (int i = 0; i < s.nargs && !g; i++) {
     if (!s.args[i].state || fcinfo->args[i].isnull) continue;
     StateObject* o = objectOf(fcinfo->args[i].value);
-    if (o && memcmp(o->g->sha256, fc->sha256, 32) == 0) g = o->g;
+    if (o && (o->g == fc->own || memcmp(o->g->sha256, fc->sha256, 32) == 0)) g = o->g;
   }
   if (!g) {
     if (!fc->own) instantiateRuntime(fc);
@@ -325,10 +334,17 @@ static bytea* wellFormedOrError(bytea* b, int sqlstate, const char* message) {
 
 extern "C" Datum wasm_state_in(PG_FUNCTION_ARGS) {
   const char* s = PG_GETARG_CSTRING(0);
+  if (strcmp(s, "new") == 0) {  // INITCOND = 'new'
+    bytea* b = static_cast<bytea*>(palloc0(VARHDRSZ + 36));
+    SET_VARSIZE(b, VARHDRSZ + 36);
+    memcpy(VARDATA(b), "PWS1", 4);
+    PG_RETURN_BYTEA_P(b);
+  }
   if (s[0] != '\\' || s[1] != 'x')
     ereport(ERROR, (errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
                     errmsg("invalid input syntax for type wasm.state: \"%s\"", s),
-                    errhint("A wasm.state's text form is its bytes in hex: \\x followed by hex digits.")));
+                    errhint("A wasm.state's text form is its bytes in hex (\\x followed by hex digits), or 'new' "
+                            "for the state a function starts.")));
   size_t n = strlen(s + 2);
   if (n % 2 != 0 || n / 2 > MaxAllocSize - VARHDRSZ)
     ereport(ERROR, (errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),

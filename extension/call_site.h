@@ -36,10 +36,10 @@ struct TriggerShape;                 // trigger_function.cpp
 // TopMemoryContext, freed with the last reference.
 struct GuestInstance {
   Runtime* runtime;      // null after a trap (the instance may be in any state)
-  CallState state;
   uint32_t refs;
-  uint8_t sha256[32];    // the module's content
   bool fuel;             // its code meters fuel
+  uint8_t sha256[32];    // the module's content
+  CallState state;       // (large: its output buffers last)
 };
 void retainInstance(GuestInstance* g);
 void releaseInstance(GuestInstance* g);

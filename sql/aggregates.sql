@@ -22,6 +22,11 @@ CREATE FUNCTION hll_combine(wasm.state, wasm.state) RETURNS wasm.state LANGUAGE 
 CREATE FUNCTION hll_final(wasm.state) RETURNS bigint LANGUAGE wasm IMMUTABLE PARALLEL SAFE AS 'aggregates:hll_final';
 CREATE AGGREGATE wsum(bigint) (SFUNC = sum_step, STYPE = wasm.state, FINALFUNC = sum_final,
                                COMBINEFUNC = sum_combine, PARALLEL = SAFE);
+-- STRICT, with INITCOND = 'new': PostgreSQL skips NULL inputs, the first call gets state 0
+CREATE FUNCTION sum_add(wasm.state, bigint) RETURNS wasm.state LANGUAGE wasm STRICT IMMUTABLE PARALLEL SAFE
+  AS 'aggregates:sum_add';
+CREATE AGGREGATE wsum_strict(bigint) (SFUNC = sum_add, STYPE = wasm.state, INITCOND = 'new', FINALFUNC = sum_final,
+                                      COMBINEFUNC = sum_combine, PARALLEL = SAFE);
 CREATE AGGREGATE wavg(bigint) (SFUNC = sum_step, STYPE = wasm.state, FINALFUNC = avg_final, COMBINEFUNC = sum_combine,
                                MSFUNC = sum_step, MINVFUNC = sum_unstep, MSTYPE = wasm.state, MFINALFUNC = avg_final,
                                PARALLEL = SAFE);
@@ -42,7 +47,9 @@ ANALYZE agg_t;
 
 -- whole table, and NULL inputs skipped as sum and avg skip them
 SELECT wsum(v) = sum(v) AS sum_ok, wavg(v) = avg(v)::float8 AS avg_ok, wsum(k) = sum(k) AS nulls_ok,
-       wsum(v) FILTER (WHERE false) IS NULL AS empty_null FROM agg_t;
+       wsum(v) FILTER (WHERE false) IS NULL AS empty_null, wsum_strict(k) = sum(k) AS strict_ok,
+       wsum_strict(k) FILTER (WHERE false) IS NULL AS strict_empty_null FROM agg_t;
+SELECT 'new'::wasm.state::text = '\x50575331' || repeat('00', 32) AS new_is_zeros;
 -- 100k groups, hashed and sorted
 SELECT count(*) AS groups, count(*) FILTER (WHERE w IS DISTINCT FROM s) AS wrong
   FROM (SELECT g, wsum(v) w, sum(v) s FROM agg_t GROUP BY g) q;

@@ -40,6 +40,15 @@ PGWASM_EXPORT(sum_step) uint32_t sum_step(uint32_t state, int64_t v) {
   }
   return (uint32_t)(uintptr_t)s;
 }
+/* sum_add(state, bigint), for a STRICT transition function of an aggregate declared with
+ * INITCOND = 'new': PostgreSQL skips NULL inputs itself, and the first call gets state 0
+ * (no pgwasm_arg_is_null call per row). */
+PGWASM_EXPORT(sum_add) uint32_t sum_add(uint32_t state, int64_t v) {
+  sum_state* s = state ? (sum_state*)(uintptr_t)state : new_sum();
+  s->sum += v;
+  s->count++;
+  return (uint32_t)(uintptr_t)s;
+}
 /* The inverse, for moving aggregates in windows: a row leaves the frame. */
 PGWASM_EXPORT(sum_unstep) uint32_t sum_unstep(uint32_t state, int64_t v) {
   sum_state* s = (sum_state*)(uintptr_t)state;
