@@ -31,3 +31,9 @@ CREATE FUNCTION c_series(bigint, bigint) RETURNS SETOF bigint
 
 CREATE FUNCTION c_normalize_email() RETURNS trigger
   AS 'MODULE_PATHNAME', 'c_normalize_email' LANGUAGE C;
+
+-- kinds_bench.sh: an aggregate, parallel safe.
+CREATE FUNCTION c_sum_step(bigint, bigint) RETURNS bigint
+  AS 'MODULE_PATHNAME', 'c_sum_step' LANGUAGE C STRICT IMMUTABLE PARALLEL SAFE;
+CREATE AGGREGATE c_sum(bigint) (SFUNC = c_sum_step, STYPE = bigint, INITCOND = '0',
+                                COMBINEFUNC = c_sum_step, PARALLEL = SAFE);

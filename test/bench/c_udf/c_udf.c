@@ -201,3 +201,10 @@ Datum c_normalize_email(PG_FUNCTION_ARGS) {
     return PointerGetDatum(heap_modify_tuple_by_cols(row, desc, 1, cols, vals, nulls));
   }
 }
+
+/* c_sum_step(bigint state, bigint v): the transition (and combine) function of c_sum, a
+ * bigint sum with a bigint state (as sum(integer) has), wrapping like aggregates.c's. */
+PG_FUNCTION_INFO_V1(c_sum_step);
+Datum c_sum_step(PG_FUNCTION_ARGS) {
+  PG_RETURN_INT64((int64)((uint64)PG_GETARG_INT64(0) + (uint64)PG_GETARG_INT64(1)));
+}
