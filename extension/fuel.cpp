@@ -26,6 +26,7 @@
 
 #include <cinttypes>
 #include <cmath>
+#include <cstring>
 
 #include "guc.h"
 
@@ -154,8 +155,21 @@ namespace {
 
 // Moves the statement's count into a new pool and names it for the workers. Too late
 // once in parallel mode: the workers' settings are fixed (and settings cannot change).
+//
+// The setting is set at session level, yet a subtransaction's abort (an exception block
+// that caught an ERROR) rolls it back while the pool lives on: a plan that starts after
+// that names the pool again, or its workers would find none and refuse to run Wasm.
 void sharePool() {
-  if (sf.pool || IsParallelWorker() || IsInParallelMode() || !fuelMetered()) return;
+  if (IsParallelWorker() || IsInParallelMode()) return;
+  if (sf.pool) {
+    char name[64];
+    snprintf(name, sizeof name, "%u:%" PRIx64, unsigned(dsm_segment_handle(static_cast<dsm_segment*>(sf.segment))),
+             sf.pool->nonce);
+    const char* now = fuelPoolSetting();
+    if (!now || strcmp(now, name) != 0) SetConfigOption("wasm.fuel_pool", name, PGC_SUSET, PGC_S_SESSION);
+    return;
+  }
+  if (!fuelMetered()) return;
   dsm_segment* seg = dsm_create(sizeof(FuelPool), 0);
   auto* pool = static_cast<FuelPool*>(dsm_segment_address(seg));
   pool->magic = kPoolMagic;
