@@ -15,11 +15,24 @@
 // module are refused. The handle is never interpreted here: a wrong one can only make the
 // guest compute nonsense or trap, in its own memory.
 //
-// Lifetimes: an object holds a reference to its instance (call_site.h, GuestInstance)
-// and lives in a memory context of its own, a child of the aggregate's context
-// (AggCheckCallContext) or of the caller's; when PostgreSQL deletes it (a new state
-// replaced it, the aggregate ended) the reference goes. So the instance holding an
-// aggregate's states lives while any of them does, and no longer.
+// Lifetimes: an object holds a reference to its instance (call_site.h, GuestInstance);
+// when PostgreSQL deletes the object the reference goes. So the instance holding an
+// aggregate's states lives while any of them does, and no longer. Outside aggregates an
+// object lives in a memory context of its own, a child of the caller's, as the expanded
+// object protocol has it. In an aggregate, a context per group would make a hashed
+// aggregate quadratic (nodeAgg measures the memory of its context's children at every
+// new group), so the objects of one aggregate context share one child of it, the arena.
+// nodeAgg deletes a transition value only when the function returns a different value,
+// so a function given a read-write state object always returns that object: its result
+// is written into it (instance and handle), and a NULL result leaves it in place, marked
+// NULL. The arena goes with the aggregate's context.
+//
+// Values: a read-write object is the caller's to give (nodeAgg's transition value, a
+// PL/pgSQL variable assigned the result): it is changed in place. A read-only one (a
+// final function's argument, a variable read) is changed by no one: a function that
+// returns a state gets a copy of it (saved and loaded), as it does of a second
+// occurrence of one object among its arguments. Functions that return no state (final
+// functions) read states in place; they must not change them (udf-sdk/ABI.md).
 #include "agg_state.h"
 
 #include "call_site.h"
@@ -74,10 +87,52 @@ StateObject* objectOf(Datum d) {
 
 void releaseObject(void* arg) { releaseInstance(static_cast<StateObject*>(arg)->g); }
 
+// The arenas of aggregate contexts, found again by the context (a few at a time are in
+// use: one per grouping set, say); an arena leaves the table when its context goes.
+struct Arena {
+  MemoryContext parent;
+  MemoryContext cxt;
+  MemoryContextCallback cb;
+};
+constexpr int kArenas = 16;
+Arena* arenas[kArenas];
+int nextArena;
+
+bool isArena(MemoryContext cxt) {
+  for (Arena* a : arenas)
+    if (a && a->cxt == cxt) return true;
+  return false;
+}
+
+void forgetArena(void* arg) {
+  for (Arena*& a : arenas)
+    if (a == arg) a = nullptr;
+}
+
+MemoryContext arenaOf(MemoryContext aggcxt) {
+  for (Arena* a : arenas)
+    if (a && a->parent == aggcxt) return a->cxt;
+  MemoryContext cxt = AllocSetContextCreate(aggcxt, "wasm states", ALLOCSET_DEFAULT_SIZES);
+  Arena* a = static_cast<Arena*>(MemoryContextAlloc(cxt, sizeof(Arena)));
+  a->parent = aggcxt;
+  a->cxt = cxt;
+  a->cb.func = forgetArena;
+  a->cb.arg = a;
+  MemoryContextRegisterResetCallback(cxt, &a->cb);
+  // A full table forgets one (it stays valid; a later state of its context gets a new
+  // arena beside it).
+  int slot = -1;
+  for (int i = 0; i < kArenas && slot < 0; i++)
+    if (!arenas[i]) slot = i;
+  if (slot < 0) slot = nextArena++ % kArenas;
+  arenas[slot] = a;
+  return cxt;
+}
+
 Datum newObject(FunctionCallInfo fcinfo, GuestInstance* g, uint32_t handle, const char* fname) {
-  MemoryContext parent = CurrentMemoryContext, aggcxt;
-  if (AggCheckCallContext(fcinfo, &aggcxt)) parent = aggcxt;
-  MemoryContext cxt = AllocSetContextCreate(parent, "wasm state", ALLOCSET_START_SMALL_SIZES);
+  MemoryContext aggcxt, cxt;
+  if (AggCheckCallContext(fcinfo, &aggcxt)) cxt = arenaOf(aggcxt);
+  else cxt = AllocSetContextCreate(CurrentMemoryContext, "wasm state", ALLOCSET_START_SMALL_SIZES);
   StateObject* o = static_cast<StateObject*>(MemoryContextAllocZero(cxt, sizeof(StateObject)));
   EOH_init_header(&o->hdr, &kStateMethods, cxt);
   o->g = g;
@@ -115,6 +170,7 @@ uint64_t callStateExport(GuestInstance* g, const char* fname, const char* export
   CallFuel cf;
   uint64_t fuel = fuelStartCall(&cf, fname, false);
   uint64_t results[2] = {0, 0};
+  enterInstance(g, fname, nullptr, 0);
   g->state.returnNull = false;
   wasm::TrapKind trap = bridgeCallFunc(g->runtime, f, args, results, &fuel);
   *byCallLimit = cf.byCallLimit;
@@ -221,9 +277,13 @@ uint32_t loadState(CallSite* fc, GuestInstance* g, Datum value) {
   CallFuel cf;
   uint64_t fuel = fuelStartCall(&cf, fc->name, false);
   fuelChargeWork(&cf, &fuel, 1 + len / 16, fc->name);
+  enterInstance(g, fc->name, nullptr, 0);
   uint32_t at = bridgeGuestAlloc(g->runtime, len, &fuel, &out);
   fuelEndCall(&cf, fuel);
-  if (!out.ok()) reportCallFailure(fc->name, out);
+  if (!out.ok()) {
+    if (out.status == Outcome::Trap) loseInstance(fc, g);  // pgwasm_alloc trapped: g may be in any state
+    reportCallFailure(fc->name, out);
+  }
   uint64_t size;
   uint8_t* mem = bridgeMemory(g->runtime, &size);
   if (at == 0 || !mem || uint64_t(at) + len > size)
@@ -279,21 +339,27 @@ Datum callWithStates(FunctionCallInfo fcinfo, CallSite* fc) {
     g = fc->own;
   }
   if (!g->runtime) instanceLost(fc->name);
+  // Which states the guest gets in place (the rest as copies), and the argument a state
+  // result is written into (owner: the first read-write object).
   NullableDatum argv[FUNC_MAX_ARGS];
   StateObject* inPlace[FUNC_MAX_ARGS];
+  int ninPlace = 0, owner = -1;
   for (int i = 0; i < s.nargs; i++) {
     argv[i] = fcinfo->args[i];
-    inPlace[i] = nullptr;
     if (!s.args[i].state || argv[i].isnull) continue;
     StateObject* o = objectOf(argv[i].value);
+    bool rw = o && VARATT_IS_EXTERNAL_EXPANDED_RW(DatumGetPointer(argv[i].value));
+    if (rw && owner < 0) owner = i;
+    bool mine = o && o->g == g && (rw || !s.result.state);
+    for (int k = 0; k < ninPlace && mine && s.result.state; k++) mine = inPlace[k] != o;
     uint32_t handle;
-    if (o && o->g == g) {
+    if (mine) {
       handle = o->handle;
       if (o->flat) {  // the guest may change the state: its bytes are made again when needed
         pfree(o->flat);
         o->flat = nullptr;
       }
-      inPlace[i] = o;
+      inPlace[ninPlace++] = o;
     } else {
       handle = loadState(fc, g, argv[i].value);
     }
@@ -309,17 +375,33 @@ Datum callWithStates(FunctionCallInfo fcinfo, CallSite* fc) {
     return resultDatum(fc, g, r.bits, r.fuelLeft, r.byCallLimit);
   }
   uint32_t handle = uint32_t(r.bits);
+  if (owner < 0) {
+    if (fcinfo->isnull || handle == 0) {
+      fcinfo->isnull = true;
+      return (Datum)0;
+    }
+    return newObject(fcinfo, g, handle, fc->name);
+  }
+  // The result goes into the read-write argument: nodeAgg keeps it as it is.
+  Datum value = fcinfo->args[owner].value;
+  StateObject* o = objectOf(value);
   if (fcinfo->isnull || handle == 0) {
     fcinfo->isnull = true;
-    return (Datum)0;
+    // An arena's object stays (deleting it would delete the arena); a NULL it is.
+    return isArena(o->hdr.eoh_context) ? value : (Datum)0;
   }
-  // The same state as a read-write argument: that value, changed in place (nodeAgg keeps
-  // it as it is).
-  for (int i = 0; i < s.nargs; i++)
-    if (inPlace[i] && inPlace[i]->handle == handle &&
-        VARATT_IS_EXTERNAL_EXPANDED_RW(DatumGetPointer(fcinfo->args[i].value)))
-      return fcinfo->args[i].value;
-  return newObject(fcinfo, g, handle, fc->name);
+  if (o->g != g) {  // given as a copy (another instance's): it names the result's now
+    retainInstance(g);
+    GuestInstance* old = o->g;
+    o->g = g;
+    releaseInstance(old);
+  }
+  if (o->flat) {
+    pfree(o->flat);
+    o->flat = nullptr;
+  }
+  o->handle = handle;
+  return value;
 }
 
 }  // namespace pgwasm

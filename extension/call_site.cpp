@@ -22,15 +22,12 @@ void releaseInstance(GuestInstance* g) {
   pfree(g);
 }
 
-// After a trap in g: the call site's own instance goes (the next call makes a new one);
-// a shared one keeps its references but loses its runtime, so that no call runs in it.
-static void lose(CallSite* fc, GuestInstance* g) {
-  if (g == fc->own) {
-    releaseRuntime(fc);
-  } else if (g->runtime) {
+void loseInstance(CallSite* fc, GuestInstance* g) {
+  if (g->runtime) {  // states may live in it too: none of their calls runs in it again
     bridgeFreeRuntime(g->runtime);
     g->runtime = nullptr;
   }
+  if (g == fc->own) releaseRuntime(fc);
 }
 
 void releaseRuntime(CallSite* fc) {
@@ -197,8 +194,7 @@ static void prepareForStatement(CallSite* fc, FunctionCallInfo fcinfo) {
 GuestInstance* newInstance(CallSite* fc) {
   GuestInstance* g = static_cast<GuestInstance*>(MemoryContextAllocZero(TopMemoryContext, sizeof(GuestInstance)));
   g->refs = 1;
-  g->state.functionName = fc->name;
-  g->state.nargs = fc->nargs;
+  enterInstance(g, fc->name, nullptr, 0);  // the start function and _initialize
   memcpy(g->sha256, fc->sha256, 32);
   g->fuel = fc->fuel;
   // The start function and _initialize run on fuel of their own call.
@@ -215,6 +211,7 @@ GuestInstance* newInstance(CallSite* fc) {
   TimestampTz t0 = GetCurrentTimestamp();
   g->runtime = bridgeInstantiate(fc->held, fc->exportName, limits, resolveImport, &g->state, &out);
   fuelEndCall(&cf, initFuel);
+  g->state.functionName = nullptr;  // fc's name may go before g does
   long secs;
   int usecs;
   TimestampDifference(t0, GetCurrentTimestamp(), &secs, &usecs);
@@ -314,7 +311,7 @@ __attribute__((noinline)) void encodeArguments(CallSite* fc, GuestInstance* g, c
   if (!out.ok()) {
     fuelEndCall(cf, *fuel);
     char* detail = out.status == Outcome::Trap ? trapDetail(g) : nullptr;
-    lose(fc, g);  // the instance may be in any state after a trap
+    loseInstance(fc, g);  // the instance may be in any state after a trap
     reportCallFailure(fc->name, out, detail);
   }
   uint64_t memSize;
@@ -373,7 +370,7 @@ __attribute__((noinline)) void callFailed(CallSite* fc, GuestInstance* g, wasm::
     if (msg[0]) snprintf(out.message, sizeof out.message, "%s", msg);
   }
   char* detail = trapDetail(g);
-  lose(fc, g);
+  loseInstance(fc, g);
   reportCallFailure(fc->name, out, detail);
 }
 

@@ -83,6 +83,10 @@ CallSite* getCallSite(FunctionCallInfo fcinfo);
 // A fresh instance of the statement's module (fc->held) for the call site.
 void instantiateRuntime(CallSite* fc);
 void releaseRuntime(CallSite* fc);
+// After a trap in g, which may be in any state: the call site's own instance goes (the
+// next call makes a new one); one that states live in keeps its references but loses its
+// runtime, so that no call runs in it again.
+void loseInstance(CallSite* fc, GuestInstance* g);
 // Lets go of the other instance a call site remembers (agg_state.cpp).
 void forgetOtherInstance(CallSite* fc);
 
@@ -104,6 +108,14 @@ void scalarArguments(CallSite* fc, const NullableDatum* args, uint64_t* params);
 // from the statement's.
 Datum resultDatum(CallSite* fc, GuestInstance* g, uint64_t bits, uint64_t fuelLeft, bool byCallLimit);
 
+// What g's host functions see of the call about to start in it (every entry into the
+// guest sets it: an instance outlives the call sites that use it, and serves several).
+inline void enterInstance(GuestInstance* g, const char* fname, const NullableDatum* argv, int nargs) {
+  g->state.functionName = fname;
+  g->state.args = argv;
+  g->state.nargs = nargs;
+}
+
 // What a call of the export returned: its Wasm result, and the fuel it had left (for
 // reading the result; see resultDatum).
 struct ExportResult {
@@ -124,7 +136,7 @@ inline ExportResult callExportIn(CallSite* fc, GuestInstance* g, GuestFunc* func
   uint64_t results[2] = {0, 0};
   CallFuel cf;
   uint64_t fuel;
-  g->state.args = argv;
+  enterInstance(g, fc->name, argv, s.nargs);
   if (fc->callsAlloc) {
     encodeArguments(fc, g, argv, args, &cf, &fuel);  // starts the call's fuel
   } else {

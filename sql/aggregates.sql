@@ -20,6 +20,8 @@ CREATE FUNCTION hll_text_step(wasm.state, text) RETURNS wasm.state LANGUAGE wasm
 CREATE FUNCTION hll_combine(wasm.state, wasm.state) RETURNS wasm.state LANGUAGE wasm IMMUTABLE PARALLEL SAFE
   AS 'aggregates:hll_combine';
 CREATE FUNCTION hll_final(wasm.state) RETURNS bigint LANGUAGE wasm IMMUTABLE PARALLEL SAFE AS 'aggregates:hll_final';
+CREATE FUNCTION sum_of(bigint) RETURNS wasm.state LANGUAGE wasm IMMUTABLE PARALLEL SAFE AS 'aggregates:sum_of';
+CREATE FUNCTION sum_show(wasm.state) RETURNS bigint LANGUAGE wasm IMMUTABLE PARALLEL SAFE AS 'aggregates:sum_show';
 CREATE AGGREGATE wsum(bigint) (SFUNC = sum_step, STYPE = wasm.state, FINALFUNC = sum_final,
                                COMBINEFUNC = sum_combine, PARALLEL = SAFE);
 -- STRICT, with INITCOND = 'new': PostgreSQL skips NULL inputs, the first call gets state 0
@@ -57,6 +59,14 @@ SET enable_hashagg = off;
 SELECT count(*) AS groups, count(*) FILTER (WHERE w IS DISTINCT FROM s) AS wrong
   FROM (SELECT g, wsum(v) w, sum(v) s FROM agg_t GROUP BY g) q;
 RESET enable_hashagg;
+-- every group a state, all in one hash table (a memory context per state made this
+-- quadratic: nodeAgg measures its context's children at every new group)
+SET work_mem = '1GB';
+SET statement_timeout = '120s';
+SELECT count(*) AS groups, count(*) FILTER (WHERE w IS DISTINCT FROM i) AS wrong
+  FROM (SELECT i, wsum(i) w FROM agg_t GROUP BY i) q;
+RESET statement_timeout;
+RESET work_mem;
 -- the median and the 90th percentile against percentile_cont, per group
 SELECT count(*) AS groups,
        count(*) FILTER (WHERE abs(m - pm) > 1e-9 OR abs(p - pp) > 1e-9) AS wrong
@@ -92,6 +102,18 @@ SELECT count(*) AS groups,
   FROM (SELECT m, wsum(v) AS w, wmedian(x) AS md, whll(k) AS h FROM agg_t GROUP BY m) p
   JOIN agg_serial s USING (m);
 SELECT wsum(v) = sum(v) AS whole_table_ok FROM agg_t;
+-- an ERROR caught after a parallel plan (its subtransaction's abort rolls back the setting
+-- that names the fuel budget to the workers): a later parallel plan still runs Wasm
+CREATE FUNCTION parallel_after_error() RETURNS SETOF bigint LANGUAGE plpgsql AS $$
+BEGIN
+  BEGIN
+    RETURN QUERY SELECT wsum(v) FROM agg_t;
+    RAISE EXCEPTION 'caught';
+  EXCEPTION WHEN raise_exception THEN NULL;
+  END;
+  RETURN QUERY SELECT wsum(v) FROM agg_t;
+END $$;
+SELECT count(*) AS results, bool_and(w = (SELECT sum(v) FROM agg_t)) AS all_ok FROM parallel_after_error() w;
 RESET max_parallel_workers_per_gather;
 RESET parallel_setup_cost;
 RESET min_parallel_table_scan_size;
@@ -110,6 +132,27 @@ CREATE TABLE stored_states AS SELECT g % 3 AS gg, sum_step(NULL, g) AS s FROM ge
 SELECT gg, sum_final(s) FROM stored_states ORDER BY gg;
 SELECT sum_final(sum_combine(a.s, b.s)) AS combined FROM stored_states a, stored_states b WHERE a.gg = 1 AND b.gg = 2 LIMIT 1;
 SELECT sum_final(sum_step(NULL, 7)::text::wasm.state) AS text_round_trip;
+-- a state is a value: a function that returns a state changes only the one it is given
+-- to change (a PL/pgSQL variable assigned its result), and a state given twice is two
+DO $$
+DECLARE s wasm.state; t wasm.state; u wasm.state;
+BEGIN
+  s := sum_step(NULL, 5);
+  t := sum_step(s, 10);
+  RAISE NOTICE 's % t %', sum_final(s), sum_final(t);
+  s := sum_step(s, 1);
+  RAISE NOTICE 's % t %', sum_final(s), sum_final(t);
+  u := sum_combine(s, s);
+  RAISE NOTICE 's % u %', sum_final(s), sum_final(u);
+  s := sum_combine(s, s);
+  RAISE NOTICE 's %', sum_final(s);
+END $$;
+-- what the guest sees of a call in an instance another function made: its own arguments
+-- (a NULL one), and its own name on its output
+SELECT avg_final(sum_step(sum_of(3), NULL)) AS one_value;
+\set SHOW_CONTEXT always
+SELECT sum_show(sum_step(sum_of(3), 4)) AS count;
+\set SHOW_CONTEXT errors
 
 -- hostile states: each an ERROR with its SQLSTATE, never a crash
 CREATE FUNCTION bad_state_step(wasm.state, int) RETURNS wasm.state LANGUAGE wasm AS 'aggregates:bad_state_step';

@@ -13,6 +13,7 @@
  *                                  COMBINEFUNC = sum_combine, PARALLEL = SAFE);
  */
 #include <pgwasm.h>
+#include <stdio.h>
 #include <stdlib.h>
 
 enum { KIND_SUM = 1, KIND_VALUES = 2, KIND_HLL = 3 };
@@ -48,6 +49,22 @@ PGWASM_EXPORT(sum_add) uint32_t sum_add(uint32_t state, int64_t v) {
   s->sum += v;
   s->count++;
   return (uint32_t)(uintptr_t)s;
+}
+/* sum_of(bigint): a state of one value, made by a function of one argument. */
+PGWASM_EXPORT(sum_of) uint32_t sum_of(int64_t v) {
+  sum_state* s = new_sum();
+  if (!pgwasm_arg_is_null(0)) {
+    s->sum = v;
+    s->count = 1;
+  }
+  return (uint32_t)(uintptr_t)s;
+}
+/* sum_show(state): prints the state (a NOTICE naming the function) and returns its count. */
+PGWASM_EXPORT(sum_show) int64_t sum_show(uint32_t state) {
+  sum_state* s = (sum_state*)(uintptr_t)state;
+  if (!s) return pgwasm_return_null();
+  printf("sum %lld of %lld\n", (long long)s->sum, (long long)s->count);
+  return s->count;
 }
 /* The inverse, for moving aggregates in windows: a row leaves the frame. */
 PGWASM_EXPORT(sum_unstep) uint32_t sum_unstep(uint32_t state, int64_t v) {
