@@ -1,10 +1,12 @@
 // PG zone. The LANGUAGE wasm call handler: the fmgr entry of every wasm function, which
-// runs scalar functions here and set-returning ones in set_function.cpp, on their call
+// runs scalar functions here, set-returning ones in set_function.cpp, triggers in
+// trigger_function.cpp and window functions in window_function.cpp, on their call
 // site (call_site.h).
 #include "agg_state.h"
 #include "call_site.h"
 #include "set_function.h"
 #include "trigger_function.h"
+#include "window_function.h"
 
 extern "C" {
 PG_FUNCTION_INFO_V1(wasm_call_handler);
@@ -16,9 +18,12 @@ namespace {
 
 Datum callFunction(FunctionCallInfo fcinfo) {
   CallSite* fc = getCallSite(fcinfo);
-  if (__builtin_expect(fc->shape.trigger, 0))
-    ereport(ERROR, (errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
-                    errmsg("trigger functions can only be called as triggers")));
+  if (__builtin_expect(fc->shape.trigger | fc->shape.window, 0)) {
+    if (fc->shape.trigger)
+      ereport(ERROR, (errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+                      errmsg("trigger functions can only be called as triggers")));
+    return callWindowFunction(fcinfo, fc);
+  }
   if (__builtin_expect(fc->shape.states, 0)) return callWithStates(fcinfo, fc);
   ExportResult r = callExport(fc, fcinfo->args);
   Datum result = (Datum)0;

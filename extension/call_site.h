@@ -125,7 +125,7 @@ struct ExportResult {
 };
 
 // Calls the export with these arguments (the shape's: fcinfo->args, or a trigger's event)
-// and, for a set-returning function, the set's call number (signature.h): in the call
+// and, for a set-returning function, the set's call number (a window function: the row; signature.h): in the call
 // site's own instance, or (callExportIn) in g, the export func of g's (null: the one g was
 // made for). The call's fuel goes back at once, guest output is flushed, and a trap is an
 // ERROR. g->state.returnNull says whether the guest returned NULL.
@@ -147,7 +147,7 @@ inline ExportResult callExportIn(CallSite* fc, GuestInstance* g, GuestFunc* func
     }
     fuel = fuelStartCall(&cf, fc->name);
   }
-  if (s.retset) args[s.nparams] = setCall;
+  if (s.retset | s.window) args[s.nparams] = setCall;  // a set's call number, a window's row
 
   g->state.returnNull = false;
   wasm::TrapKind trap = func ? bridgeCallFunc(g->runtime, func, args, results, &fuel)

@@ -13,6 +13,7 @@
 
 #include "guc.h"
 #include "host_imports.h"
+#include "window_imports.h"
 #include "pg_guard.h"
 #include "server_text.h"
 #include "statement.h"
@@ -249,13 +250,6 @@ TrapKind returnNull(HostCall& call, const Value*, Value*) {
   return TrapKind::None;
 }
 
-struct HostEntry {
-  const char* module;
-  const char* name;
-  const char* type;  // params "->" results, one letter per type: i I f F
-  wasm::HostFn fn;
-};
-
 wasm::ValType typeOfLetter(char c) {
   switch (c) {
     case 'i': return ValType::I32;
@@ -288,7 +282,7 @@ void typeText(const char* spec, char* buf, size_t cap) {
 }
 
 constexpr const char* kWasi = "wasi_snapshot_preview1";
-const HostEntry kHost[] = {
+const HostImport kHost[] = {
     {kWasi, "fd_write", "iiii->i", fdWrite},
     {kWasi, "fd_fdstat_get", "ii->i", fdFdstatGet},
     {kWasi, "fd_seek", "iIii->i", fdSeek},
@@ -317,17 +311,22 @@ bool resolveImport(const ExternEntry& im, wasm::HostFn* fn, void** env, void* re
              im.type);
     return false;
   }
-  for (const HostEntry& h : kHost) {
-    if (strcmp(im.module, h.module) != 0 || strcmp(im.name, h.name) != 0) continue;
-    if (!sameType(im, h.type)) {
+  const HostImport* h = nullptr;
+  for (const HostImport& e : kHost)
+    if (strcmp(im.module, e.module) == 0 && strcmp(im.name, e.name) == 0) h = &e;
+  for (int i = 0; i < kNumWindowImports && !h; i++)
+    if (strcmp(im.module, kWindowImports[i].module) == 0 && strcmp(im.name, kWindowImports[i].name) == 0)
+      h = &kWindowImports[i];
+  if (h) {
+    if (!sameType(im, h->type)) {
       char want[128], have[256];
-      typeText(h.type, want, sizeof want);
+      typeText(h->type, want, sizeof want);
       bridgeEntryTypeText(im, have, sizeof have);
-      snprintf(why, whyCap, "module imports %s.%s as %s, but pg-wasm provides it as %s", h.module, h.name,
+      snprintf(why, whyCap, "module imports %s.%s as %s, but pg-wasm provides it as %s", h->module, h->name,
                have, want);
       return false;
     }
-    *fn = h.fn;
+    *fn = h->fn;
     *env = resolverEnv;
     return true;
   }

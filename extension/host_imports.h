@@ -1,6 +1,6 @@
 // PG zone. What a guest may import: WASI preview 1 (stdout and stderr become messages,
 // clocks and random are real, everything else reports "not supported") and the pgwasm
-// module (NULL arguments and results). Host functions run below JIT frames: each one
+// module (NULL arguments and results; window functions' reads, window_imports.h). Host functions run below JIT frames: each one
 // guards every PostgreSQL call with PG_TRY and turns an ERROR into a host trap.
 #pragma once
 
@@ -19,6 +19,10 @@ struct CallState {
   const NullableDatum* args = nullptr;
   int nargs = 0;
   bool returnNull = false;  // set by pgwasm.return_null
+  // A window function's call: its WindowObject and argument codecs (window_imports.cpp),
+  // else null.
+  void* window = nullptr;
+  const struct ValueCodec* windowArgs = nullptr;
   // Partial lines of stdout (0) and stderr (1), flushed at newline and after each call.
   char line[2][1024];
   size_t lineLen[2] = {0, 0};
@@ -32,6 +36,15 @@ struct CallState {
 // The last lines of the guest's stderr (at most `lines`, the last one possibly partial),
 // as text, into buf; empty if it wrote nothing.
 void stderrTail(const CallState* state, int lines, char* buf, size_t cap);
+
+// A host function a guest may import, by name and type (params "->" results, one letter
+// per type: i I f F).
+struct HostImport {
+  const char* module;
+  const char* name;
+  const char* type;
+  wasm::HostFn fn;
+};
 
 // ImportResolver (bridge.h): env is the CallState*, or nullptr when only checking.
 bool resolveImport(const ExternEntry& import, wasm::HostFn* fn, void** env, void* resolverEnv,

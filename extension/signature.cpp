@@ -35,6 +35,7 @@ WasmSig wasmSignatureOf(const CallShape& s) {
     t.results[t.nresults++] = wasm::ValType::I32;
     return t;
   }
+  if (s.window) t.params[t.nparams++] = wasm::ValType::I64;  // (args..., i64 row) -> result
   switch (s.result.form) {
     case Form::None: break;
     case Form::Bytes: t.results[t.nresults++] = wasm::ValType::I64; break;
@@ -49,6 +50,7 @@ const char* firstTypeNeeding(const CallShape& s, uint8_t abi) {
     if (s.args[i].abi >= abi) return psprintf("argument %d (%s)", i + 1, s.args[i].typeName);
   if (s.retset && s.result.abi < abi) return pstrdup("set of results (RETURNS SETOF)");
   if (s.trigger) return pstrdup("trigger event (RETURNS trigger)");
+  if (s.window && s.result.abi < abi) return pstrdup("window protocol (WINDOW)");
   return psprintf("result (%s)", s.result.typeName);
 }
 
@@ -56,11 +58,10 @@ const char* firstTypeNeeding(const CallShape& s, uint8_t abi) {
 
 void resolveCallShape(CallShape* s, const char* fname, char prokind, bool retset, const Oid* argTypes, int nargs,
                       Oid resultType, TupleDesc resultDesc, MemoryContext cxt, bool jsonbCompact) {
-  if (prokind == PROKIND_WINDOW)
+  s->window = prokind == PROKIND_WINDOW;
+  if (s->window && retset)
     ereport(ERROR, (errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
-                    errmsg("wasm function %s cannot be a window function", fname),
-                    errhint("Declare it without WINDOW; ordinary wasm functions can be used in window "
-                            "frames' expressions.")));
+                    errmsg("wasm window function %s cannot return a set", fname)));
   s->fname = fname;
   s->retset = retset;
   s->states = false;
@@ -110,8 +111,13 @@ void resolveCallShape(CallShape* s, const char* fname, char prokind, bool retset
     ereport(ERROR, (errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
                     errmsg("wasm function %s cannot return a set of void", fname)));
   s->abi = s->result.abi > s->abi ? s->result.abi : s->abi;
-  if (retset && s->abi < 2) s->abi = 2;  // the set protocol is version 2's
+  if ((retset || s->window) && s->abi < 2) s->abi = 2;  // the set and window protocols are version 2's
   s->states |= s->result.state;
+  if (s->window && s->states)
+    ereport(ERROR, (errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+                    errmsg("wasm window function %s cannot take or return wasm.state", fname),
+                    errhint("A window function keeps what it needs across rows in its own memory; "
+                            "wasm.state is for aggregates, which can also run over windows.")));
   if (retset && s->result.state)
     ereport(ERROR, (errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
                     errmsg("wasm function %s cannot return a set of wasm.state", fname)));

@@ -22,6 +22,7 @@ struct CallShape {
   Oid resultType;
   bool retset;         // RETURNS SETOF: the Wasm function returns the set in batches (below)
   bool trigger;        // RETURNS trigger: (i32 event) -> i32 row (below)
+  bool window;         // WINDOW: one more parameter, i64 row (below)
   bool states;         // an argument or the result is a wasm.state (agg_state.cpp)
   ValueCodec* args;    // nargs codecs
   ValueCodec result;   // with retset, of one row (an element of each batch)
@@ -36,11 +37,15 @@ struct CallShape {
 
 // Resolves a declaration in cxt. resultDesc: a record result's columns (OUT parameters,
 // or the call's column list), else null. ERRORs 0A000 naming the first type the ABI does
-// not carry, and for window functions.
+// not carry.
 // A set-returning function (retset; ABI version 2) has the Wasm parameters of its
 // arguments and one more, i64 call: 0 for the first call of a set, then 1, 2, ...; each
 // call returns (i32) the address of an array of the result type (udf-sdk/ABI.md, "Arrays"),
 // the set's next rows, and an empty array ends the set.
+// A window function (WINDOW; ABI version 2) has the Wasm parameters of its arguments (the
+// current row's) and one more, i64 row: the current row's position in its partition, 0
+// for the first row of each partition; it reads other rows through the pgwasm.win_*
+// imports (window_imports.cpp).
 // A trigger function (ABI version 2) is (i32 event) -> i32 row: the event is a row of
 // the trigger's facts and the table's NEW and OLD rows, and the result the row for the
 // operation (0: none); its codecs are the table's, set by trigger_function.cpp.

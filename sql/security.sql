@@ -139,7 +139,7 @@ SELECT spin_immutable(100000);
 COMMIT;
 RESET wasm.fuel_limit;
 
--- 5. Window functions do not exist for wasm yet: refused, not silently wrong.
+-- 5. A window function's export also takes its row (i64): one without it is refused.
 CREATE FUNCTION spin_window(int) RETURNS int WINDOW LANGUAGE wasm AS 'spin:spin';
 
 -- 6. Modules follow their owner's role: DROP ROLE refuses an owner of modules,

@@ -33,6 +33,8 @@ SELECT wasm.load_module('sets', example('sets.wasm'));
 SELECT wasm.load_module('hostile_sets', example('hostile_sets.wasm'));
 SELECT wasm.load_module('triggers', example('triggers.wasm'));
 SELECT wasm.load_module('aggregates', example('aggregates.wasm'));
+SELECT wasm.load_module('windows', example('windows.wasm'));
+SELECT wasm.load_module('hostile_windows', example('hostile_windows.wasm'));
 SELECT wasm.load_module('v1text', example('abi_v1.wasm'));
 SELECT wasm.load_module('v3', example('abi_v3.wasm'));
 SELECT wasm.load_module('abi_twice', example('abi_twice.wasm'));

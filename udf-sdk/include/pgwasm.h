@@ -229,6 +229,52 @@ static inline pgwasm_array* pgwasm_set_batch(uint32_t cap, uint32_t elem_size, i
   return b;
 }
 
+/* --- window functions (CREATE FUNCTION ... WINDOW) ---
+ * PostgreSQL calls a window function once for each row of each partition, in order. Its
+ * export takes the current row's SQL arguments and then int64_t row, the row's position in
+ * its partition: 0 starts a partition (reset what you keep per partition, in static
+ * memory). It reads other rows through these host functions; values of other rows come in
+ * 8-byte slots (pgwasm_slot), for arguments passed by value (integers, floats, bool,
+ * dates and times):
+ *
+ *   PGWASM_EXPORT(w_rank) int64_t w_rank(int64_t row) {     // rank() OVER (... ORDER BY ...)
+ *     static int64_t rank;
+ *     if (row == 0 || !pgwasm_win_peers(row - 1, row)) rank = row + 1;
+ *     return rank;
+ *   }
+ *
+ * pgwasm_win_column and pgwasm_win_frame read many rows in one host call: take the whole
+ * partition (at row 0) or the frame, then work in your own memory. */
+typedef union {
+  int32_t i32;
+  int64_t i64;
+  float f32;
+  double f64;
+  uint64_t bits;
+} pgwasm_slot;
+enum { PGWASM_WIN_PARTITION = 0, PGWASM_WIN_CURRENT = 1, PGWASM_WIN_FRAME_HEAD = 2, PGWASM_WIN_FRAME_TAIL = 3 };
+enum { PGWASM_WIN_VALUE = 0, PGWASM_WIN_NULL = 1, PGWASM_WIN_NONE = 2 };
+/* Rows in the partition. */
+__attribute__((import_module("pgwasm"), import_name("win_rows"))) int64_t pgwasm_win_rows(void);
+/* Whether rows a and b of the partition are ORDER BY peers (both must be in it). */
+__attribute__((import_module("pgwasm"), import_name("win_peers"))) int32_t pgwasm_win_peers(int64_t a, int64_t b);
+/* Argument arg of one row: row pos of the partition (from PGWASM_WIN_PARTITION), the
+ * current row + pos (PGWASM_WIN_CURRENT: -1 is the row before), the frame's first row +
+ * pos or its last row + pos (pos <= 0). PGWASM_WIN_VALUE (in *out), PGWASM_WIN_NULL, or
+ * PGWASM_WIN_NONE for a row outside the partition or frame. */
+__attribute__((import_module("pgwasm"), import_name("win_arg"))) int32_t pgwasm_win_arg(int32_t arg, int64_t pos,
+                                                                                      int32_t from, pgwasm_slot* out);
+/* Argument arg of count rows from row `from` of the partition into values (and a byte a
+ * row into nulls, 1 for NULL, unless nulls is 0): the number read (fewer at its end). */
+__attribute__((import_module("pgwasm"), import_name("win_column"))) int32_t pgwasm_win_column(
+    int32_t arg, int64_t from, uint32_t count, pgwasm_slot* values, uint8_t* nulls);
+/* Argument arg of the frame's rows in order (rows EXCLUDE leaves out skipped), at most
+ * cap: the number read (cap: there may be more; pgwasm_win_rows() is always enough). */
+__attribute__((import_module("pgwasm"), import_name("win_frame"))) int32_t pgwasm_win_frame(int32_t arg,
+                                                                                          pgwasm_slot* values,
+                                                                                          uint8_t* nulls,
+                                                                                          uint32_t cap);
+
 /* --- triggers (RETURNS trigger) ---
  * A trigger function's export is pgwasm_row* f(const pgwasm_row* tg): tg holds the event
  * (pgwasm_tg_*), and the result is the row for the operation of a BEFORE or INSTEAD OF row
