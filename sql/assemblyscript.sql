@@ -76,7 +76,8 @@ SELECT count(*) AS days,
   FROM generate_series(date '4713-01-01 BC', date '9999-12-31', interval '997 days') g(t), LATERAL (SELECT t::date AS d) x;
 SELECT as_date_parts('2000-02-29'), as_date_parts('0001-01-01 BC'), as_make_date(1970, 1, 1), as_make_date(2024, 2, 29);
 
--- Beyond scalar functions (udf-sdk/assemblyscript/examples/kinds.ts): a set and a trigger, checked against the C
+-- Beyond scalar functions (udf-sdk/assemblyscript/examples/kinds.ts): a set, a trigger, aggregates and a
+-- window function, checked against the C
 -- examples (sets.c, triggers.c) on the same inputs.
 SELECT wasm.load_module('as_kinds', example('as_kinds.wasm')) IS NOT NULL AS loaded;
 CREATE FUNCTION as_tokens(text) RETURNS SETOF text LANGUAGE wasm STRICT AS 'as_kinds:tokens';
@@ -112,3 +113,51 @@ UPDATE as_users_c SET email = upper(email) || '  ';
 CREATE TABLE as_no_email (id int);
 CREATE TRIGGER norm BEFORE INSERT ON as_no_email FOR EACH ROW EXECUTE FUNCTION as_normalize_email();
 SELECT sqlstate_of('INSERT INTO as_no_email VALUES (1)') LIKE '38000: wasm function as_normalize_email() trapped%' AS refused;
+-- aggregates whose states the guest keeps (wasm.state): a median and an HLL distinct
+-- count, serial and with a parallel plan (states saved in the workers, combined in the
+-- leader), against percentile_cont and count(DISTINCT)
+CREATE FUNCTION as_values_step(wasm.state, float8) RETURNS wasm.state LANGUAGE wasm PARALLEL SAFE AS 'as_kinds:values_step';
+CREATE FUNCTION as_values_combine(wasm.state, wasm.state) RETURNS wasm.state LANGUAGE wasm PARALLEL SAFE
+  AS 'as_kinds:values_combine';
+CREATE FUNCTION as_median_final(wasm.state) RETURNS float8 LANGUAGE wasm PARALLEL SAFE AS 'as_kinds:median_final';
+CREATE FUNCTION as_hll_step(wasm.state, bigint) RETURNS wasm.state LANGUAGE wasm PARALLEL SAFE AS 'as_kinds:hll_step';
+CREATE FUNCTION as_hll_combine(wasm.state, wasm.state) RETURNS wasm.state LANGUAGE wasm PARALLEL SAFE
+  AS 'as_kinds:hll_combine';
+CREATE FUNCTION as_hll_final(wasm.state) RETURNS bigint LANGUAGE wasm PARALLEL SAFE AS 'as_kinds:hll_final';
+CREATE AGGREGATE as_median(float8) (SFUNC = as_values_step, STYPE = wasm.state, FINALFUNC = as_median_final,
+                                    COMBINEFUNC = as_values_combine, PARALLEL = SAFE);
+CREATE AGGREGATE as_hll(bigint) (SFUNC = as_hll_step, STYPE = wasm.state, FINALFUNC = as_hll_final,
+                                 COMBINEFUNC = as_hll_combine, PARALLEL = SAFE);
+CREATE TABLE as_agg AS SELECT i % 50 AS g, ((i * 31) % 997) / 10.0::float8 AS x, (i * 104729) % 40000 AS k
+  FROM generate_series(1::bigint, 200000) i;
+ANALYZE as_agg;
+CREATE TEMP TABLE as_serial AS SELECT g, as_median(x) AS m, as_hll(k) AS h FROM as_agg GROUP BY g;
+SELECT count(*) AS groups,
+       count(*) FILTER (WHERE m <> (SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY x) FROM as_agg a WHERE a.g = s.g)) AS median_wrong,
+       count(*) FILTER (WHERE abs(h - (SELECT count(DISTINCT k) FROM as_agg a WHERE a.g = s.g)) > 0.03 * h) AS hll_off
+  FROM as_serial s;
+SET max_parallel_workers_per_gather = 2;
+SET parallel_setup_cost = 0;
+SET min_parallel_table_scan_size = 0;
+SET parallel_leader_participation = off;
+CREATE TEMP TABLE as_plan (line text);
+DO $$
+DECLARE l text;
+BEGIN
+  FOR l IN EXPLAIN (COSTS OFF) SELECT g, as_median(x), as_hll(k) FROM as_agg GROUP BY g LOOP
+    INSERT INTO as_plan VALUES (l);
+  END LOOP;
+END $$;
+SELECT count(*) FILTER (WHERE line ~ 'Partial') > 0 AS partial_in_workers FROM as_plan;
+SELECT count(*) AS groups, count(*) FILTER (WHERE p.m IS DISTINCT FROM s.m OR p.h IS DISTINCT FROM s.h) AS differ
+  FROM (SELECT g, as_median(x) AS m, as_hll(k) AS h FROM as_agg GROUP BY g) p JOIN as_serial s USING (g);
+RESET max_parallel_workers_per_gather;
+RESET parallel_setup_cost;
+RESET min_parallel_table_scan_size;
+RESET parallel_leader_participation;
+SELECT as_median_final(('\x50575331' || (SELECT sha256 FROM wasm.modules WHERE name = 'as_kinds') || '0907')::wasm.state);
+-- a window function: the moving average of the frame, against avg
+CREATE FUNCTION as_moving_avg(float8) RETURNS float8 WINDOW LANGUAGE wasm AS 'as_kinds:w_moving_avg';
+SELECT count(*) AS rows, count(*) FILTER (WHERE m IS DISTINCT FROM a AND abs(m - a) > 1e-9) AS wrong
+  FROM (SELECT as_moving_avg(x) OVER w AS m, avg(x) OVER w AS a
+          FROM as_agg WHERE g < 3 WINDOW w AS (PARTITION BY g ORDER BY k ROWS BETWEEN 4 PRECEDING AND 1 FOLLOWING)) q;

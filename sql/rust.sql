@@ -74,7 +74,8 @@ SELECT rs_word_summary('Hello wide World é'), rs_word_summary('');
 SELECT left(s, 20) AS s, rs_word_summary(s) IS NOT DISTINCT FROM word_summary_sql(s) AS same
   FROM (VALUES ('Hello wide World é'), (''), ('  one  '), ('A b C d'), (repeat('Ab ', 1000))) v(s) ORDER BY 1;
 
--- Beyond scalar functions (udf-sdk/rust/examples/kinds.rs): a set and a trigger, checked against the C
+-- Beyond scalar functions (udf-sdk/rust/examples/kinds.rs): a set, a trigger, aggregates and a window
+-- function, checked against the C
 -- examples (sets.c, triggers.c) on the same inputs.
 SELECT wasm.load_module('rust_kinds', example('rust_kinds.wasm')) IS NOT NULL AS loaded;
 CREATE FUNCTION rs_tokens(text) RETURNS SETOF text LANGUAGE wasm STRICT AS 'rust_kinds:tokens';
@@ -110,3 +111,51 @@ UPDATE rs_users_c SET email = upper(email) || '  ';
 CREATE TABLE rs_no_email (id int);
 CREATE TRIGGER norm BEFORE INSERT ON rs_no_email FOR EACH ROW EXECUTE FUNCTION rs_normalize_email();
 SELECT sqlstate_of('INSERT INTO rs_no_email VALUES (1)') LIKE '38000: wasm function rs_normalize_email() trapped%' AS refused;
+-- aggregates whose states the guest keeps (wasm.state): a median and an HLL distinct
+-- count, serial and with a parallel plan (states saved in the workers, combined in the
+-- leader), against percentile_cont and count(DISTINCT)
+CREATE FUNCTION rs_values_step(wasm.state, float8) RETURNS wasm.state LANGUAGE wasm PARALLEL SAFE AS 'rust_kinds:values_step';
+CREATE FUNCTION rs_values_combine(wasm.state, wasm.state) RETURNS wasm.state LANGUAGE wasm PARALLEL SAFE
+  AS 'rust_kinds:values_combine';
+CREATE FUNCTION rs_median_final(wasm.state) RETURNS float8 LANGUAGE wasm PARALLEL SAFE AS 'rust_kinds:median_final';
+CREATE FUNCTION rs_hll_step(wasm.state, bigint) RETURNS wasm.state LANGUAGE wasm PARALLEL SAFE AS 'rust_kinds:hll_step';
+CREATE FUNCTION rs_hll_combine(wasm.state, wasm.state) RETURNS wasm.state LANGUAGE wasm PARALLEL SAFE
+  AS 'rust_kinds:hll_combine';
+CREATE FUNCTION rs_hll_final(wasm.state) RETURNS bigint LANGUAGE wasm PARALLEL SAFE AS 'rust_kinds:hll_final';
+CREATE AGGREGATE rs_median(float8) (SFUNC = rs_values_step, STYPE = wasm.state, FINALFUNC = rs_median_final,
+                                    COMBINEFUNC = rs_values_combine, PARALLEL = SAFE);
+CREATE AGGREGATE rs_hll(bigint) (SFUNC = rs_hll_step, STYPE = wasm.state, FINALFUNC = rs_hll_final,
+                                 COMBINEFUNC = rs_hll_combine, PARALLEL = SAFE);
+CREATE TABLE rs_agg AS SELECT i % 50 AS g, ((i * 31) % 997) / 10.0::float8 AS x, (i * 104729) % 40000 AS k
+  FROM generate_series(1::bigint, 200000) i;
+ANALYZE rs_agg;
+CREATE TEMP TABLE rs_serial AS SELECT g, rs_median(x) AS m, rs_hll(k) AS h FROM rs_agg GROUP BY g;
+SELECT count(*) AS groups,
+       count(*) FILTER (WHERE m <> (SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY x) FROM rs_agg a WHERE a.g = s.g)) AS median_wrong,
+       count(*) FILTER (WHERE abs(h - (SELECT count(DISTINCT k) FROM rs_agg a WHERE a.g = s.g)) > 0.03 * h) AS hll_off
+  FROM rs_serial s;
+SET max_parallel_workers_per_gather = 2;
+SET parallel_setup_cost = 0;
+SET min_parallel_table_scan_size = 0;
+SET parallel_leader_participation = off;
+CREATE TEMP TABLE rs_plan (line text);
+DO $$
+DECLARE l text;
+BEGIN
+  FOR l IN EXPLAIN (COSTS OFF) SELECT g, rs_median(x), rs_hll(k) FROM rs_agg GROUP BY g LOOP
+    INSERT INTO rs_plan VALUES (l);
+  END LOOP;
+END $$;
+SELECT count(*) FILTER (WHERE line ~ 'Partial') > 0 AS partial_in_workers FROM rs_plan;
+SELECT count(*) AS groups, count(*) FILTER (WHERE p.m IS DISTINCT FROM s.m OR p.h IS DISTINCT FROM s.h) AS differ
+  FROM (SELECT g, rs_median(x) AS m, rs_hll(k) AS h FROM rs_agg GROUP BY g) p JOIN rs_serial s USING (g);
+RESET max_parallel_workers_per_gather;
+RESET parallel_setup_cost;
+RESET min_parallel_table_scan_size;
+RESET parallel_leader_participation;
+SELECT rs_median_final(('\x50575331' || (SELECT sha256 FROM wasm.modules WHERE name = 'rust_kinds') || '0907')::wasm.state);
+-- a window function: the moving average of the frame, against avg
+CREATE FUNCTION rs_moving_avg(float8) RETURNS float8 WINDOW LANGUAGE wasm AS 'rust_kinds:w_moving_avg';
+SELECT count(*) AS rows, count(*) FILTER (WHERE m IS DISTINCT FROM a AND abs(m - a) > 1e-9) AS wrong
+  FROM (SELECT rs_moving_avg(x) OVER w AS m, avg(x) OVER w AS a
+          FROM rs_agg WHERE g < 3 WINDOW w AS (PARTITION BY g ORDER BY k ROWS BETWEEN 4 PRECEDING AND 1 FOLLOWING)) q;

@@ -32,6 +32,16 @@ extern "C" {
     fn host_arg_is_null(index: i32) -> i32;
     #[link_name = "return_null"]
     fn host_return_null();
+    #[link_name = "win_rows"]
+    fn host_win_rows() -> i64;
+    #[link_name = "win_peers"]
+    fn host_win_peers(a: i64, b: i64) -> i32;
+    #[link_name = "win_arg"]
+    fn host_win_arg(arg: i32, pos: i64, from: i32, out: *mut u64) -> i32;
+    #[link_name = "win_column"]
+    fn host_win_column(arg: i32, from: i64, count: u32, values: *mut u64, nulls: *mut u8) -> i32;
+    #[link_name = "win_frame"]
+    fn host_win_frame(arg: i32, values: *mut u64, nulls: *mut u8, cap: u32) -> i32;
 }
 
 #[link(wasm_import_module = "wasi_snapshot_preview1")]
@@ -468,6 +478,156 @@ impl<'a> Trigger<'a> {
     pub fn column(&self, name: &str) -> Option<usize> {
         let c = self.0.array(7)?;
         (0..c.len()).find(|&i| c.text(i) == Some(name))
+    }
+}
+
+// --- aggregate states (ABI.md, "Aggregate states") ---------------------------------------
+/// A `wasm.state` argument or result: a handle to a `T` in the guest's heap. Take
+/// `Option<State<T>>` (None: the aggregate's first row, or INITCOND 'new') and return the
+/// state (changed in place) or a new one:
+/// ```ignore
+/// export! { fn sum_step(s: Option<State<Sum>>, v: i64) -> State<Sum> {
+///     let mut s = s.unwrap_or_else(|| State::new(Sum::default()));
+///     s.get().total += v;
+///     s
+/// } }
+/// state_bytes!(Sum);  // pgwasm_state_save and pgwasm_state_load, through StateBytes
+/// ```
+/// States live until the instance goes (after the aggregate): they are never freed one by
+/// one, as the host never says when one is no longer needed.
+pub struct State<T> {
+    handle: u32,
+    _t: std::marker::PhantomData<T>,
+}
+impl<T> State<T> {
+    pub fn new(v: T) -> State<T> {
+        State { handle: Box::into_raw(Box::new(v)) as usize as u32, _t: std::marker::PhantomData }
+    }
+    /// The state. Handles come only from this module (new, or pgwasm_state_load).
+    pub fn get(&mut self) -> &mut T {
+        unsafe { &mut *(self.handle as usize as *mut T) }
+    }
+    pub fn handle(&self) -> u32 {
+        self.handle
+    }
+    pub unsafe fn from_handle(handle: u32) -> State<T> {
+        State { handle, _t: std::marker::PhantomData }
+    }
+}
+impl<T> Arg for Option<State<T>> {
+    type Raw = u32;
+    fn from_raw(raw: u32) -> Option<State<T>> {
+        if raw == 0 { None } else { Some(unsafe { State::from_handle(raw) }) }
+    }
+}
+impl<T> Ret for State<T> {
+    type Raw = u32;
+    fn into_raw(self) -> u32 {
+        self.handle
+    }
+}
+/// A state's bytes, for when it leaves its instance (a parallel worker's partial state on
+/// its way to the leader, a state stored in a table). `load` gets bytes from anywhere (a
+/// user can type them): check them, and return None to refuse them.
+pub trait StateBytes: Sized {
+    fn save(&self) -> Vec<u8>;
+    fn load(bytes: &[u8]) -> Option<Self>;
+}
+#[doc(hidden)]
+pub fn state_save<T: StateBytes>(handle: u32) -> u64 {
+    let mut s = unsafe { State::<T>::from_handle(handle) };
+    bytes_ret(&s.get().save())
+}
+#[doc(hidden)]
+pub fn state_load<T: StateBytes>(ptr: *const u8, len: u32) -> u32 {
+    match T::load(unsafe { bytes_arg(ptr, len) }) {
+        Some(v) => State::new(v).handle,
+        None => 0,
+    }
+}
+/// Exports pgwasm_state_save and pgwasm_state_load for the module's state type `T` (one per
+/// module: give several aggregates one enum).
+#[macro_export]
+macro_rules! state_bytes {
+    ($t:ty) => {
+        #[no_mangle]
+        pub extern "C" fn pgwasm_state_save(handle: u32) -> u64 {
+            $crate::state_save::<$t>(handle)
+        }
+        #[no_mangle]
+        pub extern "C" fn pgwasm_state_load(ptr: *const u8, len: u32) -> u32 {
+            $crate::state_load::<$t>(ptr, len)
+        }
+    };
+}
+
+// --- window functions (ABI.md, "Window functions") ----------------------------------------
+// A window function takes the current row's arguments and then `row: i64`, its position in
+// the partition (0 starts a partition: reset statics kept per partition), and reads the
+// rest of the window through `win`:
+//   export! { fn w_rank(row: i64) -> i64 { ... win::peers(row - 1, row) ... } }
+pub mod win {
+    /// Where win::arg counts a position from.
+    #[derive(Clone, Copy)]
+    pub enum From {
+        Partition = 0,
+        Current = 1,
+        FrameHead = 2,
+        FrameTail = 3,
+    }
+    /// A value of another row, as its Wasm value (integers, floats, bool, dates and times).
+    pub trait Slot: Sized {
+        fn from_bits(bits: u64) -> Self;
+    }
+    impl Slot for i64 {
+        fn from_bits(b: u64) -> i64 { b as i64 }
+    }
+    impl Slot for i32 {
+        fn from_bits(b: u64) -> i32 { b as u32 as i32 }
+    }
+    impl Slot for f64 {
+        fn from_bits(b: u64) -> f64 { f64::from_bits(b) }
+    }
+    impl Slot for f32 {
+        fn from_bits(b: u64) -> f32 { f32::from_bits(b as u32) }
+    }
+    impl Slot for bool {
+        fn from_bits(b: u64) -> bool { b as u32 != 0 }
+    }
+    /// Rows in the partition.
+    pub fn rows() -> i64 {
+        unsafe { super::host_win_rows() }
+    }
+    /// Whether rows a and b (both in the partition) are ORDER BY peers.
+    pub fn peers(a: i64, b: i64) -> bool {
+        unsafe { super::host_win_peers(a, b) != 0 }
+    }
+    /// Argument `arg` of one row: None if there is no such row, Some(None) if it is NULL.
+    pub fn arg<T: Slot>(arg: i32, pos: i64, from: From) -> Option<Option<T>> {
+        let mut bits = 0u64;
+        match unsafe { super::host_win_arg(arg, pos, from as i32, &mut bits) } {
+            0 => Some(Some(T::from_bits(bits))),
+            1 => Some(None),
+            _ => None,
+        }
+    }
+    fn collect<T: Slot>(v: Vec<u64>, nulls: Vec<u8>, n: usize) -> Vec<Option<T>> {
+        (0..n).map(|i| if nulls[i] != 0 { None } else { Some(T::from_bits(v[i])) }).collect()
+    }
+    /// Argument `arg` of `count` rows of the partition from row `from` (fewer at its end).
+    pub fn column<T: Slot>(arg: i32, from: i64, count: u32) -> Vec<Option<T>> {
+        let mut v = vec![0u64; count as usize];
+        let mut nulls = vec![0u8; count as usize];
+        let n = unsafe { super::host_win_column(arg, from, count, v.as_mut_ptr(), nulls.as_mut_ptr()) };
+        collect(v, nulls, n.max(0) as usize)
+    }
+    /// Argument `arg` of the frame's rows, in order.
+    pub fn frame<T: Slot>(arg: i32) -> Vec<Option<T>> {
+        let cap = rows().clamp(0, u32::MAX as i64) as u32;
+        let mut v = vec![0u64; cap as usize];
+        let mut nulls = vec![0u8; cap as usize];
+        let n = unsafe { super::host_win_frame(arg, v.as_mut_ptr(), nulls.as_mut_ptr(), cap) };
+        collect(v, nulls, n.max(0) as usize)
     }
 }
 

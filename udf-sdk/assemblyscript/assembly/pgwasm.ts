@@ -28,10 +28,29 @@ export function returnNull(): void { host_return_null(); }
 /** The ABI marker: this module targets type ABI version 2. */
 export function pgwasm_abi_v2(): void {}
 
-/** The ABI's allocator: a new heap for every call. */
+// The end of the memory kept across calls (keepAlloc): each call's heap starts above it.
+let keepTop: usize = 0;
+
+/** The ABI's allocator: a new heap for every call (above what keepAlloc keeps). */
 export function pgwasm_alloc(size: u32): usize {
   heap.reset();
+  if (keepTop) {
+    const first = heap.alloc(1);
+    if (keepTop > first) heap.alloc(keepTop - first);
+  }
   return heap.alloc(size > 0 ? <usize>size : 1);
+}
+
+/** Zeroed memory that outlives the call: aggregate states, what a window function keeps
+ * for its partition. It is never freed (the instance goes after the statement), and the
+ * call's heap below it is kept with it: keep memory a few times per statement, not per
+ * row. Functions that take no argument in memory (no pgwasm_alloc per call) never reset
+ * the heap: they must not allocate per call (no strings, arrays or objects), only keep. */
+export function keepAlloc(size: usize): usize {
+  const p = heap.alloc(size > 0 ? size : 1);
+  memory.fill(p, 0, size);
+  if (p + size > keepTop) keepTop = p + size;
+  return p;
 }
 
 /** Writes a line to stderr: the server log, and a trap's DETAIL. */
@@ -320,6 +339,45 @@ export class TriggerArg {
     for (let i = 0; i < c.count; i++) if (c.text(i) == name) return i;
     return -1;
   }
+}
+
+// --- aggregate states (ABI.md, "Aggregate states") -------------------------------------------
+// A wasm.state is an i32 handle (usize here): 0 for none yet, else what the module gave
+// out, typically the address of keepAlloc'd memory. The module exports
+// pgwasm_state_save(handle: usize): u64 (returnBytes of the state's bytes) and
+// pgwasm_state_load(ptr: usize, len: u32): usize (a new handle, 0 to refuse the bytes).
+
+// --- window functions (ABI.md, "Window functions") --------------------------------------------
+// A window function takes the current row's arguments and then `row: i64` (0 starts a
+// partition) and reads the rest of its window with these. Values of other rows are 8-byte
+// slots: load<f64>(slot), load<i64>(slot), load<i32>(slot).
+@external("pgwasm", "win_rows") declare function host_win_rows(): i64;
+@external("pgwasm", "win_peers") declare function host_win_peers(a: i64, b: i64): i32;
+@external("pgwasm", "win_arg") declare function host_win_arg(arg: i32, pos: i64, from: i32, out: usize): i32;
+@external("pgwasm", "win_column")
+declare function host_win_column(arg: i32, from: i64, count: u32, values: usize, nulls: usize): i32;
+@external("pgwasm", "win_frame") declare function host_win_frame(arg: i32, values: usize, nulls: usize, cap: u32): i32;
+export const WIN_PARTITION = 0;
+export const WIN_CURRENT = 1;
+export const WIN_FRAME_HEAD = 2;
+export const WIN_FRAME_TAIL = 3;
+export const WIN_VALUE = 0;
+export const WIN_NULL = 1;
+export const WIN_NONE = 2;
+/** Rows in the partition. */
+export function winRows(): i64 { return host_win_rows(); }
+/** Whether rows a and b of the partition are ORDER BY peers. */
+export function winPeers(a: i64, b: i64): bool { return host_win_peers(a, b) != 0; }
+/** Argument `arg` of one row into the slot at `out`: WIN_VALUE, WIN_NULL or WIN_NONE. */
+export function winArg(arg: i32, pos: i64, from: i32, out: usize): i32 { return host_win_arg(arg, pos, from, out); }
+/** Argument `arg` of `count` partition rows from row `from` (slots, and a byte a row at
+ * `nulls` unless 0): the number read. */
+export function winColumn(arg: i32, from: i64, count: u32, values: usize, nulls: usize): i32 {
+  return host_win_column(arg, from, count, values, nulls);
+}
+/** Argument `arg` of the frame's rows in order, at most `cap`: the number read. */
+export function winFrame(arg: i32, values: usize, nulls: usize, cap: u32): i32 {
+  return host_win_frame(arg, values, nulls, cap);
 }
 
 // --- jsonb in compact form (ABI.md, "jsonb in compact form") ---------------------------------
