@@ -6,9 +6,10 @@
 # aborted, and the postmaster never restarted. Then a shorter second phase (a quarter of
 # the time, at least 5 s, half the clients) under eviction pressure: the clients also call
 # three generated modules of about 500 kB of artifact each, in a 1 MB cache. A third phase
-# as long, half the clients, runs set-returning functions and a trigger while the modules
-# behind them are replaced (each name alternates between the C and the Rust example, which
-# agree on every result).
+# as long, half the clients, runs set-returning functions, a trigger and wasm.state
+# aggregates (a median and an HLL count, in parallel plans where workers are free) while
+# the modules behind them are replaced (each name alternates between the C and the Rust
+# example, which agree on every result, and on HLL counts within 3%).
 #   load_test.sh [BUILD_DIR] [SECONDS=60] [CLIENTS=16]   last line: "N passed, N failed"
 set -uo pipefail
 repo=$(cd "$(dirname "$0")/../.." && pwd)
@@ -20,7 +21,7 @@ pgbench=$bindir/pgbench
 
 cluster_init "shared_preload_libraries = 'wasm'
 max_connections = $((clients + 20))" || { echo "0 passed, 1 failed"; exit 1; }
-cluster_copy_modules "$build"/examples/{math,text,bytes,sets,triggers,rust_kinds}.wasm "$build"/test/pg-modules/version{1,2}.wasm
+cluster_copy_modules "$build"/examples/{math,text,bytes,sets,triggers,aggregates,rust_kinds}.wasm "$build"/test/pg-modules/version{1,2}.wasm
 for i in 3 4 5; do gen_big 3000 $i || { echo "cannot build the test modules"; echo "0 passed, 1 failed"; exit 1; }; done
 cluster_start || { echo "0 passed, 1 failed"; exit 1; }
 psql_pg -d postgres >/dev/null <<SQL || { echo "setup failed"; echo "0 passed, 1 failed"; exit 1; }
@@ -42,6 +43,19 @@ SELECT wasm.load_module('norm', pg_read_binary_file('$tmp/examples/triggers.wasm
 CREATE FUNCTION series(bigint, bigint) RETURNS SETOF bigint LANGUAGE wasm STRICT AS 'sets:series';
 CREATE FUNCTION tokens(text) RETURNS SETOF text LANGUAGE wasm STRICT AS 'tok:tokens';
 CREATE FUNCTION normalize_email() RETURNS trigger LANGUAGE wasm AS 'norm:normalize_email';
+SELECT wasm.load_module('agg', pg_read_binary_file('$tmp/examples/aggregates.wasm'));
+CREATE FUNCTION values_step(wasm.state, float8) RETURNS wasm.state LANGUAGE wasm PARALLEL SAFE AS 'agg:values_step';
+CREATE FUNCTION values_combine(wasm.state, wasm.state) RETURNS wasm.state LANGUAGE wasm PARALLEL SAFE AS 'agg:values_combine';
+CREATE FUNCTION median_final(wasm.state) RETURNS float8 LANGUAGE wasm PARALLEL SAFE AS 'agg:median_final';
+CREATE FUNCTION hll_step(wasm.state, bigint) RETURNS wasm.state LANGUAGE wasm PARALLEL SAFE AS 'agg:hll_step';
+CREATE FUNCTION hll_combine(wasm.state, wasm.state) RETURNS wasm.state LANGUAGE wasm PARALLEL SAFE AS 'agg:hll_combine';
+CREATE FUNCTION hll_final(wasm.state) RETURNS bigint LANGUAGE wasm PARALLEL SAFE AS 'agg:hll_final';
+CREATE AGGREGATE wmedian(float8) (SFUNC = values_step, STYPE = wasm.state, FINALFUNC = median_final,
+                                  COMBINEFUNC = values_combine, PARALLEL = SAFE);
+CREATE AGGREGATE whll(bigint) (SFUNC = hll_step, STYPE = wasm.state, FINALFUNC = hll_final,
+                               COMBINEFUNC = hll_combine, PARALLEL = SAFE);
+CREATE TABLE facts AS SELECT i % 20 AS g, (i % 1000)::float8 AS x, i % 5000 AS k FROM generate_series(1, 100000) i;
+ANALYZE facts;
 CREATE TABLE sink (n int, email text);
 CREATE TRIGGER norm BEFORE INSERT ON sink FOR EACH ROW EXECUTE FUNCTION normalize_email();
 SQL
@@ -64,6 +78,12 @@ SELECT CASE WHEN (SELECT count(*) FROM tokens('Alpha beta, gamma ' || :n)) = 4
              AND (SELECT sum(x) FROM series(1, :n) x) = :n * (:n + 1) / 2
              AND (SELECT count(*) FROM (SELECT tokens(repeat('w ', 600)) LIMIT 300) l) = 300
        THEN 1 ELSE 1 / (0 * random())::int END;
+SET parallel_setup_cost = 0;
+SET min_parallel_table_scan_size = 0;
+SELECT CASE WHEN bool_and(m = 490 + g) AND bool_and(abs(h - 250) < 0.03 * 250) AND count(*) = 20
+                 AND (SELECT wmedian(x) FROM facts WHERE g = :n % 20) = 490 + :n % 20
+       THEN 1 ELSE 1 / (0 * random())::int END
+  FROM (SELECT g, wmedian(x) AS m, whll(k) AS h FROM facts GROUP BY g) q;
 WITH i AS (INSERT INTO sink VALUES (:n, ' X' || :n || '@Y.Z ') RETURNING email)
 SELECT CASE WHEN email = 'x' || :n || '@y.z' THEN 1 ELSE 1 / (0 * random())::int END FROM i;
 SQL
@@ -71,6 +91,7 @@ cat >"$tmp/kinds_replacer.sql" <<SQL
 \set v random(0, 1)
 SELECT wasm.load_module('tok', pg_read_binary_file('$tmp/examples/' || CASE :v WHEN 0 THEN 'sets' ELSE 'rust_kinds' END || '.wasm'));
 SELECT wasm.load_module('norm', pg_read_binary_file('$tmp/examples/' || CASE :v WHEN 0 THEN 'triggers' ELSE 'rust_kinds' END || '.wasm'));
+SELECT wasm.load_module('agg', pg_read_binary_file('$tmp/examples/' || CASE :v WHEN 0 THEN 'aggregates' ELSE 'rust_kinds' END || '.wasm'));
 SELECT pg_sleep(0.05);
 SQL
 cat >"$tmp/replacer.sql" <<SQL
@@ -115,9 +136,9 @@ check "eviction pressure: entries were evicted, the cache within its size" \
   "$(sql_value "SELECT evictions > 0 AND bytes_used <= bytes_total FROM wasm.cache_stats")" t
 sed -i '/^wasm.code_cache_size/d' "$tmp/data/postgresql.conf"
 cluster_restart
-run_phase "sets and triggers" "$(( seconds / 4 < 5 ? 5 : seconds / 4 ))" "$(( clients / 2 < 1 ? 1 : clients / 2 ))" \
+run_phase "sets, triggers and aggregates" "$(( seconds / 4 < 5 ? 5 : seconds / 4 ))" "$(( clients / 2 < 1 ? 1 : clients / 2 ))" \
   kinds.sql kinds_replacer.sql
-check "sets and triggers: every row through the trigger normalised" \
+check "sets, triggers and aggregates: every row through the trigger normalised" \
   "$(sql_value "SELECT count(*) > 0 AND bool_and(email = 'x' || n || '@y.z') FROM sink")" t
 no_crash
 summary
