@@ -27,6 +27,14 @@
 // is written into it (instance and handle), and a NULL result leaves it in place, marked
 // NULL. The arena goes with the aggregate's context.
 //
+// Batches: a transition function (a state and scalars in, a state out) whose module also
+// exports pgwasm_batch__<export>(i32 state, i32 values, i32 nulls, i32 count) -> i32
+// state is not called row by row in an aggregate: its rows wait in the state's instance
+// (PendingRows: 8-byte slots and NULL bytes) and run kBatchRows to a call, when another
+// state of the instance gets rows, and before anything else runs in the instance or
+// reads the state (flushPendingRows). So the crossing into the guest is paid once per
+// batch. A batch is that many calls for fuel (wasm.call_fuel_limit times the rows).
+//
 // Values: a read-write object is the caller's to give (nodeAgg's transition value, a
 // PL/pgSQL variable assigned the result): it is changed in place. A read-only one (a
 // final function's argument, a variable read) is changed by no one: a function that
@@ -62,6 +70,10 @@ Oid stateTypeOid() {
 
 namespace {
 
+constexpr uint32_t kBatchRows = 1024;  // rows a batch call at most
+constexpr uint32_t kBatchSlots = kBatchRows * 8;  // and slots (rows of up to 8 scalars)
+constexpr char kBatchPrefix[] = "pgwasm_batch__";
+
 constexpr char kMagic[4] = {'P', 'W', 'S', '1'};
 constexpr uint32_t kFlatHeader = 4 + 32;  // magic, SHA-256
 
@@ -85,7 +97,25 @@ StateObject* objectOf(Datum d) {
   return eoh->eoh_methods == &kStateMethods ? reinterpret_cast<StateObject*>(eoh) : nullptr;
 }
 
-void releaseObject(void* arg) { releaseInstance(static_cast<StateObject*>(arg)->g); }
+}  // namespace
+
+// Rows of a batched transition function waiting for their call (see above).
+struct PendingRows {
+  void* object;        // the StateObject they are for
+  GuestFunc* func;     // its batch export in the instance
+  const char* fname;   // the transition function, for messages (null once it is gone)
+  uint32_t nslots;     // slots a row
+  uint64_t values[kBatchSlots];
+  uint8_t nulls[kBatchSlots];
+};
+
+namespace {
+
+void releaseObject(void* arg) {
+  StateObject* o = static_cast<StateObject*>(arg);
+  if (o->g->pendingRows && o->g->pending->object == o) dropPendingRows(o->g);  // nothing reads them now
+  releaseInstance(o->g);
+}
 
 // The arenas of aggregate contexts, found again by the context (a few at a time are in
 // use: one per grouping set, say); an arena leaves the table when its context goes.
@@ -154,6 +184,7 @@ Datum newObject(FunctionCallInfo fcinfo, GuestInstance* g, uint32_t handle, cons
 // statement, a trap an ERROR (the instance is then lost to every state in it).
 uint64_t callStateExport(GuestInstance* g, const char* fname, const char* exportName, const WasmSig& sig,
                          const uint64_t* args, uint64_t* fuelLeft, bool* byCallLimit) {
+  if (g->pendingRows) flushPendingRows(g);
   if (!g->runtime) instanceLost(fname);
   GuestFunc* f = bridgeFindFunc(g->runtime, exportName, sig);
   if (!f) {
@@ -272,6 +303,7 @@ uint32_t loadState(CallSite* fc, GuestInstance* g, Datum value) {
   if (isNewState(flat)) return 0;  // 'new': the guest starts a state, as for NULL
   checkFlat(flat, fc->name, g->sha256);
   uint32_t len = VARSIZE_ANY_EXHDR(flat) - kFlatHeader;
+  if (g->pendingRows) flushPendingRows(g);
   if (!g->runtime) instanceLost(fc->name);
   Outcome out;
   CallFuel cf;
@@ -322,9 +354,179 @@ GuestFunc* exportIn(CallSite* fc, GuestInstance* g) {
   return f;
 }
 
+// The batch export in g for the call site (remembered for one instance at a time), or
+// null if g does not have it.
+GuestFunc* batchFuncIn(CallSite* fc, GuestInstance* g) {
+  if (fc->batchInstance == g) return fc->batchFunc;
+  if (memcmp(g->sha256, fc->sha256, 32) != 0) return nullptr;
+  char name[NAMEDATALEN * 4];
+  snprintf(name, sizeof name, "%s%s", kBatchPrefix, fc->exportName);
+  WasmSig sig;
+  for (int i = 0; i < 4; i++) sig.params[sig.nparams++] = wasm::ValType::I32;
+  sig.results[sig.nresults++] = wasm::ValType::I32;
+  GuestFunc* f = bridgeFindFunc(g->runtime, name, sig);
+  if (!f) return nullptr;
+  forgetBatchInstance(fc);
+  retainInstance(g);
+  fc->batchInstance = g;
+  fc->batchFunc = f;
+  return f;
+}
+
+// A row for the batch of state o in its instance: true if it waits there (the caller
+// returns o, as the function would have), false if the call must run as it is.
+bool batchRow(FunctionCallInfo fcinfo, CallSite* fc) {
+  Datum d = fcinfo->args[0].value;
+  if (!VARATT_IS_EXTERNAL_EXPANDED_RW(DatumGetPointer(d))) return false;
+  StateObject* o = objectOf(d);
+  if (!o || !o->g->runtime) return false;
+  GuestInstance* g = o->g;
+  GuestFunc* f = batchFuncIn(fc, g);
+  if (!f) return false;
+  const CallShape& s = fc->shape;
+  uint32_t nslots = uint32_t(s.nargs - 1);
+  if (g->pendingRows && g->pending->object != o) {
+    // Rows of another state: hashed groups that interleave make batches of a row or two,
+    // which cost more than calls; after many such, the statement calls row by row.
+    bool small = g->pendingRows < 4;
+    flushPendingRows(g);
+    if (small && ++fc->batchMisses > 64) {
+      fc->batchable = false;
+      return false;
+    }
+  }
+  if (!g->pending)
+    g->pending = static_cast<PendingRows*>(MemoryContextAlloc(TopMemoryContext, sizeof(PendingRows)));
+  PendingRows* p = g->pending;
+  if (g->pendingRows == 0) {
+    p->object = o;
+    p->func = f;
+    p->fname = fc->name;
+    p->nslots = nslots;
+    if (o->flat) {  // the rows change the state: its bytes are made again when needed
+      pfree(o->flat);
+      o->flat = nullptr;
+    }
+  }
+  uint32_t at = g->pendingRows * nslots;
+  for (uint32_t i = 0; i < nslots; i++) {
+    const NullableDatum& a = fcinfo->args[i + 1];
+    const ValueCodec& c = s.args[i + 1];
+    p->nulls[at + i] = a.isnull;
+    p->values[at + i] = a.isnull ? 0 : c.bitsMask ? uint64_t(a.value) & c.bitsMask : c.rule->toBits(a.value, &fc->path);
+  }
+  if (++g->pendingRows == kBatchRows) flushPendingRows(g);
+  return true;
+}
+
 }  // namespace
 
+bool batchExportOf(const ModuleFacts& f, const char* moduleName, const char* exportName, const CallShape& s) {
+  // A transition: a state first, then scalars passed by value, and a state back.
+  if (!s.result.state || s.nargs < 1 || s.nargs > 9 || !s.args[0].state) return false;
+  for (int i = 1; i < s.nargs; i++)
+    if (s.args[i].state || s.args[i].split || inMemory(s.args[i].form)) return false;
+  size_t prefix = sizeof kBatchPrefix - 1;
+  for (uint32_t i = 0; i < f.nexports; i++) {
+    const ExternEntry& e = f.exports[i];
+    if (strncmp(e.name, kBatchPrefix, prefix) != 0 || strcmp(e.name + prefix, exportName) != 0) continue;
+    bool i32s = e.kind == wasm::ExternKind::Func && e.nparams == 4 && e.nresults == 1 &&
+                e.results[0] == wasm::ValType::I32;
+    for (uint32_t k = 0; i32s && k < 4; k++) i32s = e.params[k] == wasm::ValType::I32;
+    if (!i32s)
+      ereport(ERROR, (errcode(ERRCODE_INVALID_FUNCTION_DEFINITION),
+                      errmsg("export \"%s\" of module \"%s\" is not a function (i32, i32, i32, i32) -> i32",
+                             e.name, moduleName),
+                      errdetail("An export named %s<export> takes the rows of transition function <export> in "
+                                "batches: (state, values, nulls, count) -> state (udf-sdk/ABI.md).",
+                                kBatchPrefix)));
+    return true;
+  }
+  return false;
+}
+
+void forgetBatchInstance(CallSite* fc) {
+  if (GuestInstance* g = fc->batchInstance) {
+    // Rows may still wait there for a state nodeAgg reads later; their messages lose the
+    // name of a function that is going.
+    if (g->pending && g->pending->fname == fc->name) g->pending->fname = nullptr;
+    fc->batchInstance = nullptr;
+    fc->batchFunc = nullptr;
+    releaseInstance(g);
+  }
+}
+
+void dropPendingRows(GuestInstance* g) {
+  g->pendingRows = 0;
+  if (g->pending) g->pending->object = nullptr;
+}
+
+void flushPendingRows(GuestInstance* g) {
+  PendingRows* p = g->pending;
+  uint32_t n = g->pendingRows;
+  StateObject* o = static_cast<StateObject*>(p->object);
+  g->pendingRows = 0;  // first: whatever happens below, the rows are not run twice
+  p->object = nullptr;
+  const char* fname = p->fname ? p->fname : o->fname;
+  if (!g->runtime) instanceLost(fname);
+  uint64_t valueBytes = uint64_t(n) * p->nslots * 8, nullBytes = uint64_t(n) * p->nslots;
+  CallFuel cf;
+  uint64_t fuel = fuelStartCall(&cf, fname, true, n);  // n rows: n calls' worth
+  fuelChargeWork(&cf, &fuel, 1 + (valueBytes + nullBytes) / 16, fname);
+  enterInstance(g, fname, nullptr, 0);
+  Outcome out;
+  uint32_t at = bridgeGuestAlloc(g->runtime, uint32_t(valueBytes + nullBytes), &fuel, &out);
+  if (!out.ok()) {
+    fuelEndCall(&cf, fuel);
+    if (out.status == Outcome::Trap) {
+      bridgeFreeRuntime(g->runtime);
+      g->runtime = nullptr;
+    }
+    reportCallFailure(fname, out);
+  }
+  uint64_t size;
+  uint8_t* mem = bridgeMemory(g->runtime, &size);
+  if (at == 0 || !mem || uint64_t(at) + valueBytes + nullBytes > size) {
+    fuelEndCall(&cf, fuel);
+    ereport(ERROR, (errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+                    errmsg("wasm function %s cannot take a batch of %u rows: the guest allocator failed", fname, n)));
+  }
+  memcpy(mem + at, p->values, valueBytes);
+  memcpy(mem + at + valueBytes, p->nulls, nullBytes);
+  uint64_t args[4] = {o->handle, at, at + valueBytes, n};
+  uint64_t results[2] = {0, 0};
+  g->state.returnNull = false;
+  wasm::TrapKind trap = bridgeCallFunc(g->runtime, p->func, args, results, &fuel);
+  fuelEndCall(&cf, fuel);
+  if (g->state.lineLen[0] | g->state.lineLen[1]) flushGuestOutput(&g->state);
+  if (trap != wasm::TrapKind::None) {
+    CHECK_FOR_INTERRUPTS();
+    bridgeNoteTrap(trap, &out);
+    if (trap == wasm::TrapKind::HostError) {
+      const char* msg = bridgeHostError(g->runtime);
+      if (msg[0]) snprintf(out.message, sizeof out.message, "%s", msg);
+    }
+    bridgeFreeRuntime(g->runtime);
+    g->runtime = nullptr;
+    reportCallFailure(fname, out, nullptr);
+  }
+  uint32_t handle = uint32_t(results[0]);
+  if (handle == 0 || g->state.returnNull)
+    ereport(ERROR, (errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+                    errmsg("the batch export of wasm function %s returned no state for %u rows", fname, n),
+                    errhint("%s<export> must return the state (changed, or another handle), never 0.",
+                            kBatchPrefix)));
+  o->handle = handle;
+}
+
 Datum callWithStates(FunctionCallInfo fcinfo, CallSite* fc) {
+  // In an aggregate, a row of a transition function with a batch export waits for the
+  // batch (nodeAgg keeps the state it was given).
+  if (fc->batchable && !fcinfo->args[0].isnull && fcinfo->context && IsA(fcinfo->context, AggState) &&
+      batchRow(fcinfo, fc)) {
+    fcinfo->isnull = false;
+    return fcinfo->args[0].value;
+  }
   const CallShape& s = fc->shape;
   // The instance: the one the first state argument lives in (of this function's module),
   // else the call site's own.
@@ -335,8 +537,14 @@ Datum callWithStates(FunctionCallInfo fcinfo, CallSite* fc) {
     if (o && (o->g == fc->own || memcmp(o->g->sha256, fc->sha256, 32) == 0)) g = o->g;
   }
   if (!g) {
-    if (!fc->own) instantiateRuntime(fc);
+    if (!fc->own || !fc->own->runtime) instantiateRuntime(fc);
     g = fc->own;
+  }
+  if (!g->runtime) instanceLost(fc->name);
+  for (int i = 0; i < s.nargs; i++) {  // rows waiting for an argument run first
+    if (!s.args[i].state || fcinfo->args[i].isnull) continue;
+    StateObject* o = objectOf(fcinfo->args[i].value);
+    if (o && o->g->pendingRows && o->g->pending->object == o) flushPendingRows(o->g);
   }
   if (!g->runtime) instanceLost(fc->name);
   // Which states the guest gets in place (the rest as copies), and the argument a state

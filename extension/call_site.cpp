@@ -1,6 +1,8 @@
 // PG zone. Call sites of LANGUAGE wasm functions (call_site.h).
 #include "call_site.h"
 
+#include "agg_state.h"
+
 extern "C" {
 #include "commands/proclang.h"
 }
@@ -18,6 +20,7 @@ void retainInstance(GuestInstance* g) { g->refs++; }
 
 void releaseInstance(GuestInstance* g) {
   if (--g->refs != 0) return;
+  dropPendingRows(g);
   bridgeFreeRuntime(g->runtime);
   pfree(g);
 }
@@ -58,6 +61,7 @@ static void onContextReset(void* arg) {
   CallSite* fc = static_cast<CallSite*>(arg);
   releaseRuntime(fc);
   forgetOtherInstance(fc);
+  forgetBatchInstance(fc);
   letGoModule(fc);
 }
 
@@ -166,6 +170,7 @@ static char* trapDetail(GuestInstance* g) {
 static void prepareForStatement(CallSite* fc, FunctionCallInfo fcinfo) {
   releaseRuntime(fc);
   forgetOtherInstance(fc);
+  forgetBatchInstance(fc);
   bool changed = !functionUnchanged(fc);
   if (changed) {
     MemoryContext cxt = GetMemoryChunkContext(fc);
@@ -182,6 +187,8 @@ static void prepareForStatement(CallSite* fc, FunctionCallInfo fcinfo) {
   if (changed || !fc->shapeReady || fc->shape.nested || compact != fc->shape.jsonbCompact)
     resolveShape(fc, fcinfo, compact);
   checkExportSignature(facts, fc->moduleName, fc->exportName, fc->shape);
+  fc->batchable = batchExportOf(facts, fc->moduleName, fc->exportName, fc->shape);
+  fc->batchMisses = 0;
   Form rf = fc->shape.result.form;
   fc->callsAlloc = fc->shape.memoryArgs || (facts.abiVersion >= 2 && inMemory(rf)) || fc->shape.retset;
   bridgeHoldModule(m);  // before the old hold goes: m itself may be the old module
@@ -255,8 +262,9 @@ CallSite* getCallSite(FunctionCallInfo fcinfo) {
   // cursor's FETCHes) too.
   bool inSet = fc->set && setActive(fc->set);
   if (fc->generation != statementGeneration() && !inSet) prepareForStatement(fc, fcinfo);
-  // Functions on states make theirs when a call needs it (agg_state.cpp).
-  if (!fc->own && !fc->retset && !fc->shape.states) instantiateRuntime(fc);
+  // Functions on states make theirs when a call needs it (agg_state.cpp). An own instance
+  // that lost its runtime to a trap (states live in it) is replaced.
+  if ((!fc->own || !fc->own->runtime) && !fc->retset && !fc->shape.states) instantiateRuntime(fc);
   return fc;
 }
 

@@ -34,15 +34,23 @@ struct TriggerShape;                 // trigger_function.cpp
 // (agg_state.cpp), which every call on those states uses. Counted references: a call
 // site holds its own instance, each state value the one it lives in; made in
 // TopMemoryContext, freed with the last reference.
+struct PendingRows;  // agg_state.cpp
 struct GuestInstance {
   Runtime* runtime;      // null after a trap (the instance may be in any state)
   uint32_t refs;
   bool fuel;             // its code meters fuel
+  uint32_t pendingRows;  // rows a batched transition function left to run (agg_state.cpp)
+  PendingRows* pending;  // and where they wait (made on first use)
   uint8_t sha256[32];    // the module's content
   CallState state;       // (large: its output buffers last)
 };
 void retainInstance(GuestInstance* g);
 void releaseInstance(GuestInstance* g);
+// Runs the rows waiting in g (agg_state.cpp): before any other call in g, and before
+// their state is read.
+void flushPendingRows(GuestInstance* g);
+// Lets go of rows waiting for a state that is going (agg_state.cpp).
+void dropPendingRows(GuestInstance* g);
 
 struct CallSite {
   Oid fnOid;
@@ -75,6 +83,12 @@ struct CallSite {
   GuestInstance* otherInstance;  // functions on states: the last other instance called in
   GuestFunc* otherFunc;          // and the export there (agg_state.cpp)
   TriggerShape* trigger; // trigger functions: the table's codecs (trigger_function.cpp)
+  // Transition functions with a batch export (agg_state.cpp): rows wait in the states'
+  // instance and run many to a call; the export in the instance last seen.
+  bool batchable;
+  uint32_t batchMisses;  // batches of few rows this statement (agg_state.cpp)
+  GuestInstance* batchInstance;
+  GuestFunc* batchFunc;
 };
 
 // The call site of fcinfo, ready for this statement (made on first use). Every kind of
@@ -136,6 +150,7 @@ inline ExportResult callExportIn(CallSite* fc, GuestInstance* g, GuestFunc* func
   uint64_t results[2] = {0, 0};
   CallFuel cf;
   uint64_t fuel;
+  if (__builtin_expect(g->pendingRows != 0, 0)) flushPendingRows(g);
   enterInstance(g, fc->name, argv, s.nargs);
   if (fc->callsAlloc) {
     encodeArguments(fc, g, argv, args, &cf, &fuel);  // starts the call's fuel

@@ -89,18 +89,21 @@ void reportOutOfFuel(const char* fname) __attribute__((noreturn));
 // The fuel for the next call; ERRORs (54000) if the statement has none left. A call of
 // the export counts in the statement's calls; the allocator and start functions do not.
 // A call is given the least of wasm.call_fuel_limit and what the statement has left.
-inline uint64_t fuelStartCall(CallFuel* c, const char* fname, bool countAsCall = true) {
+// A batch of `calls` rows (agg_state.cpp) is that many calls: it counts as many, and may
+// use that many times wasm.call_fuel_limit.
+inline uint64_t fuelStartCall(CallFuel* c, const char* fname, bool countAsCall = true, uint64_t calls = 1) {
   StatementFuel& sf = statementFuel;
   c->given = 0;
   c->byCallLimit = false;
   if (countAsCall) {
-    sf.stats.calls++;
-    sf.unpooledCalls++;
+    sf.stats.calls += calls;
+    sf.unpooledCalls += calls;
   }
   uint64_t callLimit = callFuelLimit();
   if (callLimit == 0 && fuelLimit() == 0) return 0;
   if (IsParallelWorker() && !sf.pool) attachPool(fname);
-  uint64_t per = callLimit ? callLimit : kFuelUnlimited;
+  uint64_t per = kFuelUnlimited;
+  if (callLimit && (__builtin_mul_overflow(callLimit, calls, &per) || per > kFuelUnlimited)) per = kFuelUnlimited;
   if (sf.pool) {
     c->pooled = sf.reserve >= per || refillReserve(per);
     c->given = per < sf.reserve ? per : sf.reserve;

@@ -165,6 +165,28 @@ RESET wasm.memory_limit;
 SELECT sum_final('\x1234'::wasm.state);
 SELECT sum_final(('\x50575331' || repeat('00', 32) || '01000000')::wasm.state);
 SELECT sum_final(('\x50575331' || (SELECT sha256 FROM wasm.modules WHERE name = 'aggregates') || 'ffffffff')::wasm.state);
+-- batches (pgwasm_batch__<export>): rows handed over many to a call, and batch exports
+-- that misbehave
+CREATE FUNCTION odd_step(wasm.state, int) RETURNS wasm.state LANGUAGE wasm AS 'aggregates:odd_step';
+CREATE FUNCTION count_final(wasm.state) RETURNS bigint LANGUAGE wasm AS 'aggregates:count_final';
+CREATE AGGREGATE odd(int) (SFUNC = odd_step, STYPE = wasm.state, FINALFUNC = count_final);
+SELECT odd(0) AS rows, odd(3) AS heavy_rows FROM generate_series(1, 5000);
+SELECT sqlstate_of('SELECT odd(1) FROM generate_series(1, 5000)') AS no_state;
+SELECT sqlstate_of('SELECT odd(2) FROM generate_series(1, 5000)') LIKE '38000: wasm function odd_step(wasm.state,integer) trapped%' AS batch_trap;
+SET wasm.call_fuel_limit = 10000;  -- a row's worth: a batch of n rows may use n times it
+SELECT odd(3) AS heavy_rows_limited FROM generate_series(1, 5000);
+RESET wasm.call_fuel_limit;
+SET wasm.fuel_limit = 1000000;     -- the statement's budget still holds
+SELECT sqlstate_of('SELECT odd(3) FROM generate_series(1, 50000)') AS statement_fuel;
+RESET wasm.fuel_limit;
+-- groups that interleave (hashed) and in order (sorted), NULLs, against count and sum
+SELECT count(*) AS groups, count(*) FILTER (WHERE w IS DISTINCT FROM s OR c <> n) AS wrong
+  FROM (SELECT i % 7 AS g, wsum(CASE WHEN i % 5 = 0 THEN NULL ELSE i END) w,
+               sum(CASE WHEN i % 5 = 0 THEN NULL ELSE i END) s, odd(0) c, count(*) n
+          FROM generate_series(1, 100000) i GROUP BY 1) q;
+CREATE FUNCTION wrong_batch_step(wasm.state, int) RETURNS wasm.state LANGUAGE wasm AS 'aggregates:wrong_batch_step';
+CREATE AGGREGATE wrong_batch(int) (SFUNC = wrong_batch_step, STYPE = wasm.state, FINALFUNC = count_final);
+SELECT wrong_batch(1) FROM generate_series(1, 3);
 -- a state of another module
 CREATE FUNCTION other_module(wasm.state, int) RETURNS int LANGUAGE wasm AS 'math:add';
 SELECT other_module(sum_step(NULL, 1), 2);

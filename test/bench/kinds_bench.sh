@@ -19,7 +19,7 @@
 # A benchmark, not a test: it fails only if two implementations disagree or a query errors.
 #
 #   kinds_bench.sh [BUILD_DIR] [RUNS]      BUILD_DIR defaults to build, RUNS to 5
-#   SET_ROWS=10000000 TRIGGER_ROWS=1000000
+#   SET_ROWS=10000000 TRIGGER_ROWS=1000000 QUERIES="srf_from srf_select trigger agg agg_par"
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
@@ -79,7 +79,7 @@ CREATE TRIGGER norm BEFORE INSERT ON tgt_wasm0 FOR EACH ROW EXECUTE FUNCTION was
 CREATE TRIGGER norm BEFORE INSERT ON tgt_plpgsql FOR EACH ROW EXECUTE FUNCTION plpgsql_normalize_email();
 EOF
 
-queries=(srf_from srf_select trigger agg agg_par)
+read -r -a queries <<<"${QUERIES:-srf_from srf_select trigger agg agg_par}"  # QUERIES="agg agg_par": a subset
 declare -A label=([srf_from]="SETOF bigint, ${set_rows} rows, FROM" [srf_select]="SETOF bigint, ${set_rows} rows, SELECT list"
                   [trigger]="BEFORE ROW trigger, ${trigger_rows} rows" [agg]="aggregate, ${set_rows} rows"
                   [agg_par]="aggregate, ${set_rows} rows, 2 workers")

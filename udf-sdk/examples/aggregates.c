@@ -50,6 +50,31 @@ PGWASM_EXPORT(sum_add) uint32_t sum_add(uint32_t state, int64_t v) {
   s->count++;
   return (uint32_t)(uintptr_t)s;
 }
+/* Batches (udf-sdk/ABI.md, "Aggregate states"): in an aggregate, the host hands a
+ * transition function's rows over many at a time to pgwasm_batch__<export>(state, values,
+ * nulls, count), which must do what count calls would: one 8-byte slot and one NULL byte
+ * per argument after the state, row after row. */
+PGWASM_EXPORT(pgwasm_batch__sum_step)
+uint32_t sum_step_batch(uint32_t state, const int64_t* values, const uint8_t* nulls, uint32_t count) {
+  sum_state* s = (sum_state*)(uintptr_t)state;
+  for (uint32_t i = 0; i < count; i++)
+    if (!nulls[i]) {
+      s->sum += values[i];
+      s->count++;
+    }
+  return state;
+}
+PGWASM_EXPORT(pgwasm_batch__sum_add)
+uint32_t sum_add_batch(uint32_t state, const int64_t* values, const uint8_t* nulls, uint32_t count) {
+  (void)nulls; /* STRICT: PostgreSQL passes no NULL */
+  sum_state* s = (sum_state*)(uintptr_t)state;
+  int64_t sum = 0;
+  for (uint32_t i = 0; i < count; i++) sum += values[i];
+  s->sum += sum;
+  s->count += count;
+  return state;
+}
+
 /* sum_of(bigint): a state of one value, made by a function of one argument. */
 PGWASM_EXPORT(sum_of) uint32_t sum_of(int64_t v) {
   sum_state* s = new_sum();
@@ -122,6 +147,13 @@ PGWASM_EXPORT(values_step) uint32_t values_step(uint32_t state, double x) {
   values_state* s = state ? (values_state*)(uintptr_t)state : new_values();
   if (!pgwasm_arg_is_null(1)) push_value(s, x);
   return (uint32_t)(uintptr_t)s;
+}
+PGWASM_EXPORT(pgwasm_batch__values_step)
+uint32_t values_step_batch(uint32_t state, const double* values, const uint8_t* nulls, uint32_t count) {
+  values_state* s = (values_state*)(uintptr_t)state;
+  for (uint32_t i = 0; i < count; i++)
+    if (!nulls[i]) push_value(s, values[i]);
+  return state;
 }
 PGWASM_EXPORT(values_combine) uint32_t values_combine(uint32_t a, uint32_t b) {
   if (!a) return b;
@@ -282,4 +314,41 @@ PGWASM_EXPORT(bad_state_step) uint32_t bad_state_step(uint32_t state, int32_t ho
     return (uint32_t)(uintptr_t)s;
   }
   return state ? state : (uint32_t)(uintptr_t)new_sum();
+}
+
+/* Batches that misbehave (sql/aggregates.sql): odd_step counts its rows, and its batch
+ * export returns no state (how 1), traps (how 2), or works about 2000 instructions a row
+ * (how 3: a batch is as many calls for wasm.call_fuel_limit as it has rows). */
+static void burn(void) {
+  for (volatile int i = 0; i < 500; i++) {
+  }
+}
+PGWASM_EXPORT(odd_step) uint32_t odd_step(uint32_t state, int32_t how) {
+  sum_state* s = state ? (sum_state*)(uintptr_t)state : new_sum();
+  if (how == 3) burn();
+  s->count++;
+  return (uint32_t)(uintptr_t)s;
+}
+PGWASM_EXPORT(pgwasm_batch__odd_step)
+uint32_t odd_step_batch(uint32_t state, const int64_t* values, const uint8_t* nulls, uint32_t count) {
+  (void)nulls;
+  sum_state* s = (sum_state*)(uintptr_t)state;
+  for (uint32_t i = 0; i < count; i++) {
+    int32_t how = (int32_t)values[i];
+    if (how == 1) return 0;
+    if (how == 2) __builtin_trap();
+    if (how == 3) burn();
+    s->count++;
+  }
+  return state;
+}
+PGWASM_EXPORT(count_final) int64_t count_final(uint32_t state) {
+  sum_state* s = (sum_state*)(uintptr_t)state;
+  return s ? s->count : 0;
+}
+/* A batch export of the wrong type: refused when the function is first called. */
+PGWASM_EXPORT(wrong_batch_step) uint32_t wrong_batch_step(uint32_t state, int32_t how) { return odd_step(state, how); }
+PGWASM_EXPORT(pgwasm_batch__wrong_batch_step) uint32_t wrong_batch(uint32_t state, int64_t x) {
+  (void)x;
+  return state;
 }
