@@ -1,12 +1,14 @@
 -- Waits for cancel_victim.sql to be inside each of its endless Wasm loops (a function that
--- never returns, a set that never ends, a trigger that never returns), and cancels it.
+-- never returns, a set that never ends, a trigger that never returns, a window function
+-- that never returns, an aggregate over endless rows), and cancels it.
 DO $$
 DECLARE
   victim int;
   q text;
 BEGIN
   FOREACH q IN ARRAY ARRAY['SELECT infinite_loop()%', 'SELECT count(*) FROM endless(1000)%',
-                           'INSERT INTO cancel_loop VALUES (1)%'] LOOP
+                           'INSERT INTO cancel_loop VALUES (1)%', 'SELECT w_hostile(4) OVER ()%',
+                           'SELECT odd(3) FROM (SELECT generate_series(1, 1000000000)) s%'] LOOP
     victim := NULL;
     FOR i IN 1..400 LOOP
       PERFORM pg_stat_clear_snapshot();

@@ -13,3 +13,9 @@ CREATE TABLE cancel_loop (id int);
 CREATE TRIGGER loop BEFORE INSERT ON cancel_loop FOR EACH ROW EXECUTE FUNCTION bad_trigger('4');
 INSERT INTO cancel_loop VALUES (1);
 SELECT count(*) AS stored FROM cancel_loop;
+-- and a window function whose host calls never end
+SELECT w_hostile(4) OVER () FROM generate_series(1, 3);
+SELECT add(4, 4) AS still_works;
+-- and an aggregate over endless rows, its transition function in batches
+SELECT odd(3) FROM (SELECT generate_series(1, 1000000000)) s;  -- streamed, not materialised
+SELECT add(5, 5) AS still_works;
