@@ -179,6 +179,13 @@ RESET wasm.call_fuel_limit;
 SET wasm.fuel_limit = 1000000;     -- the statement's budget still holds
 SELECT sqlstate_of('SELECT odd(3) FROM generate_series(1, 50000)') AS statement_fuel;
 RESET wasm.fuel_limit;
+SET statement_timeout = '300ms';   -- and without fuel limits, statement_timeout
+SET wasm.fuel_limit = 0;
+SET wasm.call_fuel_limit = 0;
+SELECT odd(3) FROM (SELECT generate_series(1, 1000000000)) s;
+RESET wasm.call_fuel_limit;
+RESET wasm.fuel_limit;
+RESET statement_timeout;
 -- groups that interleave (hashed) and in order (sorted), NULLs, against count and sum
 SELECT count(*) AS groups, count(*) FILTER (WHERE w IS DISTINCT FROM s OR c <> n) AS wrong
   FROM (SELECT i % 7 AS g, wsum(CASE WHEN i % 5 = 0 THEN NULL ELSE i END) w,
