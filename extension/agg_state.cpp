@@ -93,7 +93,9 @@ const ExpandedObjectMethods kStateMethods = {stateFlatSize, stateFlatten};
 StateObject* objectOf(Datum d) {
   varlena* v = reinterpret_cast<varlena*>(DatumGetPointer(d));
   if (!VARATT_IS_EXTERNAL_EXPANDED(v)) return nullptr;
-  ExpandedObjectHeader* eoh = DatumGetEOHP(d);
+  varatt_expanded ptr;  // DatumGetEOHP, inline: this runs for every row of an aggregate
+  memcpy(&ptr, VARDATA_EXTERNAL(v), sizeof ptr);
+  ExpandedObjectHeader* eoh = ptr.eohptr;
   return eoh->eoh_methods == &kStateMethods ? reinterpret_cast<StateObject*>(eoh) : nullptr;
 }
 
@@ -354,10 +356,9 @@ GuestFunc* exportIn(CallSite* fc, GuestInstance* g) {
   return f;
 }
 
-// The batch export in g for the call site (remembered for one instance at a time), or
-// null if g does not have it.
-GuestFunc* batchFuncIn(CallSite* fc, GuestInstance* g) {
-  if (fc->batchInstance == g) return fc->batchFunc;
+// The batch export in g for the call site (remembered for one instance at a time: the
+// caller looks there first), or null if g does not have it.
+__attribute__((noinline)) GuestFunc* findBatchFunc(CallSite* fc, GuestInstance* g) {
   if (memcmp(g->sha256, fc->sha256, 32) != 0) return nullptr;
   char name[NAMEDATALEN * 4];
   snprintf(name, sizeof name, "%s%s", kBatchPrefix, fc->exportName);
@@ -381,7 +382,7 @@ bool batchRow(FunctionCallInfo fcinfo, CallSite* fc) {
   StateObject* o = objectOf(d);
   if (!o || !o->g->runtime) return false;
   GuestInstance* g = o->g;
-  GuestFunc* f = batchFuncIn(fc, g);
+  GuestFunc* f = fc->batchInstance == g ? fc->batchFunc : findBatchFunc(fc, g);
   if (!f) return false;
   const CallShape& s = fc->shape;
   uint32_t nslots = uint32_t(s.nargs - 1);
@@ -519,14 +520,28 @@ void flushPendingRows(GuestInstance* g) {
   o->handle = handle;
 }
 
+namespace {
+
+__attribute__((noinline)) Datum callOnStates(FunctionCallInfo fcinfo, CallSite* fc);
+
+}  // namespace
+
 Datum callWithStates(FunctionCallInfo fcinfo, CallSite* fc) {
   // In an aggregate, a row of a transition function with a batch export waits for the
-  // batch (nodeAgg keeps the state it was given).
+  // batch (nodeAgg keeps the state it was given). A small function: every row comes here.
   if (fc->batchable && !fcinfo->args[0].isnull && fcinfo->context && IsA(fcinfo->context, AggState) &&
       batchRow(fcinfo, fc)) {
     fcinfo->isnull = false;
     return fcinfo->args[0].value;
   }
+  return callOnStates(fcinfo, fc);
+}
+
+namespace {
+
+// A call on states as it is: in the states' instance, read-only ones copied, the result
+// written into the read-write one (see the head of the file).
+Datum callOnStates(FunctionCallInfo fcinfo, CallSite* fc) {
   const CallShape& s = fc->shape;
   // The instance: the one the first state argument lives in (of this function's module),
   // else the call site's own.
@@ -611,6 +626,8 @@ Datum callWithStates(FunctionCallInfo fcinfo, CallSite* fc) {
   o->handle = handle;
   return value;
 }
+
+}  // namespace
 
 }  // namespace pgwasm
 

@@ -167,7 +167,7 @@ static char* trapDetail(GuestInstance* g) {
 }
 
 // Makes the call site ready for this statement: the function and module as of now.
-static void prepareForStatement(CallSite* fc, FunctionCallInfo fcinfo) {
+static __attribute__((noinline)) void prepareForStatement(CallSite* fc, FunctionCallInfo fcinfo) {
   releaseRuntime(fc);
   forgetOtherInstance(fc);
   forgetBatchInstance(fc);
@@ -244,8 +244,7 @@ void instantiateRuntime(CallSite* fc) {
   fc->own = newInstance(fc);
 }
 
-CallSite* getCallSite(FunctionCallInfo fcinfo) {
-  enterCall();  // first: a call the planner folds begins its command's statement
+CallSite* readyCallSite(FunctionCallInfo fcinfo) {
   FmgrInfo* flinfo = fcinfo->flinfo;
   CallSite* fc = static_cast<CallSite*>(flinfo->fn_extra);
   if (!fc) {

@@ -91,9 +91,21 @@ struct CallSite {
   GuestFunc* batchFunc;
 };
 
+// The call site of fcinfo, made ready for this statement (made on first use).
+__attribute__((noinline)) CallSite* readyCallSite(FunctionCallInfo fcinfo);
 // The call site of fcinfo, ready for this statement (made on first use). Every kind of
-// function but set-returning ones also has its instance (set_function.cpp makes one per set).
-CallSite* getCallSite(FunctionCallInfo fcinfo);
+// function but set-returning ones and functions on states also has its instance
+// (set_function.cpp makes one per set, agg_state.cpp when a call needs it). The rows
+// after a statement's first find it ready here, with nothing else to do.
+inline CallSite* getCallSite(FunctionCallInfo fcinfo) {
+  enterCall();  // first: a call the planner folds begins its command's statement
+  CallSite* fc = static_cast<CallSite*>(fcinfo->flinfo->fn_extra);
+  if (__builtin_expect(fc && fc->generation == statementGeneration() &&
+                           ((fc->own && fc->own->runtime) || fc->retset || fc->shape.states),
+                       1))
+    return fc;
+  return readyCallSite(fcinfo);
+}
 // A fresh instance of the statement's module (fc->held) for the call site.
 void instantiateRuntime(CallSite* fc);
 void releaseRuntime(CallSite* fc);
