@@ -83,6 +83,7 @@ struct StateObject {
   uint32_t handle;
   bytea* flat;        // its bytes, made when PostgreSQL asks; dropped at every call on it
   const char* fname;  // the function that made it, for messages
+  bool inArena;       // lives in an aggregate context's arena, which must never be deleted for it
   MemoryContextCallback cb;
 };
 
@@ -120,7 +121,8 @@ void releaseObject(void* arg) {
 }
 
 // The arenas of aggregate contexts, found again by the context (a few at a time are in
-// use: one per grouping set, say); an arena leaves the table when its context goes.
+// use: one per grouping set, say); an arena leaves the table when its context goes. The
+// table only finds arenas: an object knows by itself that it lives in one (inArena).
 struct Arena {
   MemoryContext parent;
   MemoryContext cxt;
@@ -129,12 +131,6 @@ struct Arena {
 constexpr int kArenas = 16;
 Arena* arenas[kArenas];
 int nextArena;
-
-bool isArena(MemoryContext cxt) {
-  for (Arena* a : arenas)
-    if (a && a->cxt == cxt) return true;
-  return false;
-}
 
 void forgetArena(void* arg) {
   for (Arena*& a : arenas)
@@ -163,9 +159,11 @@ MemoryContext arenaOf(MemoryContext aggcxt) {
 
 Datum newObject(FunctionCallInfo fcinfo, GuestInstance* g, uint32_t handle, const char* fname) {
   MemoryContext aggcxt, cxt;
-  if (AggCheckCallContext(fcinfo, &aggcxt)) cxt = arenaOf(aggcxt);
+  bool inArena = AggCheckCallContext(fcinfo, &aggcxt);
+  if (inArena) cxt = arenaOf(aggcxt);
   else cxt = AllocSetContextCreate(CurrentMemoryContext, "wasm state", ALLOCSET_START_SMALL_SIZES);
   StateObject* o = static_cast<StateObject*>(MemoryContextAllocZero(cxt, sizeof(StateObject)));
+  o->inArena = inArena;
   EOH_init_header(&o->hdr, &kStateMethods, cxt);
   o->g = g;
   retainInstance(g);
@@ -611,7 +609,7 @@ Datum callOnStates(FunctionCallInfo fcinfo, CallSite* fc) {
   if (fcinfo->isnull || handle == 0) {
     fcinfo->isnull = true;
     // An arena's object stays (deleting it would delete the arena); a NULL it is.
-    return isArena(o->hdr.eoh_context) ? value : (Datum)0;
+    return o->inArena ? value : (Datum)0;
   }
   if (o->g != g) {  // given as a copy (another instance's): it names the result's now
     retainInstance(g);

@@ -2,6 +2,7 @@
 #include "call_site.h"
 
 #include "agg_state.h"
+#include "window_function.h"
 
 extern "C" {
 #include "commands/proclang.h"
@@ -204,6 +205,7 @@ GuestInstance* newInstance(CallSite* fc) {
   enterInstance(g, fc->name, nullptr, 0);  // the start function and _initialize
   memcpy(g->sha256, fc->sha256, 32);
   g->fuel = fc->fuel;
+  g->state.meteredCode = fc->fuel;
   // The start function and _initialize run on fuel of their own call.
   CallFuel cf;
   uint64_t initFuel = fuelStartCall(&cf, fc->name, false);
@@ -260,7 +262,13 @@ CallSite* readyCallSite(FunctionCallInfo fcinfo) {
   // A set being returned keeps its instance and shape to its end, across statements (a
   // cursor's FETCHes) too.
   bool inSet = fc->set && setActive(fc->set);
-  if (fc->generation != statementGeneration() && !inSet) prepareForStatement(fc, fcinfo);
+  // So does a window function in the middle of a partition (the guest keeps what it
+  // needs for the partition in its memory): a cursor's next FETCH goes on with it.
+  bool inPartition = fc->shape.window && fc->shapeReady && fc->own && fc->own->runtime && windowInPartition(fcinfo);
+  if (fc->generation != statementGeneration() && !inSet) {
+    if (inPartition) fc->generation = statementGeneration();
+    else prepareForStatement(fc, fcinfo);
+  }
   // Functions on states make theirs when a call needs it (agg_state.cpp). An own instance
   // that lost its runtime to a trap (states live in it) is replaced.
   if ((!fc->own || !fc->own->runtime) && !fc->retset && !fc->shape.states) instantiateRuntime(fc);

@@ -114,6 +114,29 @@ bool refillReserve(uint64_t per) {
 
 void giveBackToPool(uint64_t n) { pg_atomic_fetch_sub_u64(&sf.pool->used, n); }
 
+void fuelLend(uint64_t left) {
+  if (sf.pool) sf.reserve += left;  // the pool's count keeps it claimed, for this process
+  else sf.used -= left < sf.used ? left : sf.used;
+}
+
+uint64_t fuelTakeBack(uint64_t lent) {
+  uint64_t take;
+  if (sf.pool) {
+    take = lent < sf.reserve ? lent : sf.reserve;
+    sf.reserve -= take;
+    if (take < lent) take += claimFromPool(lent - take);
+  } else {
+    uint64_t limit = fuelLimit() ? fuelLimit() : kFuelUnlimited;
+    uint64_t avail = sf.used >= limit ? 0 : limit - sf.used;
+    take = lent < avail ? lent : avail;
+    sf.used += take;
+  }
+  // The call will count what it was given, less what it leaves; what it lent and did not
+  // get back was not its own use (the calls it went to counted theirs).
+  sf.stats.fuel -= lent - take;
+  return take;
+}
+
 void fuelSettlePool() {
   if (!sf.pool) return;
   if (sf.reserve) {

@@ -83,6 +83,13 @@ void attachPool(const char* fname);
 // run of a process that used the pool, and before the pool is left.
 void fuelSettlePool();
 
+// Host code of a running call that lets PostgreSQL evaluate expressions (a window
+// function's arguments at other rows) lends what the call has left (`left`) to the
+// statement, for the Wasm calls those expressions make, and then takes back what it can,
+// at most as much: the call's fuel from then on.
+void fuelLend(uint64_t left);
+uint64_t fuelTakeBack(uint64_t lent);
+
 // The ERROR for the last call, which ran out of fuel.
 void reportOutOfFuel(const char* fname) __attribute__((noreturn));
 

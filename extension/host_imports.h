@@ -23,6 +23,7 @@ struct CallState {
   // else null.
   void* window = nullptr;
   const struct ValueCodec* windowArgs = nullptr;
+  bool meteredCode = false;  // the instance's code meters fuel
   // Partial lines of stdout (0) and stderr (1), flushed at newline and after each call.
   char line[2][1024];
   size_t lineLen[2] = {0, 0};

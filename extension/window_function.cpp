@@ -5,7 +5,8 @@
 // partition). During the call the guest reads the partition and the frame through the
 // pgwasm.win_* imports (window_imports.cpp), which see the WindowObject in the instance's
 // env. The call site's instance lives for the statement, as a scalar function's does: so
-// does what the guest keeps, across partitions. STRICT does not apply, as for PostgreSQL's
+// does what the guest keeps, across partitions; and to the end of a partition that a
+// cursor's FETCHes return over several statements (call_site.cpp). STRICT does not apply, as for PostgreSQL's
 // own window functions: NULL arguments arrive as such (pgwasm.arg_is_null).
 #include "window_function.h"
 
@@ -16,6 +17,11 @@ PGWASM_PG_HEADERS_BEGIN
 PGWASM_PG_HEADERS_END
 
 namespace pgwasm {
+
+bool windowInPartition(FunctionCallInfo fcinfo) {
+  WindowObject w = PG_WINDOW_OBJECT();
+  return WindowObjectIsValid(w) && WinGetCurrentPosition(w) > 0;
+}
 
 Datum callWindowFunction(FunctionCallInfo fcinfo, CallSite* fc) {
   WindowObject w = PG_WINDOW_OBJECT();

@@ -25,14 +25,15 @@
 // times, timestamps, ...): the slot holds the Wasm value (i32 and f32 in its low 4 bytes).
 //
 // Every count, position and address comes from the guest: ranges are checked in 64 bits
-// against its memory before anything is written, positions further than kMaxReach from 0
-// are "no such row" without asking PostgreSQL (whose position arithmetic would wrap),
+// against its memory before anything is written, positions outside int (PostgreSQL's
+// relpos) are "no such row" without asking PostgreSQL,
 // rows are read in pieces each charged fuel (one unit a row) after an interrupt poll, and
 // PostgreSQL runs guarded (pg_guard.h): an ERROR becomes a host trap, re-thrown once the
 // engine has unwound.
 #include "pg.h"
 
 #include "host_imports.h"
+#include "fuel.h"
 #include "pg_guard.h"
 #include "type_codec.h"
 #include "window_imports.h"
@@ -49,7 +50,8 @@ using wasm::HostCall;
 using wasm::TrapKind;
 using wasm::Value;
 
-constexpr int64_t kMaxReach = int64_t(1) << 40;  // more rows than a partition can hold
+// PostgreSQL's window API takes positions as int: beyond, there is no such row.
+constexpr int64_t kMaxReach = INT32_MAX;
 constexpr uint32_t kPieceRows = 1024;              // rows read between fuel charges
 
 CallState* stateOf(HostCall& call) { return static_cast<CallState*>(call.env); }
@@ -97,12 +99,26 @@ const ValueCodec* readableArg(HostCall& call, uint32_t arg, const char* import) 
   return c;
 }
 
+// Runs PostgreSQL code that evaluates rows (guarded): their arguments may call Wasm
+// functions, which need fuel of their own, so the running call lends what it has left
+// to the statement meanwhile and takes back what it can (fuel.h).
+template <typename F>
+bool evaluating(HostCall& call, F&& body) {
+  if (!stateOf(call)->meteredCode || !fuelMetered()) return guarded(body);
+  uint64_t lent = call.store->fuel();
+  fuelLend(lent);
+  call.store->setFuel(0);
+  bool ok = guarded(body);
+  call.store->setFuel(fuelTakeBack(lent));
+  return ok;
+}
+
 enum From : uint32_t { kPartition = 0, kCurrent = 1, kFrameHead = 2, kFrameTail = 3 };
 
 // One row's argument (PostgreSQL may ERROR: call guarded). False: no such row.
 bool fetch(WindowObject w, uint32_t arg, uint32_t from, int64_t pos, Datum* d, bool* isnull) {
   bool isout = false;
-  if (pos < -kMaxReach || pos > kMaxReach) return false;
+  if (pos < -kMaxReach || pos > kMaxReach) return false;  // before the int relpos PostgreSQL takes
   switch (from) {
     case kPartition:
       if (pos < 0) return false;
@@ -125,7 +141,7 @@ TrapKind winRows(HostCall& call, const Value*, Value* r) {
   WindowObject w = windowOf(call, "win_rows");
   if (!w) return TrapKind::HostError;
   int64 n = 0;
-  if (!guarded([&] { n = WinGetPartitionRowCount(w); })) return TrapKind::HostError;
+  if (!evaluating(call, [&] { n = WinGetPartitionRowCount(w); })) return TrapKind::HostError;  // reads rows
   r[0] = Value::i64(n);
   return TrapKind::None;
 }
@@ -137,7 +153,7 @@ TrapKind winPeers(HostCall& call, const Value* a, Value* r) {
   int64_t p1 = a[0].asI64(), p2 = a[1].asI64();
   bool peers = false, inside = true;
   int64 rows = 0;
-  if (!guarded([&] {
+  if (!evaluating(call, [&] {
         rows = WinGetPartitionRowCount(w);
         inside = p1 >= 0 && p1 < rows && p2 >= 0 && p2 < rows;
         if (inside) peers = WinRowsArePeers(w, p1, p2);
@@ -168,7 +184,7 @@ TrapKind winArg(HostCall& call, const Value* a, Value* r) {
   uint64_t bits = 0;
   ValuePath path;
   path.functionName = stateOf(call)->functionName;
-  if (!guarded([&] {
+  if (!evaluating(call, [&] {
         found = fetch(w, arg, from, a[1].asI64(), &d, &isnull);
         if (found && !isnull) bits = c->rule->toBits(d, &path);
       }))
@@ -201,7 +217,7 @@ TrapKind readRows(HostCall& call, const char* import, uint32_t arg, uint32_t fro
     uint8_t* vals = guestRange(call, values, uint64_t(count) * 8);
     uint8_t* nbytes = nulls ? guestRange(call, nulls, count) : nullptr;
     if (!vals || (nulls && !nbytes)) return TrapKind::MemoryOutOfBounds;
-    if (!guarded([&] {
+    if (!evaluating(call, [&] {
           for (uint32_t i = 0; i < piece; i++) {
             Datum d = 0;
             bool isnull = false;
@@ -224,7 +240,7 @@ TrapKind readRows(HostCall& call, const char* import, uint32_t arg, uint32_t fro
 // win_column(i32 arg, i64 from, i32 count, i32 values, i32 nulls) -> i32 read
 TrapKind winColumn(HostCall& call, const Value* a, Value* r) {
   int64_t first = a[1].asI64();
-  if (first < 0) first = kMaxReach + 1;  // no such row
+  if (first < 0 || first > kMaxReach) first = kMaxReach + 1;  // no such row
   return readRows(call, "win_column", a[0].asU32(), kPartition, first, a[2].asU32(), a[3].asU32(), a[4].asU32(), r);
 }
 

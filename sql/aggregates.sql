@@ -157,6 +157,16 @@ SELECT sum_show(sum_step(sum_of(3), 4)) AS count;
 -- hostile states: each an ERROR with its SQLSTATE, never a crash
 CREATE FUNCTION bad_state_step(wasm.state, int) RETURNS wasm.state LANGUAGE wasm AS 'aggregates:bad_state_step';
 CREATE AGGREGATE bad_state(int) (SFUNC = bad_state_step, STYPE = wasm.state, FINALFUNC = sum_final);
+-- more aggregate contexts than the arena table holds (a ROLLUP: 17 grouping sets, each
+-- its own context), and a transition function returning NULL: no other state is lost
+CREATE TEMP TABLE r17 AS SELECT 0 c1, 0 c2, 0 c3, 0 c4, 0 c5, 0 c6, 0 c7, 0 c8, 0 c9, 0 c10, 0 c11, 0 c12, 0 c13,
+                                0 c14, 0 c15, i c16, i::bigint w FROM generate_series(1, 50) i;
+SET enable_hashagg = off;
+SELECT count(*) AS groups, count(*) FILTER (WHERE b IS DISTINCT FROM bb) AS wrong
+  FROM (SELECT bad_state(2) a, wsum(w) b, sum(w) bb
+          FROM (SELECT * FROM r17 ORDER BY c1, c2, c3, c4, c5, c6, c7, c8, c9, c10, c11, c12, c13, c14, c15, c16) s
+         GROUP BY ROLLUP (c1, c2, c3, c4, c5, c6, c7, c8, c9, c10, c11, c12, c13, c14, c15, c16)) q;
+RESET enable_hashagg;
 SELECT sqlstate_of('SELECT bad_state(1) FROM generate_series(1, 3)') LIKE '38000: wasm function sum_final(wasm.state) trapped%' AS handle_out_of_bounds;
 SELECT bad_state(2) FROM generate_series(1, 3);  -- a NULL state midway: the next row starts a new one
 SET wasm.memory_limit = '16MB';

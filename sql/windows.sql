@@ -78,6 +78,19 @@ SELECT bool_and(a IS NOT DISTINCT FROM b) AS nested_wasm_ok
 -- NULL offsets and values: NULL results, as lag gives
 SELECT i, w_lag(NULL::bigint, 1) OVER (ORDER BY i), w_lag(i, NULL) OVER (ORDER BY i) FROM generate_series(1, 3) i;
 
+-- a cursor: the instance (and what the guest keeps for the partition) lasts across FETCHes
+BEGIN;
+DECLARE wc CURSOR FOR SELECT i, w_partition_median(i::float8) OVER (), w_rank() OVER (ORDER BY i / 2) FROM generate_series(1, 6) i;
+FETCH 2 FROM wc;
+FETCH 2 FROM wc;
+FETCH 2 FROM wc;
+COMMIT;
+-- wasm functions in the arguments read at other rows have fuel of their own, even when the
+-- statement's budget is below a call's
+SET wasm.fuel_limit = 5000000;
+SELECT i, w_lag(w_add_one(i), 1) OVER (ORDER BY i) FROM generate_series(1, 3) i;
+RESET wasm.fuel_limit;
+
 -- hostile window functions: each an ERROR with its SQLSTATE naming the function
 CREATE FUNCTION w_hostile(int) RETURNS bigint WINDOW LANGUAGE wasm AS 'hostile_windows:w_hostile';
 CREATE FUNCTION w_text_lag(text) RETURNS bigint WINDOW LANGUAGE wasm AS 'hostile_windows:w_text_lag';
@@ -89,6 +102,13 @@ SELECT sqlstate_of('SELECT w_hostile(6) OVER () FROM generate_series(1, 3)') LIK
 SELECT sqlstate_of('SELECT w_hostile(7) OVER () FROM generate_series(1, 3)') AS bad_from;
 SELECT sqlstate_of('SELECT w_text_lag(i::text) OVER () FROM generate_series(1, 3) i') AS text_at_other_rows;
 SELECT sqlstate_of('SELECT not_a_window()') AS not_a_window;
+-- positions past PostgreSQL's int: no such row, never a row nearer by
+CREATE FUNCTION w_far(bigint, bigint, int) RETURNS bigint WINDOW LANGUAGE wasm AS 'hostile_windows:w_far';
+SELECT p, h, array_agg(w_far ORDER BY i) AS statuses
+  FROM (SELECT p, h, i, w_far(i, p, h) OVER (PARTITION BY p, h ORDER BY i)
+          FROM generate_series(1, 3) i, unnest('{4294967297, 4294967295, 2147483648, -2147483649, -9223372036854775808, 9223372036854775807}'::bigint[]) p,
+               generate_series(0, 4) h) q
+ GROUP BY p, h ORDER BY p, h;
 SELECT sqlstate_of('SELECT w_rank()') AS without_over;
 -- endless: a loop of host calls, and the whole partition read at every row
 SET wasm.call_fuel_limit = 1000000;

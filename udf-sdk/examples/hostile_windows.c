@@ -47,3 +47,14 @@ PGWASM_EXPORT(w_text_lag) int64_t w_text_lag(const char* p, uint32_t len, int64_
 
 /* An ordinary (not WINDOW) function that calls the window API. */
 PGWASM_EXPORT(not_a_window) int64_t not_a_window(void) { return pgwasm_win_rows(); }
+
+/* w_far(x, pos, how): reads far away: win_arg of argument 0 at pos (how 0-3: from), or
+ * win_column from pos (how 4: the number read). Positions past int are no row (2, 0). */
+PGWASM_EXPORT(w_far) int64_t w_far(int64_t x, int64_t pos, int32_t how, int64_t row) {
+  (void)x;
+  (void)row;
+  static pgwasm_slot buf[16];
+  pgwasm_slot s;
+  if (how == 4) return pgwasm_win_column(0, pos, 16, buf, 0);
+  return pgwasm_win_arg(0, pos, how, &s);
+}
