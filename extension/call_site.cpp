@@ -22,6 +22,7 @@ void retainInstance(GuestInstance* g) { g->refs++; }
 void releaseInstance(GuestInstance* g) {
   if (--g->refs != 0) return;
   dropPendingRows(g);
+  if (g->pending) pfree(g->pending);
   bridgeFreeRuntime(g->runtime);
   pfree(g);
 }
@@ -93,6 +94,9 @@ static void initCallSite(CallSite* fc, Oid fnOid) {
   fc->nargs = proc->pronargs;
   memcpy(fc->argTypes, proc->proargtypes.values, fc->nargs * sizeof(Oid));
   fc->resultType = proc->prorettype;
+  // SET clauses and SECURITY DEFINER hold only while fmgr runs the function: its rows
+  // cannot wait for a later batch (agg_state.cpp), which would run under other settings.
+  fc->ownSettings = proc->prosecdef || !heap_attisnull(tup, Anum_pg_proc_proconfig, nullptr);
   ReleaseSysCache(tup);
   if (!fc->shapeCxt)
     fc->shapeCxt = AllocSetContextCreate(CurrentMemoryContext, "wasm call shape", ALLOCSET_SMALL_SIZES);
@@ -188,7 +192,7 @@ static __attribute__((noinline)) void prepareForStatement(CallSite* fc, Function
   if (changed || !fc->shapeReady || fc->shape.nested || compact != fc->shape.jsonbCompact)
     resolveShape(fc, fcinfo, compact);
   checkExportSignature(facts, fc->moduleName, fc->exportName, fc->shape);
-  fc->batchable = batchExportOf(facts, fc->moduleName, fc->exportName, fc->shape);
+  fc->batchable = !fc->ownSettings && batchExportOf(facts, fc->moduleName, fc->exportName, fc->shape);
   fc->batchMisses = 0;
   Form rf = fc->shape.result.form;
   fc->callsAlloc = fc->shape.memoryArgs || (facts.abiVersion >= 2 && inMemory(rf)) || fc->shape.retset;

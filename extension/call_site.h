@@ -86,6 +86,7 @@ struct CallSite {
   // Transition functions with a batch export (agg_state.cpp): rows wait in the states'
   // instance and run many to a call; the export in the instance last seen.
   bool batchable;
+  bool ownSettings;      // SET clauses or SECURITY DEFINER: never batched
   uint32_t batchMisses;  // batches of few rows this statement (agg_state.cpp)
   GuestInstance* batchInstance;
   GuestFunc* batchFunc;

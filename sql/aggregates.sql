@@ -196,6 +196,25 @@ SELECT odd(3) FROM (SELECT generate_series(1, 1000000000)) s;
 RESET wasm.call_fuel_limit;
 RESET wasm.fuel_limit;
 RESET statement_timeout;
+-- a transition function with a SET clause is called row by row: its limits hold for
+-- every row (a batch would run later, under the caller's settings)
+CREATE FUNCTION odd_step_limited(wasm.state, int) RETURNS wasm.state LANGUAGE wasm
+  SET wasm.call_fuel_limit = 1500 AS 'aggregates:odd_step';
+CREATE AGGREGATE odd_limited(int) (SFUNC = odd_step_limited, STYPE = wasm.state, FINALFUNC = count_final);
+SELECT odd_limited(0) AS light_rows FROM generate_series(1, 1100);
+SELECT sqlstate_of('SELECT odd_limited(CASE WHEN i = 1050 THEN 3 ELSE 0 END) FROM generate_series(1, 1100) i') AS one_heavy_row;
+-- memory stays flat over statements that batch (each one's buffers go with its instance)
+CREATE TEMP TABLE batch_mem (n int, bytes bigint);
+DO $$
+BEGIN
+  FOR n IN 1..200 LOOP
+    PERFORM odd(0) FROM generate_series(1, 3000);
+    IF n IN (20, 200) THEN
+      INSERT INTO batch_mem SELECT n, total_bytes FROM pg_backend_memory_contexts WHERE name = 'TopMemoryContext';
+    END IF;
+  END LOOP;
+END $$;
+SELECT max(bytes) FILTER (WHERE n = 200) - max(bytes) FILTER (WHERE n = 20) < 1000000 AS flat FROM batch_mem;
 -- groups that interleave (hashed) and in order (sorted), NULLs, against count and sum
 SELECT count(*) AS groups, count(*) FILTER (WHERE w IS DISTINCT FROM s OR c <> n) AS wrong
   FROM (SELECT i % 7 AS g, wsum(CASE WHEN i % 5 = 0 THEN NULL ELSE i END) w,
