@@ -114,6 +114,14 @@ struct PendingRows {
 
 namespace {
 
+// The guest may change the state: its bytes are made again when they are needed.
+void dropFlat(StateObject* o) {
+  if (o->flat) {
+    pfree(o->flat);
+    o->flat = nullptr;
+  }
+}
+
 void releaseObject(void* arg) {
   StateObject* o = static_cast<StateObject*>(arg);
   if (o->g->pendingRows && o->g->pending->object == o) dropPendingRows(o->g);  // nothing reads them now
@@ -180,6 +188,15 @@ Datum newObject(FunctionCallInfo fcinfo, GuestInstance* g, uint32_t handle, cons
                   errmsg("the instance holding the state of wasm function %s was lost after a trap", fname)));
 }
 
+// The ERROR of a trap in g, which states share: its runtime goes, so that no call on
+// them runs in it again (the next one is instanceLost's ERROR).
+[[noreturn]] void trappedIn(GuestInstance* g, const char* fname, wasm::TrapKind trap) {
+  Outcome out = trapOutcome(g, trap);
+  bridgeFreeRuntime(g->runtime);
+  g->runtime = nullptr;
+  reportCallFailure(fname, out, nullptr);
+}
+
 // One call of a state export (save or load) of g: fuel of its own call from the
 // statement, a trap an ERROR (the instance is then lost to every state in it).
 uint64_t callStateExport(GuestInstance* g, const char* fname, const char* exportName, const WasmSig& sig,
@@ -208,14 +225,7 @@ uint64_t callStateExport(GuestInstance* g, const char* fname, const char* export
   *fuelLeft = fuel;
   fuelEndCall(&cf, fuel);
   if (g->state.lineLen[0] | g->state.lineLen[1]) flushGuestOutput(&g->state);
-  if (trap != wasm::TrapKind::None) {
-    CHECK_FOR_INTERRUPTS();
-    Outcome out;
-    bridgeNoteTrap(trap, &out);
-    bridgeFreeRuntime(g->runtime);
-    g->runtime = nullptr;
-    reportCallFailure(fname, out, nullptr);
-  }
+  if (trap != wasm::TrapKind::None) trappedIn(g, fname, trap);
   return results[0];
 }
 
@@ -402,10 +412,7 @@ bool batchRow(FunctionCallInfo fcinfo, CallSite* fc) {
     p->func = f;
     p->fname = fc->name;
     p->nslots = nslots;
-    if (o->flat) {  // the rows change the state: its bytes are made again when needed
-      pfree(o->flat);
-      o->flat = nullptr;
-    }
+    dropFlat(o);
   }
   uint32_t at = g->pendingRows * nslots;
   for (uint32_t i = 0; i < nslots; i++) {
@@ -498,17 +505,7 @@ void flushPendingRows(GuestInstance* g) {
   wasm::TrapKind trap = bridgeCallFunc(g->runtime, p->func, args, results, &fuel);
   fuelEndCall(&cf, fuel);
   if (g->state.lineLen[0] | g->state.lineLen[1]) flushGuestOutput(&g->state);
-  if (trap != wasm::TrapKind::None) {
-    CHECK_FOR_INTERRUPTS();
-    bridgeNoteTrap(trap, &out);
-    if (trap == wasm::TrapKind::HostError) {
-      const char* msg = bridgeHostError(g->runtime);
-      if (msg[0]) snprintf(out.message, sizeof out.message, "%s", msg);
-    }
-    bridgeFreeRuntime(g->runtime);
-    g->runtime = nullptr;
-    reportCallFailure(fname, out, nullptr);
-  }
+  if (trap != wasm::TrapKind::None) trappedIn(g, fname, trap);
   uint32_t handle = uint32_t(results[0]);
   if (handle == 0 || g->state.returnNull)
     ereport(ERROR, (errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
@@ -557,9 +554,8 @@ Datum callOnStates(FunctionCallInfo fcinfo, CallSite* fc) {
   for (int i = 0; i < s.nargs; i++) {  // rows waiting for an argument run first
     if (!s.args[i].state || fcinfo->args[i].isnull) continue;
     StateObject* o = objectOf(fcinfo->args[i].value);
-    if (o && o->g->pendingRows && o->g->pending->object == o) flushPendingRows(o->g);
+    if (o && o->g->pendingRows && o->g->pending->object == o) flushPendingRows(o->g);  // a trap there is an ERROR
   }
-  if (!g->runtime) instanceLost(fc->name);
   // Which states the guest gets in place (the rest as copies), and the argument a state
   // result is written into (owner: the first read-write object).
   NullableDatum argv[FUNC_MAX_ARGS];
@@ -576,10 +572,7 @@ Datum callOnStates(FunctionCallInfo fcinfo, CallSite* fc) {
     uint32_t handle;
     if (mine) {
       handle = o->handle;
-      if (o->flat) {  // the guest may change the state: its bytes are made again when needed
-        pfree(o->flat);
-        o->flat = nullptr;
-      }
+      dropFlat(o);
       inPlace[ninPlace++] = o;
     } else {
       handle = loadState(fc, g, argv[i].value);
@@ -587,14 +580,8 @@ Datum callOnStates(FunctionCallInfo fcinfo, CallSite* fc) {
     argv[i].value = Int32GetDatum(int32(handle));
   }
   ExportResult r = callExportIn(fc, g, exportIn(fc, g), argv);
+  if (!s.result.state) return sqlResult(fcinfo, fc, g, r);
   fcinfo->isnull = g->state.returnNull;
-  if (!s.result.state) {
-    if (fcinfo->isnull) {
-      conformValue(&fc->shape.result, 0, true, nullptr);
-      return (Datum)0;
-    }
-    return resultDatum(fc, g, r.bits, r.fuelLeft, r.byCallLimit);
-  }
   uint32_t handle = uint32_t(r.bits);
   if (owner < 0) {
     if (fcinfo->isnull || handle == 0) {
@@ -617,10 +604,7 @@ Datum callOnStates(FunctionCallInfo fcinfo, CallSite* fc) {
     o->g = g;
     releaseInstance(old);
   }
-  if (o->flat) {
-    pfree(o->flat);
-    o->flat = nullptr;
-  }
+  dropFlat(o);
   o->handle = handle;
   return value;
 }

@@ -26,11 +26,7 @@ Datum callFunction(FunctionCallInfo fcinfo) {
   }
   if (__builtin_expect(fc->shape.states, 0)) return callWithStates(fcinfo, fc);
   ExportResult r = callExport(fc, fcinfo->args);
-  Datum result = (Datum)0;
-  fcinfo->isnull = fc->own->state.returnNull;
-  if (!fcinfo->isnull) result = resultDatum(fc, fc->own, r.bits, r.fuelLeft, r.byCallLimit);  // checked against its type
-  else conformValue(&fc->shape.result, 0, true, nullptr);                             // NULL, against its domain
-  return result;
+  return sqlResult(fcinfo, fc, fc->own, r);
 }
 
 }  // namespace

@@ -273,9 +273,7 @@ CallSite* readyCallSite(FunctionCallInfo fcinfo) {
     if (inPartition) fc->generation = statementGeneration();
     else prepareForStatement(fc, fcinfo);
   }
-  // Functions on states make theirs when a call needs it (agg_state.cpp). An own instance
-  // that lost its runtime to a trap (states live in it) is replaced.
-  if ((!fc->own || !fc->own->runtime) && !fc->retset && !fc->shape.states) instantiateRuntime(fc);
+  if (needsOwnInstance(fc)) instantiateRuntime(fc);
   return fc;
 }
 
@@ -379,8 +377,7 @@ Datum resultDatum(CallSite* fc, GuestInstance* g, uint64_t bits, uint64_t fuelLe
   }
 }
 
-// A call that trapped: its ERROR (out of the per-row path's way).
-__attribute__((noinline)) void callFailed(CallSite* fc, GuestInstance* g, wasm::TrapKind trap) {
+Outcome trapOutcome(GuestInstance* g, wasm::TrapKind trap) {
   CHECK_FOR_INTERRUPTS();  // a cancel that stopped the guest is reported as PostgreSQL's own
   Outcome out;
   bridgeNoteTrap(trap, &out);
@@ -388,6 +385,12 @@ __attribute__((noinline)) void callFailed(CallSite* fc, GuestInstance* g, wasm::
     const char* msg = bridgeHostError(g->runtime);
     if (msg[0]) snprintf(out.message, sizeof out.message, "%s", msg);
   }
+  return out;
+}
+
+// A call that trapped: its ERROR (out of the per-row path's way).
+__attribute__((noinline)) void callFailed(CallSite* fc, GuestInstance* g, wasm::TrapKind trap) {
+  Outcome out = trapOutcome(g, trap);
   char* detail = trapDetail(g);
   loseInstance(fc, g);
   reportCallFailure(fc->name, out, detail);

@@ -92,18 +92,21 @@ struct CallSite {
   GuestFunc* batchFunc;
 };
 
+// Whether the call site lacks the instance it calls in: every kind of function but
+// set-returning ones and functions on states has one (set_function.cpp makes one per set,
+// agg_state.cpp when a call needs it), made again after a trap lost its runtime.
+inline bool needsOwnInstance(const CallSite* fc) {
+  return (!fc->own || !fc->own->runtime) && !fc->retset && !fc->shape.states;
+}
 // The call site of fcinfo, made ready for this statement (made on first use).
 __attribute__((noinline)) CallSite* readyCallSite(FunctionCallInfo fcinfo);
-// The call site of fcinfo, ready for this statement (made on first use). Every kind of
-// function but set-returning ones and functions on states also has its instance
-// (set_function.cpp makes one per set, agg_state.cpp when a call needs it). The rows
-// after a statement's first find it ready here, with nothing else to do.
+// The call site of fcinfo, ready for this statement (made on first use), with its
+// instance (needsOwnInstance). The rows after a statement's first find it ready here,
+// with nothing else to do.
 inline CallSite* getCallSite(FunctionCallInfo fcinfo) {
   enterCall();  // first: a call the planner folds begins its command's statement
   CallSite* fc = static_cast<CallSite*>(fcinfo->flinfo->fn_extra);
-  if (__builtin_expect(fc && fc->generation == statementGeneration() &&
-                           ((fc->own && fc->own->runtime) || fc->retset || fc->shape.states),
-                       1))
+  if (__builtin_expect(fc && fc->generation == statementGeneration() && !needsOwnInstance(fc), 1))
     return fc;
   return readyCallSite(fcinfo);
 }
@@ -126,6 +129,9 @@ GuestInstance* newInstance(CallSite* fc);
 void encodeArguments(CallSite* fc, GuestInstance* g, const NullableDatum* args, uint64_t* params, CallFuel* cf,
                      uint64_t* fuel);
 void scalarArguments(CallSite* fc, const NullableDatum* args, uint64_t* params);
+// What a trap in g was, for its ERROR (a host function's message with it); a cancel that
+// stopped the guest is PostgreSQL's own ERROR, raised here.
+Outcome trapOutcome(GuestInstance* g, wasm::TrapKind trap);
 // The ERROR of a call that trapped in g; g's runtime goes (the call site's own instance
 // goes, and the next call makes a new one).
 [[noreturn]] void callFailed(CallSite* fc, GuestInstance* g, wasm::TrapKind trap);
@@ -191,6 +197,17 @@ inline ExportResult callExportIn(CallSite* fc, GuestInstance* g, GuestFunc* func
 }
 inline ExportResult callExport(CallSite* fc, const NullableDatum* argv, uint64_t setCall = 0) {
   return callExportIn(fc, fc->own, nullptr, argv, setCall);
+}
+
+// The SQL result of a call that returned r in g: NULL if the guest said so (checked
+// against a domain), else resultDatum's.
+inline Datum sqlResult(FunctionCallInfo fcinfo, CallSite* fc, GuestInstance* g, const ExportResult& r) {
+  fcinfo->isnull = g->state.returnNull;
+  if (fcinfo->isnull) {
+    conformValue(&fc->shape.result, 0, true, nullptr);
+    return (Datum)0;
+  }
+  return resultDatum(fc, g, r.bits, r.fuelLeft, r.byCallLimit);
 }
 
 }  // namespace pgwasm

@@ -176,6 +176,11 @@ void attachPool(const char* fname) {
 
 namespace {
 
+// The setting's value that names a pool: "handle:nonce" (attachPool reads it).
+void poolName(dsm_segment* seg, const FuelPool* pool, char* buf, size_t cap) {
+  snprintf(buf, cap, "%u:%" PRIx64, unsigned(dsm_segment_handle(seg)), pool->nonce);
+}
+
 // Moves the statement's count into a new pool and names it for the workers. Too late
 // once in parallel mode: the workers' settings are fixed (and settings cannot change).
 //
@@ -184,10 +189,9 @@ namespace {
 // that names the pool again, or its workers would find none and refuse to run Wasm.
 void sharePool() {
   if (IsParallelWorker() || IsInParallelMode()) return;
+  char name[64];
   if (sf.pool) {
-    char name[64];
-    snprintf(name, sizeof name, "%u:%" PRIx64, unsigned(dsm_segment_handle(static_cast<dsm_segment*>(sf.segment))),
-             sf.pool->nonce);
+    poolName(static_cast<dsm_segment*>(sf.segment), sf.pool, name, sizeof name);
     const char* now = fuelPoolSetting();
     if (!now || strcmp(now, name) != 0) SetConfigOption("wasm.fuel_pool", name, PGC_SUSET, PGC_S_SESSION);
     return;
@@ -201,8 +205,7 @@ void sharePool() {
   pg_atomic_init_u64(&pool->used, sf.used);
   pg_atomic_init_u64(&pool->calls, 0);
   pg_atomic_init_u64(&pool->instances, 0);
-  char name[64];
-  snprintf(name, sizeof name, "%u:%" PRIx64, unsigned(dsm_segment_handle(seg)), pool->nonce);
+  poolName(seg, pool, name, sizeof name);
   SetConfigOption("wasm.fuel_pool", name, PGC_SUSET, PGC_S_SESSION);
   dsm_pin_mapping(seg);
   sf.pool = pool;

@@ -38,18 +38,11 @@ constexpr uint32_t kEinval = 28;
 constexpr uint32_t kEnosys = 52;
 constexpr uint32_t kEspipe = 70;
 
-CallState* stateOf(HostCall& call) { return static_cast<CallState*>(call.env); }
 
 // Host work is done and charged in pieces of this many bytes.
 constexpr uint32_t kPiece = 64 * 1024;
 constexpr uint64_t kFuelBytes = 16;
 
-// Guest memory range check: true if [addr, addr+len) lies inside memory 0.
-uint8_t* guestRange(HostCall& call, uint64_t addr, uint64_t len) {
-  wasm::Memory* mem = call.caller ? call.caller->memory(0) : nullptr;
-  if (!mem || addr + len > mem->size()) return nullptr;
-  return mem->data() + addr;
-}
 
 // Reports one line as a message (in the database encoding, whatever bytes the guest
 // wrote); an ERROR on the way is parked, never thrown.

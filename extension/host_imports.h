@@ -47,6 +47,15 @@ struct HostImport {
   wasm::HostFn fn;
 };
 
+// A host function's env, and guest memory range checks for it: [addr, addr+len) inside
+// memory 0 (computed so that it cannot wrap), else null.
+inline CallState* stateOf(wasm::HostCall& call) { return static_cast<CallState*>(call.env); }
+inline uint8_t* guestRange(wasm::HostCall& call, uint64_t addr, uint64_t len) {
+  wasm::Memory* mem = call.caller ? call.caller->memory(0) : nullptr;
+  if (!mem || addr > mem->size() || len > mem->size() - addr) return nullptr;
+  return mem->data() + addr;
+}
+
 // ImportResolver (bridge.h): env is the CallState*, or nullptr when only checking.
 bool resolveImport(const ExternEntry& import, wasm::HostFn* fn, void** env, void* resolverEnv,
                    char* why, size_t whyCap);

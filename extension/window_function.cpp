@@ -37,12 +37,7 @@ Datum callWindowFunction(FunctionCallInfo fcinfo, CallSite* fc) {
   g->state.windowArgs = s.args;
   ExportResult r = callExportIn(fc, g, nullptr, argv, uint64_t(row));
   g->state.window = nullptr;
-  fcinfo->isnull = g->state.returnNull;
-  if (fcinfo->isnull) {
-    conformValue(&fc->shape.result, 0, true, nullptr);  // NULL, against its domain
-    return (Datum)0;
-  }
-  return resultDatum(fc, g, r.bits, r.fuelLeft, r.byCallLimit);
+  return sqlResult(fcinfo, fc, g, r);
 }
 
 }  // namespace pgwasm

@@ -54,14 +54,6 @@ using wasm::Value;
 constexpr int64_t kMaxReach = INT32_MAX;
 constexpr uint32_t kPieceRows = 1024;              // rows read between fuel charges
 
-CallState* stateOf(HostCall& call) { return static_cast<CallState*>(call.env); }
-
-uint8_t* guestRange(HostCall& call, uint64_t addr, uint64_t len) {
-  wasm::Memory* mem = call.caller ? call.caller->memory(0) : nullptr;
-  if (!mem || addr > mem->size() || len > mem->size() - addr) return nullptr;
-  return mem->data() + addr;
-}
-
 // An ERROR with this SQLSTATE, parked for the call handler; the guest traps.
 template <typename... A>
 TrapKind raise(int sqlstate, const char* fmt, A... a) {
