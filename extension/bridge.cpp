@@ -516,6 +516,10 @@ wasm::TrapKind bridgeCall(Runtime* rt, const uint64_t* args, uint64_t* results, 
   return rt->store->callRaw(rt->func, args, results, rt->fuel ? fuel : nullptr).trap;
 }
 
+bool bridgePrepareCall(Runtime* rt, wasm::PreparedCall* out) noexcept {
+  return rt->store->prepareCall(rt->func, out);
+}
+
 wasm::TrapKind bridgeCallFunc(Runtime* rt, GuestFunc* f, const uint64_t* args, uint64_t* results,
                               uint64_t* fuel) noexcept {
   return rt->store->callRaw(reinterpret_cast<wasm::FuncRef*>(f), args, results, rt->fuel ? fuel : nullptr).trap;

@@ -154,6 +154,9 @@ bool bridgeHasAllocator(const Runtime* rt) noexcept;
 // the budget left (ignored without metering); out, what is left after the call. Returns
 // the trap that ended it (TrapKind::None: it returned); bridgeNoteTrap makes its Outcome.
 wasm::TrapKind bridgeCall(Runtime* rt, const uint64_t* args, uint64_t* results, uint64_t* fuel) noexcept;
+// The runtime's function made ready for the per-row path (wasm::callPrepared, the same
+// call as bridgeCall's), valid while the runtime lives; false: call it with bridgeCall.
+bool bridgePrepareCall(Runtime* rt, wasm::PreparedCall* out) noexcept;
 // Another export of the runtime's instance, found by name and Wasm type (null: none of
 // that name and type), and a call of it.
 struct GuestFunc;

@@ -34,6 +34,13 @@ Datum callFunction(FunctionCallInfo fcinfo) {
 }  // namespace pgwasm
 
 extern "C" Datum wasm_call_handler(PG_FUNCTION_ARGS) {
+  // The rows of a plain scalar function after its statement's first (call_site.h). A
+  // plain function is never a trigger or an event trigger, and never returns a set.
+  pgwasm::CallSite* fc = static_cast<pgwasm::CallSite*>(fcinfo->flinfo->fn_extra);
+  if (__builtin_expect(fc && fc->plain && pgwasm::statementState.nesting != 0 &&
+                           fc->generation == pgwasm::statementGeneration() && fc->own && fc->own->runtime,
+                       1))
+    return pgwasm::callPlain(fcinfo, fc);
   if (CALLED_AS_TRIGGER(fcinfo)) return pgwasm::callTrigger(fcinfo);
   if (CALLED_AS_EVENT_TRIGGER(fcinfo))
     ereport(ERROR, (errcode(ERRCODE_FEATURE_NOT_SUPPORTED),

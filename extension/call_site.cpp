@@ -196,6 +196,8 @@ static __attribute__((noinline)) void prepareForStatement(CallSite* fc, Function
   fc->batchMisses = 0;
   Form rf = fc->shape.result.form;
   fc->callsAlloc = fc->shape.memoryArgs || (facts.abiVersion >= 2 && inMemory(rf)) || fc->shape.retset;
+  fc->plain = !fc->callsAlloc && !inMemory(rf) && !fc->shape.retset && !fc->shape.trigger && !fc->shape.window &&
+              !fc->shape.states;
   bridgeHoldModule(m);  // before the old hold goes: m itself may be the old module
   letGoModule(fc);
   fc->held = m;
@@ -233,6 +235,7 @@ GuestInstance* newInstance(CallSite* fc) {
     pfree(g);
     reportCallFailure(fc->name, out);
   }
+  g->prepared = bridgePrepareCall(g->runtime, &g->call);
   if (fc->callsAlloc && !bridgeHasAllocator(g->runtime)) {
     releaseInstance(g);
     ereport(ERROR, (errcode(ERRCODE_INVALID_FUNCTION_DEFINITION),
@@ -278,16 +281,6 @@ CallSite* readyCallSite(FunctionCallInfo fcinfo) {
 }
 
 // The parameter(s) of an argument passed by value (a scalar, or split); how many.
-static inline int byValue(const ValueCodec* c, Datum d, bool null, uint64_t* params, ValuePath* path) {
-  if (!c->split) {
-    params[0] = null ? 0 : c->rule->toBits(d, path);
-    return 1;
-  }
-  if (null) memset(params, 0, c->split * sizeof(uint64_t));
-  else c->rule->toSplit(d, params);
-  return c->split;
-}
-
 // Writes the arguments that live in guest memory into one pgwasm_alloc buffer and fills
 // every argument's Wasm parameters. The call's fuel starts here (cf, fuel): pgwasm_alloc
 // and the function are one call of wasm.call_fuel_limit.
@@ -306,7 +299,7 @@ __attribute__((noinline)) void encodeArguments(CallSite* fc, GuestInstance* g, c
     bool null = args[i].isnull;
     fc->path.argument = i + 1;
     if (c->split || !inMemory(c->form)) {
-      p += byValue(c, d, null, &params[p], &fc->path);
+      p += argumentBits(c, d, null, &params[p], &fc->path);
       continue;
     }
     Encoded e{0, 0};
@@ -347,13 +340,6 @@ __attribute__((noinline)) void encodeArguments(CallSite* fc, GuestInstance* g, c
 }
 
 // The parameters of arguments that are all passed by value.
-void scalarArguments(CallSite* fc, const NullableDatum* args, uint64_t* params) {
-  const CallShape& s = fc->shape;
-  int p = 0;
-  for (int i = 0; i < s.nargs; i++)
-    p += byValue(&s.args[i], args[i].value, args[i].isnull, &params[p], &fc->path);
-}
-
 Datum resultDatum(CallSite* fc, GuestInstance* g, uint64_t bits, uint64_t fuelLeft, bool byCallLimit) {
   ValueCodec* c = &fc->shape.result;
   switch (c->form) {

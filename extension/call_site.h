@@ -42,6 +42,8 @@ struct GuestInstance {
   uint32_t pendingRows;  // rows a batched transition function left to run (agg_state.cpp)
   PendingRows* pending;  // and where they wait (made on first use)
   uint8_t sha256[32];    // the module's content
+  bool prepared;         // call: the runtime's function, ready for the per-row path (callPlain)
+  wasm::PreparedCall call;
   CallState state;       // (large: its output buffers last)
 };
 void retainInstance(GuestInstance* g);
@@ -70,6 +72,10 @@ struct CallSite {
   // Each call starts with pgwasm_alloc: arguments live in guest memory, or (ABI v2) the
   // result does, and the guest's arena starts afresh (udf-sdk/ABI.md).
   bool callsAlloc;
+  // A plain scalar function: arguments by value (none in guest memory), a scalar or void
+  // result, none of the other kinds (set-returning, trigger, window, on states). Its rows
+  // take the handler's shortest path (callPlain).
+  bool plain;
 
   uint64_t generation;   // statement the runtime belongs to
   uint8_t sha256[32];    // module content the runtime runs
@@ -128,7 +134,23 @@ GuestInstance* newInstance(CallSite* fc);
 // call's fuel: cf, fuel) or without.
 void encodeArguments(CallSite* fc, GuestInstance* g, const NullableDatum* args, uint64_t* params, CallFuel* cf,
                      uint64_t* fuel);
-void scalarArguments(CallSite* fc, const NullableDatum* args, uint64_t* params);
+// The Wasm parameters of an argument passed by value (1, or its rule's split); returns
+// how many.
+inline int argumentBits(const ValueCodec* c, Datum d, bool null, uint64_t* params, ValuePath* path) {
+  if (!c->split) {
+    params[0] = null ? 0 : c->rule->toBits(d, path);
+    return 1;
+  }
+  if (null) memset(params, 0, c->split * sizeof(uint64_t));
+  else c->rule->toSplit(d, params);
+  return c->split;
+}
+__attribute__((always_inline)) inline void scalarArguments(CallSite* fc, const NullableDatum* args,
+                                                            uint64_t* params) {
+  const CallShape& s = fc->shape;
+  int p = 0;
+  for (int i = 0; i < s.nargs; i++) p += argumentBits(&s.args[i], args[i].value, args[i].isnull, &params[p], &fc->path);
+}
 // What a trap in g was, for its ERROR (a host function's message with it); a cancel that
 // stopped the guest is PostgreSQL's own ERROR, raised here.
 Outcome trapOutcome(GuestInstance* g, wasm::TrapKind trap);
@@ -195,6 +217,45 @@ inline ExportResult callExportIn(CallSite* fc, GuestInstance* g, GuestFunc* func
   CHECK_FOR_INTERRUPTS();
   return r;
 }
+// callExportIn and sqlResult for a plain call site (CallSite::plain), ready for this
+// statement, with its own instance: the same steps without those it cannot need (its own
+// instance never has rows waiting; nothing lives in guest memory; no set or row number),
+// inlined into the handler, as this is the per-row path of most functions.
+__attribute__((always_inline)) inline Datum callPlain(FunctionCallInfo fcinfo, CallSite* fc) {
+  const CallShape& s = fc->shape;
+  GuestInstance* g = fc->own;
+  const NullableDatum* argv = fcinfo->args;
+  uint64_t args[3 * FUNC_MAX_ARGS];
+  uint64_t results[2] = {0, 0};
+  CallFuel cf;
+  enterInstance(g, fc->name, argv, s.nargs);
+  if (s.datumBits) {
+    for (int i = 0; i < s.nargs; i++) args[i] = argv[i].isnull ? 0 : uint64_t(argv[i].value) & s.args[i].bitsMask;
+  } else {
+    scalarArguments(fc, argv, args);
+  }
+  uint64_t fuel = fuelStartCall(&cf, fc->name);
+  g->state.returnNull = false;
+  wasm::TrapKind trap = __builtin_expect(g->prepared, 1)
+                            ? wasm::callPrepared(g->call, args, results, g->call.metered ? &fuel : nullptr)
+                            : bridgeCall(g->runtime, args, results, &fuel);
+  fuelEndCall(&cf, fuel);
+  if (g->state.lineLen[0] | g->state.lineLen[1]) flushGuestOutput(&g->state);
+  if (__builtin_expect(trap != wasm::TrapKind::None, 0)) callFailed(fc, g, trap);
+  CHECK_FOR_INTERRUPTS();
+  fcinfo->isnull = g->state.returnNull;
+  ValueCodec* c = &fc->shape.result;
+  if (__builtin_expect(fcinfo->isnull | c->domain | (c->typmodFn != nullptr) | (c->form == Form::None), 0)) {
+    if (fcinfo->isnull) {
+      conformValue(c, 0, true, nullptr);
+      return (Datum)0;
+    }
+    if (c->form == Form::None) return (Datum)0;
+    return conformValue(c, c->rule->fromBits(results[0], *c, &fc->path), false, nullptr);
+  }
+  return c->rule->fromBits(results[0], *c, &fc->path);
+}
+
 inline ExportResult callExport(CallSite* fc, const NullableDatum* argv, uint64_t setCall = 0) {
   return callExportIn(fc, fc->own, nullptr, argv, setCall);
 }

@@ -240,31 +240,26 @@ CallResult Store::callHost(FuncRef* f, const uint64_t* args, uint64_t* results) 
   return res;
 }
 
-CallResult Store::callRaw(FuncRef* f, const uint64_t* args, uint64_t* results, uint64_t* fuel) {
-  if (__builtin_expect(!f->instance, 0)) return callHost(f, args, results);  // through Values
-  // The per-row path of embedders: the signature's typed entry takes the parameters and
-  // writes the results where they are (made at its first call; else the generic entry,
-  // through argv and retv laid out by the signature's entry layout).
+bool Store::prepareCall(FuncRef* f, PreparedCall* out) {
+  if (!f->instance) return false;
+  // The signature's typed entry takes the parameters and writes the results where they
+  // are (made at its first call).
   const Engine::EntryLayout& layout = *f->layout;
   Engine::Stubs::EntryFn typed = layout.typed;
-  if (__builtin_expect(!typed && !layout.typedTried, 0))
-    typed = engine_->types_->typedEntry(f->typeId, engine_->stubs().trapLanding);
-
+  if (!typed && !layout.typedTried) typed = engine_->types_->typedEntry(f->typeId, engine_->stubs().trapLanding);
   Hot* hot = hot_.get();
-  if (hot->depth == 0) trapFrameCount_ = 0;
-  if (fuel) hot->fuel = *fuel > uint64_t(INT64_MAX) ? INT64_MAX : int64_t(*fuel);
-  int64_t before = hot->fuel;
-  hot->depth++;
-  uint32_t trap = __builtin_expect(typed != nullptr, 1)
-                      ? typed(static_cast<VMContext*>(f->vmctx), f->code, const_cast<uint64_t*>(args), results)
-                      : callGeneric(f, args, results);
-  hot->depth--;
-  if (hot->fuelEnabled) {
-    if (hot->fuel < 0) hot->fuel = 0;
-    lastCallFuel_ = before > hot->fuel ? uint64_t(before - hot->fuel) : 0;
-    if (fuel) *fuel = uint64_t(hot->fuel);
-  }
-  return {TrapKind(trap)};
+  *out = PreparedCall{typed, static_cast<VMContext*>(f->vmctx), f->code, &hot->fuel, &hot->depth,
+                      &trapFrameCount_, &lastCallFuel_, hot->fuelEnabled != 0};
+  return typed != nullptr;
+}
+
+CallResult Store::callRaw(FuncRef* f, const uint64_t* args, uint64_t* results, uint64_t* fuel) {
+  if (__builtin_expect(!f->instance, 0)) return callHost(f, args, results);  // through Values
+  // The per-row path of embedders: the typed entry, else the generic entry, through argv
+  // and retv laid out by the signature's entry layout.
+  PreparedCall p;
+  if (__builtin_expect(prepareCall(f, &p), 1)) return {callPrepared(p, args, results, fuel)};
+  return {countedCall(p, fuel, [&] { return callGeneric(f, args, results); })};
 }
 
 uint32_t Store::callGeneric(FuncRef* f, const uint64_t* args, uint64_t* results) {

@@ -303,6 +303,21 @@ struct CallResult {
   bool ok() const { return trap == TrapKind::None; }
 };
 
+// A Wasm function of a store made ready for many calls from the embedder's per-row path
+// (Store::prepareCall, then callPrepared): its signature's typed entry and what it runs
+// on, and the store's counters that every call keeps. It points into the store, which
+// must outlive it.
+struct PreparedCall {
+  uint32_t (*entry)(VMContext*, const void* code, uint64_t* args, uint64_t* results);
+  VMContext* vmctx;
+  const void* code;
+  int64_t* fuel;           // the store's budget (Store::Hot)
+  uint32_t* depth;         // its nesting of entries
+  size_t* trapFrames;      // its trap backtrace, forgotten at each outermost entry
+  uint64_t* lastCallFuel;  // Store::lastCallFuel
+  bool metered;            // the store meters fuel
+};
+
 class Store {
  public:
   // The stack limit starts as the calling thread's stack bottom plus headroom (found once
@@ -370,6 +385,9 @@ class Store {
   // With fuel != nullptr (stores that meter fuel), *fuel is the budget for the call and
   // is set to what is left after it, as setFuel and fuel() would do around the call.
   CallResult callRaw(FuncRef* f, const uint64_t* args, uint64_t* results, uint64_t* fuel = nullptr);
+  // callRaw's typed path with its lookups done once: false when f has no typed entry (a
+  // host function, or a signature wider than typed entries take); then callRaw it.
+  bool prepareCall(FuncRef* f, PreparedCall* out);
   static const FuncType& funcType(const FuncRef* f);
   static Instance* funcInstance(const FuncRef* f);  // nullptr for host functions
 
@@ -462,5 +480,28 @@ class Instance {
   std::vector<bool> droppedDatas_;
   uint64_t accounted_ = 0;  // its own bookkeeping, charged to the store's memory account
 };
+
+// The bookkeeping of every call from the embedder (callRaw, callPrepared) around
+// enter(), which runs the code and returns 0 or the TrapKind.
+template <class Enter>
+inline TrapKind countedCall(const PreparedCall& p, uint64_t* fuel, Enter enter) {
+  if (*p.depth == 0) *p.trapFrames = 0;
+  if (fuel) *p.fuel = *fuel > uint64_t(INT64_MAX) ? INT64_MAX : int64_t(*fuel);
+  int64_t before = *p.fuel;
+  ++*p.depth;
+  uint32_t trap = enter();
+  --*p.depth;
+  if (p.metered) {
+    if (*p.fuel < 0) *p.fuel = 0;
+    *p.lastCallFuel = before > *p.fuel ? uint64_t(before - *p.fuel) : 0;
+    if (fuel) *fuel = uint64_t(*p.fuel);
+  }
+  return TrapKind(trap);
+}
+
+// Store::callRaw of a prepared function (Store::prepareCall), inline.
+inline TrapKind callPrepared(const PreparedCall& p, const uint64_t* args, uint64_t* results, uint64_t* fuel) {
+  return countedCall(p, fuel, [&] { return p.entry(p.vmctx, p.code, const_cast<uint64_t*>(args), results); });
+}
 
 }  // namespace wasm
