@@ -485,16 +485,23 @@ class Instance {
 // enter(), which runs the code and returns 0 or the TrapKind.
 template <class Enter>
 inline TrapKind countedCall(const PreparedCall& p, uint64_t* fuel, Enter enter) {
-  if (*p.depth == 0) *p.trapFrames = 0;
-  if (fuel) *p.fuel = *fuel > uint64_t(INT64_MAX) ? INT64_MAX : int64_t(*fuel);
-  int64_t before = *p.fuel;
-  ++*p.depth;
+  // Each cell read once into a local: any store may alias any cell (or p itself).
+  int64_t* fuelCell = p.fuel;
+  uint32_t* depthCell = p.depth;
+  uint64_t* lastCallFuel = p.lastCallFuel;
+  bool metered = p.metered;
+  uint32_t depth = *depthCell;
+  if (depth == 0) *p.trapFrames = 0;
+  int64_t before = fuel ? (*fuel > uint64_t(INT64_MAX) ? INT64_MAX : int64_t(*fuel)) : *fuelCell;
+  *fuelCell = before;
+  *depthCell = depth + 1;
   uint32_t trap = enter();
-  --*p.depth;
-  if (p.metered) {
-    if (*p.fuel < 0) *p.fuel = 0;
-    *p.lastCallFuel = before > *p.fuel ? uint64_t(before - *p.fuel) : 0;
-    if (fuel) *fuel = uint64_t(*p.fuel);
+  *depthCell = depth;  // entries nest: every inner one has given its level back
+  if (metered) {
+    int64_t now = *fuelCell;
+    if (now < 0) *fuelCell = now = 0;
+    *lastCallFuel = before > now ? uint64_t(before - now) : 0;
+    if (fuel) *fuel = uint64_t(now);
   }
   return TrapKind(trap);
 }
